@@ -1,0 +1,20 @@
+/**
+ * Names of the environment variables the functions read. Declared once: the handlers parse them
+ * at cold start (`shared/config/load.ts`) and the CDK constructs set them.
+ */
+export const ENV = {
+  tableName: 'TABLE_NAME',
+  stateMachineArn: 'STATE_MACHINE_ARN',
+  /** Public base URL of the API, for every link in pages and emails (no trailing slash). */
+  baseUrl: 'BASE_URL',
+  senderEmail: 'SENDER_EMAIL',
+  /** Comma-separated admin addresses (escalations, workflow failures). */
+  adminEmails: 'ADMIN_EMAILS',
+  /** In AWS: the Secrets Manager secret holding the signing key. */
+  signingSecretArn: 'SIGNING_SECRET_ARN',
+  /** Locally only: the signing key itself (never set in the template). */
+  signingSecret: 'SIGNING_SECRET',
+  /** How long a decision link stays valid, in seconds. */
+  linkTtlSeconds: 'LINK_TTL_SECONDS',
+} as const;
+export type EnvName = (typeof ENV)[keyof typeof ENV];

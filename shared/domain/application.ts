@@ -1,0 +1,65 @@
+import type { ApplicationInput } from '../schemas/application.ts';
+import type { Call, CoChairSide } from '../schemas/call.ts';
+import type { CommitteeDecision, ReviewDecision } from '../schemas/decisions.ts';
+import type { Ineligibility } from './eligibility.ts';
+import type { Status } from './status.ts';
+
+export const languages = ['fr', 'ar', 'en'] as const;
+export type Language = (typeof languages)[number];
+
+/** One change of status, with its time, actor and reason (DESIGN §1). */
+export interface HistoryEvent {
+  at: string;
+  status: Status;
+  actor: string;
+  reason?: string;
+}
+
+/** A stored application: the applicants' input plus what the workflow learnt about it. */
+export interface ApplicationRecord extends ApplicationInput {
+  id: string;
+  status: Status;
+  language: Language;
+  createdAt: string;
+  updatedAt: string;
+  /** Every failed eligibility rule of the last check. */
+  ineligibility?: Ineligibility[];
+  reviewer?: { name: string; email: string };
+  review?: ReviewDecision & { at: string };
+  committee?: Partial<Record<CoChairSide, CommitteeDecision & { at: string; by: string }>>;
+  decision?: { outcome: 'APPROVED' | 'REJECTED'; grantedAmount?: number; reason?: string; at: string };
+  error?: { name: string; cause?: string; at: string };
+}
+
+/** A call with its envelope bookkeeping (committed total and the ids already awarded). */
+export interface CallRecord extends Call {
+  committed: number;
+  awarded: string[];
+}
+
+export const taskStages = ['review', 'committee-FR', 'committee-MA', 'resubmission'] as const;
+export type TaskStage = (typeof taskStages)[number];
+export type TaskStatus = 'OPEN' | 'DONE' | 'CLOSED';
+
+/**
+ * A human decision the workflow waits for. The Step Functions token stays here, server-side;
+ * links carry only `id` and a signature bound to one recipient.
+ */
+export interface TaskRecord {
+  id: string;
+  applicationId: string;
+  stage: TaskStage;
+  taskToken: string;
+  recipients: string[];
+  status: TaskStatus;
+  createdAt: string;
+  /** The links' expiry (ISO); after it a link answers 410. */
+  expiresAt: string;
+  /** Reminders sent after a wait timed out (the review keeps waiting, see RequestReview). */
+  reminders: number;
+  decidedBy?: string;
+  decidedAt?: string;
+  result?: Record<string, unknown>;
+}
+
+export const stageOf = (side: CoChairSide): TaskStage => (side === 'FR' ? 'committee-FR' : 'committee-MA');

@@ -1,0 +1,97 @@
+import type { ApplicationRecord, CallRecord, HistoryEvent, TaskRecord, TaskStage } from '../domain/application.ts';
+import type { Status } from '../domain/status.ts';
+import type { Call, CoChair, Reviewer } from '../schemas/call.ts';
+
+/**
+ * The one table, seen by the use cases. Every invariant is a single-item conditional write
+ * (DESIGN §2): no transactions. Throttling and 5xx surface as `TransientError`.
+ */
+export interface Repository {
+  putCall(call: Call): Promise<void>;
+  getCall(id: string): Promise<CallRecord | undefined>;
+  listCalls(): Promise<CallRecord[]>;
+  putRoster(callId: string, reviewers: Reviewer[]): Promise<void>;
+  getRoster(callId: string): Promise<Reviewer[]>;
+  putCoChairs(callId: string, coChairs: CoChair[]): Promise<void>;
+  getCoChairs(callId: string): Promise<CoChair[]>;
+
+  /** Creates the application and its first history event; `exists` when the id is taken. */
+  createApplication(app: ApplicationRecord, first: HistoryEvent): Promise<'created' | 'exists'>;
+  getApplication(id: string): Promise<ApplicationRecord | undefined>;
+  getHistory(id: string): Promise<HistoryEvent[]>;
+  /** Deletes an application and its history (compensation when its workflow could not start). */
+  deleteApplication(id: string): Promise<void>;
+  /**
+   * Moves `id` to `to` only from a status allowed by the status machine, storing `patch` and the
+   * event. Idempotent: already in `to` → `unchanged`. Otherwise throws `InvalidTransitionError`.
+   */
+  transition(
+    id: string,
+    to: Status,
+    event: HistoryEvent,
+    patch?: Partial<ApplicationRecord>,
+  ): Promise<'changed' | 'unchanged'>;
+  /** Stores fields that do not change the status (the assigned reviewer, a co-chair's vote). */
+  patchApplication(id: string, patch: Partial<ApplicationRecord>): Promise<void>;
+
+  /**
+   * Reserves `amount` of the call's envelope for `applicationId` in one conditional write:
+   * `already` if this application was counted before, `exhausted` if it would exceed the envelope.
+   */
+  reserveGrant(callId: string, applicationId: string, amount: number): Promise<'reserved' | 'already' | 'exhausted'>;
+
+  putTask(task: TaskRecord): Promise<void>;
+  getTask(id: string): Promise<TaskRecord | undefined>;
+  listTasks(applicationId: string): Promise<TaskRecord[]>;
+  /** The open task of a stage, if any (the same task is reused when a wait times out). */
+  findOpenTask(applicationId: string, stage: TaskStage): Promise<TaskRecord | undefined>;
+  /** Replaces the token of an open task, counting a reminder. */
+  renewTaskToken(id: string, taskToken: string): Promise<TaskRecord>;
+  /** OPEN → DONE for `by`, single use: `false` when it was not open any more. */
+  claimTask(id: string, by: string, result: Record<string, unknown>, at: string): Promise<boolean>;
+  /** DONE → OPEN, when Step Functions refused a claimed decision for a transient reason. */
+  releaseTask(id: string): Promise<void>;
+  /** Marks a task CLOSED (timed out or obsolete): its links answer 410. */
+  closeTask(id: string): Promise<void>;
+
+  /**
+   * Binds an Idempotency-Key to a body hash and an application id, first writer wins;
+   * returns what is stored (the caller compares the hash).
+   */
+  claimIdempotencyKey(key: string, bodyHash: string, applicationId: string): Promise<{ bodyHash: string; applicationId: string }>;
+  releaseIdempotencyKey(key: string): Promise<void>;
+
+  /** Records that an email identified by `key` is being sent; `false` if it was already. */
+  markEmailSent(key: string): Promise<boolean>;
+  unmarkEmailSent(key: string): Promise<void>;
+}
+
+export interface EmailMessage {
+  to: string[];
+  subject: string;
+  html: string;
+  text: string;
+}
+
+/** SES, seen by the use cases. */
+export interface Mailer {
+  send(message: EmailMessage): Promise<void>;
+}
+
+/** Step Functions, seen by the use cases. Its errors are mapped to domain errors by the adapter. */
+export interface Workflow {
+  /** Starts the one execution of an application (its name is derived from the id); idempotent. */
+  start(applicationId: string): Promise<void>;
+  /** Resumes a waiting task. Throws `TaskGoneError` on TaskTimedOut / TaskDoesNotExist / InvalidToken. */
+  succeedTask(taskToken: string, output: unknown): Promise<void>;
+}
+
+/** Link signing and the tracking token (HMAC with the signing secret). */
+export interface Signer {
+  sign(parts: string[]): Promise<string>;
+  verify(parts: string[], signature: string): Promise<boolean>;
+}
+
+export interface Clock {
+  now(): Date;
+}

@@ -1,0 +1,14 @@
+import { z } from 'zod';
+
+/** Whole euros: amounts are integers, never floats of cents. */
+export const euros = z.number().int('montant en euros entiers').nonnegative('montant négatif');
+export const positiveEuros = z.number().int('montant en euros entiers').positive('montant nul ou négatif');
+
+export const isoDate = z.iso.date({ message: 'date attendue au format AAAA-MM-JJ' });
+export const isoDateTime = z.iso.datetime({ offset: true, message: 'horodatage ISO 8601 attendu' });
+
+/** Trimmed, non-empty, bounded text: user-supplied strings never reach storage unbounded. */
+export const text = (max: number) =>
+  z.string().trim().min(1, 'champ obligatoire').max(max, `${max} caractères au plus`);
+
+export const email = z.email({ message: 'adresse électronique invalide' }).max(254);
