@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { applicationInputSchema, resubmissionSchema } from '../../../shared/schemas/application.ts';
+import { callSchema } from '../../../shared/schemas/call.ts';
+import { committeeDecisionSchema, reviewDecisionSchema } from '../../../shared/schemas/decisions.ts';
+import { aCall, anApplication } from '../../fixtures/domain.ts';
+
+const paths = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
+  r.error?.issues.map((i) => i.path.join('.')) ?? [];
+
+describe('application schema', () => {
+  it('accepts the body of DESIGN §3', () => {
+    expect(applicationInputSchema.safeParse(anApplication()).success).toBe(true);
+  });
+
+  it('refuses unknown fields, so nobody can set a status', () => {
+    const r = applicationInputSchema.safeParse({ ...anApplication(), status: 'APPROVED' });
+    expect(r.success).toBe(false);
+  });
+
+  it('refuses fractional euros and a request above the total cost', () => {
+    const r = applicationInputSchema.safeParse(anApplication({ budget: { totalCost: 1000.5, requestedAmount: 2000 } }));
+    expect(paths(r)).toContain('budget.totalCost');
+    const r2 = applicationInputSchema.safeParse(anApplication({ budget: { totalCost: 1000, requestedAmount: 2000 } }));
+    expect(paths(r2)).toEqual(['budget.requestedAmount']);
+  });
+
+  it('refuses an authority kind that does not exist in its country', () => {
+    const app = anApplication();
+    const r = applicationInputSchema.safeParse({
+      ...app,
+      partnerAuthority: { ...app.partnerAuthority, kind: 'epci' },
+    });
+    expect(paths(r)).toEqual(['partnerAuthority.kind']);
+  });
+
+  it('validates a resubmission without its call', () => {
+    const { callId: _callId, ...rest } = anApplication();
+    expect(resubmissionSchema.safeParse(rest).success).toBe(true);
+    expect(resubmissionSchema.safeParse(anApplication()).success).toBe(false);
+  });
+});
+
+describe('call schema', () => {
+  it('accepts a well-formed call and refuses inverted bounds', () => {
+    expect(callSchema.safeParse(aCall()).success).toBe(true);
+    expect(paths(callSchema.safeParse(aCall({ grant: { min: 5, max: 1 } })))).toContain('grant.max');
+  });
+});
+
+describe('decision schemas', () => {
+  it('requires a comment unless the review is favourable', () => {
+    const scores = { relevance: '4', feasibility: '3', partnership: '5', impact: '4' };
+    expect(reviewDecisionSchema.safeParse({ decision: 'favorable', ...scores }).success).toBe(true);
+    expect(paths(reviewDecisionSchema.safeParse({ decision: 'changes', ...scores }))).toEqual(['comment']);
+    expect(paths(reviewDecisionSchema.safeParse({ decision: 'favorable', ...scores, impact: '6' }))).toEqual(['impact']);
+  });
+
+  it('needs a whole granted amount to approve and a comment to reject', () => {
+    expect(committeeDecisionSchema.parse({ decision: 'approve', grantedAmount: '40000' })).toEqual({
+      decision: 'approve',
+      grantedAmount: 40_000,
+      comment: '',
+    });
+    expect(committeeDecisionSchema.safeParse({ decision: 'approve', grantedAmount: '12.5' }).success).toBe(false);
+    expect(committeeDecisionSchema.safeParse({ decision: 'reject', comment: '' }).success).toBe(false);
+  });
+});
