@@ -1,4 +1,22 @@
-// PLACEHOLDER: replaced by the real adapter. Exists so that the CDK app can bundle every entry.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
+import { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import { realPorts } from '../../shared/adapters/ports.ts';
+import { notifyAdmins } from '../../shared/use-cases/notify-admins.ts';
+import { parseTaskEvent, runTask } from '../../shared/use-cases/workflow-support.ts';
+
+/** NotifyFailure: the workflow failed; the admins get the application id, its call and the error name. */
+const ports = realPorts();
+const logger = new Logger({ persistentKeys: { task: 'notify-admins' } });
+const eventSchema = z.object({
+  applicationId: z.string().min(1),
+  // The last resort must not fail on an odd error object.
+  error: z.object({ Error: z.string().optional(), Cause: z.string().optional() }).catch({}),
+});
+
+export const handler = async (event: unknown): Promise<{ sent: boolean }> => {
+  const input = parseTaskEvent(eventSchema, event);
+  return runTask(logger, input.applicationId, () => notifyAdmins(ports, input), (out) => ({
+    errorName: input.error.Error,
+    sent: out.sent,
+  }));
 };

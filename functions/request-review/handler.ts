@@ -1,4 +1,19 @@
-// PLACEHOLDER: replaced by the real adapter. Exists so that the CDK app can bundle every entry.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
+import { Logger } from '@aws-lambda-powertools/logger';
+import { z } from 'zod';
+import { realPorts } from '../../shared/adapters/ports.ts';
+import { requestDecision, type RequestDecisionOutput } from '../../shared/use-cases/request-decision.ts';
+import { parseTaskEvent, runTask } from '../../shared/use-cases/workflow-support.ts';
+
+/**
+ * RequestReview (waitForTaskToken): stores the token under a task and emails the reviewer a link;
+ * on a timeout the state machine comes back here and the reviewer is reminded. The return value is
+ * ignored by Step Functions: the task's output is what the decision page sends.
+ */
+const ports = realPorts({ require: ['baseUrl'] });
+const logger = new Logger({ persistentKeys: { task: 'request-review' } });
+const eventSchema = z.object({ applicationId: z.string().min(1), taskToken: z.string().min(1) });
+
+export const handler = async (event: unknown): Promise<RequestDecisionOutput> => {
+  const input = parseTaskEvent(eventSchema, event);
+  return runTask(logger, input.applicationId, () => requestDecision(ports, input), (out) => ({ ...out }));
 };

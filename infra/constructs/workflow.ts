@@ -1,0 +1,276 @@
+import { type CfnElement, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  Errors,
+  Fail,
+  IntegrationPattern,
+  JsonPath,
+  LogLevel,
+  Parallel,
+  Pass,
+  Result,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+  type TaskStateBase,
+  Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+import { ENV } from '../../shared/config/env.ts';
+import type { CoChairSide } from '../../shared/schemas/call.ts';
+import { type ApplicantTemplate, STATES } from '../../shared/workflow/contract.ts';
+import type { StageConfig } from '../config.ts';
+import { AppFunction, type FunctionDefaults, type WorkflowFunctionName } from './app-function.ts';
+import { type FunctionNeeds, grantNeeds, type SharedResources } from './permissions.ts';
+
+/**
+ * Errors worth retrying: Lambda's own service errors and our `TransientError` (throttling, 5xx of a
+ * dependency). Everything else is a bug or a business outcome and goes to RecordError at once.
+ */
+export const TRANSIENT_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.TooManyRequestsException',
+  'TransientError',
+] as const;
+
+/** States of ours that are not in the contract (no Lambda behind them). */
+export const HELPER_STATES = {
+  reviewTimedOut: 'ReviewTimedOut',
+  frenchCoChairTimedOut: 'FrenchCoChairTimedOut',
+  moroccanCoChairTimedOut: 'MoroccanCoChairTimedOut',
+  unexpectedResult: 'UnexpectedTaskResult',
+  done: 'Done',
+  failed: 'Failed',
+} as const;
+
+export interface WorkflowProps {
+  readonly config: StageConfig;
+  readonly defaults: FunctionDefaults;
+  readonly resources: SharedResources;
+  /** Base URL of every link the workflow emails (no trailing slash). */
+  readonly baseUrl: string;
+}
+
+const needs: Record<WorkflowFunctionName, FunctionNeeds> = {
+  'check-eligibility': { table: 'readWrite' },
+  'assign-reviewer': { table: 'readWrite' },
+  'request-review': { table: 'readWrite', sendsEmail: true, signs: true },
+  'record-review': { table: 'readWrite' },
+  'request-changes': { table: 'readWrite', sendsEmail: true, signs: true },
+  'request-committee-decision': { table: 'readWrite', sendsEmail: true, signs: true },
+  'award-grant': { table: 'readWrite' },
+  'record-outcome': { table: 'readWrite' },
+  // Emails carry the tracking link, derived from the signing key; sent-markers live in the table.
+  'notify-applicants': { table: 'readWrite', sendsEmail: true, signs: true },
+  'notify-admins': { table: 'readWrite', sendsEmail: true },
+};
+
+const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+
+/**
+ * The application workflow (Standard, JSONPath): eligibility → review → committee → award, each
+ * Task a Lambda function, state names from `shared/workflow/contract.ts`. State data keeps
+ * `applicationId` at the top; each task writes only what a later state reads, under its ResultPath.
+ */
+export class Workflow extends Construct {
+  readonly stateMachine: StateMachine;
+  readonly functions: Record<WorkflowFunctionName, AppFunction>;
+
+  constructor(scope: Construct, id: string, props: WorkflowProps) {
+    super(scope, id);
+    const { config } = props;
+
+    const fns = {} as Record<WorkflowFunctionName, AppFunction>;
+    for (const name of Object.keys(needs) as WorkflowFunctionName[]) {
+      fns[name] = new AppFunction(this, `${pascal(name)}Function`, {
+        ...props.defaults,
+        environment: { ...props.defaults.environment, [ENV.baseUrl]: props.baseUrl },
+        name,
+      });
+      grantNeeds(fns[name], needs[name], props.resources);
+    }
+    this.functions = fns;
+
+    const applicationId = JsonPath.stringAt('$.applicationId');
+    /** A plain task: `Resource` is the function's ARN, its result is the function's return value. */
+    const invoke = (
+      stateName: string,
+      fn: WorkflowFunctionName,
+      payload: Record<string, unknown>,
+      resultPath: string,
+      resultSelector?: Record<string, unknown>,
+    ) =>
+      LambdaInvoke.jsonPath(this, stateName, {
+        lambdaFunction: fns[fn],
+        payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        payload: TaskInput.fromObject({ applicationId, ...payload }),
+        resultPath,
+        ...(resultSelector && { resultSelector }),
+      });
+    /** A human decision: the function stores the token and emails a link; the task waits. */
+    const waitFor = (
+      stateName: string,
+      fn: WorkflowFunctionName,
+      payload: Record<string, unknown>,
+      timeoutSeconds: number,
+      resultPath: string,
+    ) =>
+      LambdaInvoke.jsonPath(this, stateName, {
+        lambdaFunction: fns[fn],
+        integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        retryOnServiceExceptions: false,
+        payload: TaskInput.fromObject({ applicationId, taskToken: JsonPath.taskToken, ...payload }),
+        taskTimeout: Timeout.duration(Duration.seconds(timeoutSeconds)),
+        resultPath,
+      });
+    const notify = (stateName: string, template: ApplicantTemplate) =>
+      invoke(stateName, 'notify-applicants', { template }, JsonPath.DISCARD);
+
+    // --- States, in the order they run ---------------------------------------------------------
+    const sendReceipt = notify(STATES.sendReceipt, 'received');
+    // The reasons are stored on the application; the state keeps only the verdict.
+    const checkEligibility = invoke(STATES.checkEligibility, 'check-eligibility', {}, '$.eligibility', {
+      eligible: JsonPath.stringAt('$.eligible'),
+    });
+    const isEligible = new Choice(this, STATES.isEligible);
+    const notifyIneligible = notify(STATES.notifyIneligible, 'ineligible');
+    // The reviewer (a person) stays in the table, out of the execution history.
+    const assignReviewer = invoke(STATES.assignReviewer, 'assign-reviewer', {}, JsonPath.DISCARD);
+    const requestReview = waitFor(STATES.requestReview, 'request-review', {}, config.reviewTimeoutSeconds, '$.review');
+    const reviewTimedOut = new Pass(this, HELPER_STATES.reviewTimedOut, {
+      comment: 'Back to RequestReview: it finds its open task, reminds the reviewer or escalates, and waits again.',
+    });
+    const recordReview = invoke(STATES.recordReview, 'record-review', { review: JsonPath.objectAt('$.review') }, '$.reviewResult');
+    const reviewOutcome = new Choice(this, STATES.reviewOutcome);
+    const requestChanges = waitFor(
+      STATES.requestChanges,
+      'request-changes',
+      { review: JsonPath.objectAt('$.review') },
+      config.resubmissionTimeoutSeconds,
+      '$.resubmission',
+    );
+    const withdraw = invoke(STATES.withdraw, 'record-outcome', { status: 'WITHDRAWN' }, JsonPath.DISCARD);
+    const notifyWithdrawn = notify(STATES.notifyWithdrawn, 'withdrawn');
+    const coChair = (stateName: string, side: CoChairSide) =>
+      // The branch's output is the decision itself: Committee collects [FR, MA].
+      waitFor(stateName, 'request-committee-decision', { side }, config.committeeTimeoutSeconds, '$');
+    const frenchCoChair = coChair(STATES.requestFrenchCoChair, 'FR');
+    const moroccanCoChair = coChair(STATES.requestMoroccanCoChair, 'MA');
+    const frenchTimedOut = new Pass(this, HELPER_STATES.frenchCoChairTimedOut, { comment: 'Back to the same decision (reminder).' });
+    const moroccanTimedOut = new Pass(this, HELPER_STATES.moroccanCoChairTimedOut, { comment: 'Back to the same decision (reminder).' });
+    const committee = new Parallel(this, STATES.committee, { resultPath: '$.committee' });
+    const committeeOutcome = new Choice(this, STATES.committeeOutcome);
+    const decisions = JsonPath.objectAt('$.committee');
+    const awardGrant = invoke(STATES.awardGrant, 'award-grant', { decisions }, '$.award');
+    const recordRejection = invoke(STATES.recordRejection, 'record-outcome', { status: 'REJECTED', decisions }, JsonPath.DISCARD);
+    const notifyDecision = notify(STATES.notifyDecision, 'decision');
+    const done = new Succeed(this, HELPER_STATES.done);
+
+    const unexpectedResult = new Pass(this, HELPER_STATES.unexpectedResult, {
+      comment: 'A Choice matched no rule: a task broke its contract. Treated as a failure.',
+      result: Result.fromObject({ Error: 'UnexpectedTaskResult', Cause: 'No Choice rule matched the task result' }),
+      resultPath: '$.error',
+    });
+    const recordError = invoke(STATES.recordError, 'record-outcome', { status: 'ERROR', error: JsonPath.objectAt('$.error') }, JsonPath.DISCARD);
+    const notifyFailure = invoke(STATES.notifyFailure, 'notify-admins', { error: JsonPath.objectAt('$.error') }, JsonPath.DISCARD);
+    const failed = new Fail(this, HELPER_STATES.failed, {
+      error: 'WorkflowFailed',
+      cause: 'The application was marked ERROR and the admins were notified',
+    });
+
+    // --- Happy paths, top to bottom --------------------------------------------------------------
+    const approved = (i: number) => Condition.stringEquals(`$.committee[${i}].decision`, 'approve');
+    committee.branch(frenchCoChair).branch(moroccanCoChair);
+    const definition = sendReceipt.next(checkEligibility).next(
+      isEligible
+        .when(Condition.booleanEquals('$.eligibility.eligible', false), notifyIneligible.next(done))
+        .when(
+          Condition.booleanEquals('$.eligibility.eligible', true),
+          assignReviewer.next(requestReview).next(recordReview).next(
+            reviewOutcome
+              .when(Condition.stringEquals('$.reviewResult.next', 'changes'), requestChanges.next(checkEligibility))
+              .when(
+                Condition.stringEquals('$.reviewResult.next', 'committee'),
+                committee.next(
+                  committeeOutcome
+                    .when(Condition.and(approved(0), approved(1)), awardGrant.next(notifyDecision))
+                    .otherwise(recordRejection.next(notifyDecision)),
+                ),
+              )
+              .otherwise(unexpectedResult),
+          ),
+        )
+        .otherwise(unexpectedResult),
+    );
+    notifyDecision.next(done);
+    unexpectedResult.next(recordError);
+
+    // --- Timeouts and errors, in one block -------------------------------------------------------
+    // A wait that times out is no failure. A review or a co-chair decision goes back to the same
+    // state, whose function finds its open task, reminds or escalates, and waits again (a state
+    // cannot catch into itself, hence the Pass). A resubmission that never comes withdraws.
+    const noResult = { errors: [Errors.TIMEOUT], resultPath: JsonPath.DISCARD };
+    requestReview.addCatch(reviewTimedOut, noResult);
+    reviewTimedOut.next(requestReview);
+    frenchCoChair.addCatch(frenchTimedOut, noResult);
+    frenchTimedOut.next(frenchCoChair);
+    moroccanCoChair.addCatch(moroccanTimedOut, noResult);
+    moroccanTimedOut.next(moroccanCoChair);
+    requestChanges.addCatch(withdraw, noResult);
+    withdraw.next(notifyWithdrawn).next(done);
+
+    const tasks: TaskStateBase[] = [
+      sendReceipt, checkEligibility, notifyIneligible, assignReviewer, requestReview, recordReview,
+      requestChanges, withdraw, notifyWithdrawn, frenchCoChair, moroccanCoChair, awardGrant,
+      recordRejection, notifyDecision, recordError, notifyFailure,
+    ];
+    for (const task of tasks) {
+      task.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 4 });
+    }
+    // Anything else fails the application visibly: RecordError → NotifyFailure → Failed. The
+    // co-chair tasks cannot leave their branch: their errors fail Committee, which is caught here.
+    const toRecordError = { errors: [Errors.ALL], resultPath: '$.error' };
+    for (const task of [
+      sendReceipt, checkEligibility, notifyIneligible, assignReviewer, requestReview, recordReview,
+      requestChanges, withdraw, notifyWithdrawn, awardGrant, recordRejection, notifyDecision,
+    ]) {
+      task.addCatch(recordError, toRecordError);
+    }
+    committee.addCatch(recordError, toRecordError);
+    // If the error cannot even be recorded, the admins must still hear of it.
+    recordError.addCatch(notifyFailure, { errors: [Errors.ALL], resultPath: JsonPath.DISCARD });
+    recordError.next(notifyFailure).next(failed);
+
+    const logs = new LogGroup(this, 'Logs', {
+      retention: props.defaults.logRetention,
+      removalPolicy: props.defaults.logRemovalPolicy,
+    });
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      stateMachineType: StateMachineType.STANDARD,
+      comment: 'coopfund application workflow',
+      definitionBody: DefinitionBody.fromChainable(definition),
+      logs: { destination: logs, level: LogLevel.ALL, includeExecutionData: false },
+      tracingEnabled: true,
+    });
+
+    const role = this.stateMachine.role;
+    for (const name of Object.keys(fns) as WorkflowFunctionName[]) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fns[name].node.defaultChild as CfnElement)}.Arn>:*]`,
+        reason: `LambdaInvoke grants every version and alias of ${name} (function ARN plus ":*"), that function only.`,
+      });
+    }
+    Validations.of(role).acknowledge({
+      id: 'AwsSolutions-IAM5[Resource::*]',
+      reason: 'Log delivery (logs:*LogDelivery*, DescribeLogGroups…) and X-Ray actions have no resource-level permissions.',
+    });
+  }
+}

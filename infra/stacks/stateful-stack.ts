@@ -1,0 +1,47 @@
+import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import type { Construct } from 'constructs';
+
+/** Name of the table's one GSI (listings by call and status; tasks of an application). */
+export const GSI1 = 'gsi1';
+
+/**
+ * What must outlive any deployment: the table, and the signing key (every tracking link already
+ * emailed to applicants is derived from it, so a new key would break them all). Both are retained
+ * when the stack is deleted.
+ */
+export class StatefulStack extends Stack {
+  readonly table: Table;
+  readonly signingSecret: Secret;
+
+  constructor(scope: Construct, id: string, props?: StackProps) {
+    super(scope, id, props);
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: 'pk', type: AttributeType.STRING },
+      sortKey: { name: 'sk', type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      timeToLiveAttribute: 'ttl',
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: GSI1,
+      partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
+    });
+
+    this.signingSecret = new Secret(this, 'SigningSecret', {
+      description: 'coopfund: HMAC key of decision links and tracking tokens',
+      generateSecretString: { passwordLength: 64, excludePunctuation: true },
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    Validations.of(this.signingSecret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'An HMAC key, not a credential: rotating it would void every link already emailed (tracking links live as long as the application). Rotate by hand if it leaks.',
+    });
+  }
+}

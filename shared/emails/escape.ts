@@ -1,0 +1,41 @@
+const HTML_ENTITIES: Readonly<Record<string, string>> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
+
+/**
+ * C0 and C1 control characters except tab and line feed. Carriage returns are normalised first,
+ * so a pasted comment keeps its lines but no value can smuggle terminal or header control codes.
+ */
+const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
+
+/** Plain text safe for a text/plain part: line breaks kept, control characters removed. */
+export function stripControl(value: string): string {
+  return value.replace(/\r\n?/g, '\n').replace(CONTROL, '');
+}
+
+/** One line of plain text (a subject): every line break becomes a space. */
+export function oneLine(value: string): string {
+  return stripControl(value).replace(/\s*\n\s*/g, ' ').trim();
+}
+
+/** Text as HTML element content or a quoted attribute value. The one escape of this module. */
+export function escapeHtml(value: string): string {
+  return stripControl(value).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
+}
+
+/**
+ * Fills `{name}` placeholders of a catalogue text. The result is plain text: callers escape it
+ * for HTML once, as a whole, so a value can never close the markup around it. A placeholder
+ * without a value is a bug in a template, hence the throw.
+ */
+export function fill(template: string, values: Readonly<Record<string, string | number>> = {}): string {
+  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`email template: no value for {${name}}`);
+    return String(value);
+  });
+}

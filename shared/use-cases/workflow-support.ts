@@ -1,0 +1,138 @@
+import type { z } from 'zod';
+import type { ApplicationRecord, HistoryEvent, TaskRecord, TaskStage } from '../domain/application.ts';
+import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import type { Status } from '../domain/status.ts';
+import type { RenderedEmail } from '../emails/layout.ts';
+import type { Clock, Mailer, Repository, Signer } from '../ports/index.ts';
+
+/**
+ * What the workflow tasks need from the configuration (a structural subset of `Config` from
+ * shared/config/load.ts, so `realPorts().config` fits as is).
+ */
+export interface TaskConfig {
+  baseUrl?: string | undefined;
+  adminEmails: string[];
+  linkTtlSeconds: number;
+}
+
+/** The ports a workflow task may use; each use case picks the ones it needs. */
+export interface TaskPorts {
+  repository: Repository;
+  mailer: Mailer;
+  signer: Signer;
+  clock: Clock;
+  config: TaskConfig;
+}
+
+/** Who the workflow's own history events are by. */
+export const WORKFLOW_ACTOR = 'workflow';
+
+/** The public base URL every link starts with; the stack always sets it for workflow functions. */
+export function baseUrlOf(config: TaskConfig): string {
+  if (!config.baseUrl) throw new Error('BASE_URL is not configured: emails need absolute links');
+  return config.baseUrl.replace(/\/+$/, '');
+}
+
+export async function loadApplication(repository: Repository, id: string): Promise<ApplicationRecord> {
+  const app = await repository.getApplication(id);
+  if (!app) throw new NotFoundError(`application ${id} not found`);
+  return app;
+}
+
+export function workflowEvent(clock: Clock, status: Status, reason?: string): HistoryEvent {
+  return { at: clock.now().toISOString(), status, actor: WORKFLOW_ACTOR, ...(reason ? { reason } : {}) };
+}
+
+/** Both applicant contacts (lead and partner), once each even if they gave the same address. */
+export function applicantEmails(app: ApplicationRecord): string[] {
+  const emails = [app.leadAuthority.contact.email, app.partnerAuthority.contact.email];
+  return emails.filter((email, i) => emails.findIndex((e) => e.toLowerCase() === email.toLowerCase()) === i);
+}
+
+/**
+ * Sends an email at most once per `key`: the key is marked first, so a retried task skips what
+ * was sent, and unmarked if sending fails, so the retry sends it. (A crash between the mark and
+ * the send loses that one email: we prefer that to duplicates of decision links.)
+ * Returns whether this call sent it.
+ */
+export async function sendOnce(
+  ports: { repository: Repository; mailer: Mailer },
+  key: string,
+  to: string[],
+  email: RenderedEmail,
+): Promise<boolean> {
+  if (to.length === 0) return false;
+  if (!(await ports.repository.markEmailSent(key))) return false;
+  try {
+    await ports.mailer.send({ to, ...email });
+  } catch (error) {
+    await ports.repository.unmarkEmailSent(key).catch(() => undefined);
+    throw error;
+  }
+  return true;
+}
+
+/** Parses a task's event at the edge; a malformed event is a wiring bug, never retried. */
+export function parseTaskEvent<S extends z.ZodType>(schema: S, event: unknown): z.output<S> {
+  const parsed = schema.safeParse(event);
+  if (!parsed.success) {
+    throw new ValidationError(
+      'malformed task event',
+      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
+    );
+  }
+  return parsed.data;
+}
+
+/** A new OPEN task for `recipients`, its links valid for the configured TTL. */
+export function newTask(
+  { clock, config }: Pick<TaskPorts, 'clock' | 'config'>,
+  fields: Pick<TaskRecord, 'id' | 'applicationId' | 'stage' | 'taskToken' | 'recipients'> & { reminders?: number },
+): TaskRecord {
+  const now = clock.now();
+  return {
+    ...fields,
+    status: 'OPEN',
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + config.linkTtlSeconds * 1000).toISOString(),
+    reminders: fields.reminders ?? 0,
+  };
+}
+
+/** The open tasks of one stage of an application, newest first. */
+export async function openTasks(repository: Repository, applicationId: string, stage: TaskStage): Promise<TaskRecord[]> {
+  return (await repository.listTasks(applicationId))
+    .filter((t) => t.stage === stage && t.status === 'OPEN')
+    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+}
+
+/** The email key of one recipient's decision link: one email per task, round and recipient. */
+export const taskEmailKey = (task: TaskRecord, recipientIndex: number): string =>
+  `task#${task.id}#${task.reminders}#${recipientIndex}`;
+
+/** The part of Powertools' Logger a task handler uses. */
+export interface TaskLog {
+  info(message: string, attributes: Record<string, unknown>): void;
+  error(message: string, attributes: Record<string, unknown>): void;
+}
+
+/**
+ * Runs one task invocation and logs its outcome with the application id. Never the event (it may
+ * hold a task token) nor an error's message (an SES rejection names addresses): the error's name
+ * is what the state machine matches, and is enough to find the line.
+ */
+export async function runTask<T>(
+  log: TaskLog,
+  applicationId: string,
+  run: () => Promise<T>,
+  summary: (output: T) => Record<string, unknown> = () => ({}),
+): Promise<T> {
+  try {
+    const output = await run();
+    log.info('task done', { applicationId, ...summary(output) });
+    return output;
+  } catch (error) {
+    log.error('task failed', { applicationId, errorName: error instanceof Error ? error.name : typeof error });
+    throw error;
+  }
+}

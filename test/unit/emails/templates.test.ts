@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { renderEmail } from '../../../shared/emails/layout.ts';
+import { fr } from '../../../shared/emails/catalogue.ts';
+import {
+  changesRequestedEmail,
+  decisionEmail,
+  decisionRequestEmail,
+  escalationEmail,
+  ineligibleEmail,
+  receivedEmail,
+  withdrawnEmail,
+  workflowFailureEmail,
+} from '../../../shared/emails/templates.ts';
+import type { RenderedEmail } from '../../../shared/emails/layout.ts';
+import { anApplication } from '../use-cases/fakes.ts';
+
+const hostile = '<script>alert(1)</script>"\'&\u0007';
+const app = anApplication({
+  project: { ...anApplication().project, title: `Projet ${hostile}` },
+  leadAuthority: { ...anApplication().leadAuthority, name: `Ville ${hostile}` },
+  partnerAuthority: { ...anApplication().partnerAuthority, name: `Commune ${hostile}` },
+});
+const TRACK = 'https://fonds.example.org/applications/app-0001?token=abc';
+const LINK = 'https://fonds.example.org/tasks/t1?sig=1.0.mac';
+const EXPIRES = '2027-04-16T08:00:00.000Z';
+
+const every: Array<[string, RenderedEmail]> = [
+  ['received', receivedEmail(app, TRACK)],
+  ['resubmitted', receivedEmail(app, TRACK, 2)],
+  ['ineligible', ineligibleEmail(app, [`Raison ${hostile}`], TRACK)],
+  ['withdrawn', withdrawnEmail(app, TRACK)],
+  ['approved', decisionEmail(app, { outcome: 'APPROVED', grantedAmount: 40_000 }, TRACK)],
+  ['rejected', decisionEmail(app, { outcome: 'REJECTED', reason: `Motif ${hostile}` }, TRACK)],
+  ['changes', changesRequestedEmail(app, `Commentaire ${hostile}`, LINK, EXPIRES, TRACK)],
+  ['review request', decisionRequestEmail(app, 'review', LINK, EXPIRES, 0)],
+  ['committee reminder', decisionRequestEmail(app, 'committee-MA', LINK, EXPIRES, 2)],
+  ['escalation', escalationEmail(app, 'review', 3)],
+  ['failure', workflowFailureEmail('app-0001', '2027-T1', `Err${hostile}`)],
+];
+
+describe.each(every)('the %s email', (_, email) => {
+  it('escapes every user-supplied value in HTML', () => {
+    expect(email.html).not.toMatch(/<script/i);
+    expect(email.html).not.toContain('\u0007');
+    expect(email.html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;&quot;&#39;&amp;');
+  });
+
+  it('keeps user values readable in the text part, without control characters', () => {
+    expect(email.text).toContain('<script>alert(1)</script>"\'&');
+    expect(email.text).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/);
+  });
+
+  it('is a simple self-contained page: inline styles, no remote image, no script, absolute links', () => {
+    expect(email.html).not.toMatch(/<(style|link|img|iframe|form|object)\b/i);
+    expect(email.html).not.toMatch(/\bsrc=/i);
+    for (const [, href] of email.html.matchAll(/href="([^"]*)"/g)) expect(href).toMatch(/^https:\/\/fonds\.example\.org\//);
+    expect(email.html.startsWith('<!DOCTYPE html>\n<html lang="fr" dir="ltr">')).toBe(true);
+  });
+
+  it('has a one-line subject in French', () => {
+    expect(email.subject).not.toMatch(/[\r\n]/);
+    expect(email.subject.length).toBeGreaterThan(10);
+  });
+});
+
+describe('applicant emails', () => {
+  it('all carry the tracking link, in both parts', () => {
+    for (const [name, email] of every.slice(0, 7)) {
+      expect(email.html, name).toContain(`href="${TRACK.replace('&', '&amp;')}"`);
+      expect(email.text, name).toContain(TRACK);
+    }
+  });
+
+  it('name the project in the subject and say what happened', () => {
+    expect(every.slice(0, 7).map(([, e]) => e.subject.replace(` — Projet ${hostile.replace('\u0007', '')}`, ''))).toEqual([
+      'Dossier reçu',
+      'Nouvelle version reçue',
+      'Dossier non recevable',
+      'Dossier clos sans suite',
+      'Subvention accordée',
+      'Dossier non retenu',
+      'Modifications demandées',
+    ]);
+  });
+
+  it('give the amount granted in euros, French style', () => {
+    const email = decisionEmail(anApplication(), { outcome: 'APPROVED', grantedAmount: 1_234_567 }, TRACK);
+    expect(email.text).toContain('1\u202f234\u202f567\u00a0€');
+  });
+});
+
+describe('decision requests', () => {
+  it('state how long the personal link is valid, in Paris time', () => {
+    const email = decisionRequestEmail(anApplication(), 'review', LINK, EXPIRES, 0);
+    expect(email.text).toContain('valable jusqu’au 16 avril 2027 à 10:00 (heure de Paris)');
+    expect(email.html).toContain(`href="${LINK}"`);
+  });
+});
+
+describe('renderEmail', () => {
+  it('refuses a link that is not http(s)', () => {
+    expect(() =>
+      renderEmail({ subject: 's', blocks: [{ kind: 'button', label: 'x', url: 'javascript:alert(1)', fallback: 'f' }] }, fr),
+    ).toThrow();
+  });
+
+  it('lays out right to left when the catalogue says so', () => {
+    const html = renderEmail({ subject: 's', blocks: [{ kind: 'quote', text: 'q' }] }, { ...fr, lang: 'ar', dir: 'rtl' }).html;
+    expect(html).toContain('<html lang="ar" dir="rtl">');
+    expect(html).toContain('border-right:4px');
+  });
+});
