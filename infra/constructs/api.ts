@@ -185,9 +185,9 @@ export class Api extends Construct {
     // error shape, and a non-JSON body must reach it to get its 415.
     this.route(applications, 'POST', functions['submit-application'], validator);
     this.route(application, 'GET', functions['track-application'], validator, 'id');
-    // GET only: API Gateway answers a HEAD on a GET-only resource itself, without calling any
-    // handler, so a mail scanner's HEAD changes nothing either.
+    // Mail scanners GET and HEAD every link: both only render (show-task never writes).
     this.route(task, 'GET', functions['show-task'], validator, 'taskId');
+    this.route(task, 'HEAD', functions['show-task'], validator, 'taskId');
     this.route(task, 'POST', functions['decide-task'], validator, 'taskId');
     return functions;
   }

@@ -201,6 +201,7 @@ describe('REST API', () => {
       'POST /applications': 'submit-application',
       'GET /applications/{id}': 'track-application',
       'GET /tasks/{taskId}': 'show-task',
+      'HEAD /tasks/{taskId}': 'show-task',
       'POST /tasks/{taskId}': 'decide-task',
     });
   });
@@ -208,7 +209,7 @@ describe('REST API', () => {
   it('validates requests of the routes that take input', () => {
     synth.stateless.resourceCountIs('AWS::ApiGateway::RequestValidator', 1);
     const validated = resourcesOf('AWS::ApiGateway::Method').filter(([, m]) => m.Properties!.RequestValidatorId);
-    expect(validated.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual(['GET', 'GET', 'POST', 'POST']);
+    expect(validated.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual(['GET', 'GET', 'HEAD', 'POST', 'POST']);
   });
 
   it('throttles and traces the stage', () => {
