@@ -1,4 +1,5 @@
-// PLACEHOLDER: replaced by the real adapter. Exists so that the CDK app can bundle every entry.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
-};
+import { apiHandler } from '../../shared/http/api-handler.ts';
+import { json } from '../../shared/http/responses.ts';
+
+/** GET /health — no dependency is touched: it answers whether the function itself runs. */
+export const handler = apiHandler({}, async () => json(200, { status: 'ok' }));

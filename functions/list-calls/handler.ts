@@ -1,4 +1,9 @@
-// PLACEHOLDER: replaced by the real adapter. Exists so that the CDK app can bundle every entry.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
-};
+import { realPorts } from '../../shared/adapters/ports.ts';
+import { apiHandler } from '../../shared/http/api-handler.ts';
+import { json } from '../../shared/http/responses.ts';
+import { listCalls } from '../../shared/use-cases/list-calls.ts';
+
+const ports = realPorts();
+
+/** GET /calls — the calls open now. */
+export const handler = apiHandler({}, async () => json(200, { calls: await listCalls(ports) }));

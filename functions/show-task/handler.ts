@@ -1,4 +1,22 @@
-// PLACEHOLDER: replaced by the real adapter. Exists so that the CDK app can bundle every entry.
-export const handler = async (): Promise<never> => {
-  throw new Error('not implemented yet');
-};
+import { realPorts } from '../../shared/adapters/ports.ts';
+import { apiHandler } from '../../shared/http/api-handler.ts';
+import { tagApplication } from '../../shared/http/logger.ts';
+import { htmlProblem } from '../../shared/http/problem-renderers.ts';
+import { pathParam, queryParam } from '../../shared/http/request.ts';
+import { html } from '../../shared/http/responses.ts';
+import { decisionPage } from '../../shared/pages/task-pages.ts';
+import { showTask } from '../../shared/use-cases/show-task.ts';
+
+const ports = realPorts();
+
+/**
+ * GET and HEAD /tasks/{taskId}?sig=… — the decision page. Read-only: mail scanners fetch these
+ * links, and only the form's POST decides.
+ */
+export const handler = apiHandler({ renderProblem: htmlProblem({ contact: ports.config.adminEmails[0] }) }, async (event) => {
+  const model = await showTask(
+    { ...ports, tagApplication },
+    { taskId: pathParam(event, 'taskId'), sig: queryParam(event, 'sig') },
+  );
+  return html(200, decisionPage(model), { 'X-Robots-Tag': 'noindex, nofollow' });
+});

@@ -107,6 +107,8 @@ export class AppFunction extends NodejsFunction {
         mainFields: ['module', 'main'],
         banner: ESM_REQUIRE_BANNER,
         minify: true,
+        // Error classes set `name` from the class: Retry/Catch match on it, so names must survive.
+        keepNames: true,
         sourceMap: true,
         // Stack traces need the mappings only; the sources would double every asset.
         sourcesContent: false,

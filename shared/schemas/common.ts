@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+// French is the administration's language: zod's own messages (wrong type, missing field) too.
+z.config(z.locales.fr());
+
 /** Whole euros: amounts are integers, never floats of cents. */
 export const euros = z.number().int('montant en euros entiers').nonnegative('montant négatif');
 export const positiveEuros = z.number().int('montant en euros entiers').positive('montant nul ou négatif');

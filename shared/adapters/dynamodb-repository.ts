@@ -1,0 +1,539 @@
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import type { ApplicationRecord, CallRecord, HistoryEvent, TaskRecord } from '../domain/application.ts';
+import { InvalidTransitionError, NotFoundError, TaskGoneError, TransientError } from '../domain/errors.ts';
+import { allowedSources, canTransition, type Status } from '../domain/status.ts';
+import type { Repository } from '../ports/index.ts';
+import type { Call, CoChair, Reviewer } from '../schemas/call.ts';
+import { errorName, isTransient } from './aws-errors.ts';
+import { gsi, internalAttributes, keys, TABLE_SCHEMA } from './table-keys.ts';
+
+type Item = Record<string, unknown>;
+
+/** An idempotency key binds its body for this long; after it, the same key may be used again. */
+const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+
+/** Fields of an application that no patch may change (keys, status, creation). */
+const frozenFields = new Set<string>(['id', 'status', 'callId', 'createdAt', ...internalAttributes]);
+
+const isConditionFailed = (error: unknown) => errorName(error) === 'ConditionalCheckFailedException';
+
+/** Drops `undefined` values deeply: the client may not be set up with `removeUndefinedValues`. */
+function clean<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(clean) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(
+      Object.entries(value as Item)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, clean(v)]),
+    ) as T;
+  }
+  return value;
+}
+
+function strip<T>(item: Item): T {
+  const out: Item = { ...item };
+  for (const name of internalAttributes) delete out[name];
+  return out as T;
+}
+
+function toCallRecord(item: Item): CallRecord {
+  const awarded = item.awarded instanceof Set ? [...(item.awarded as Set<string>)] : [];
+  const { awarded: _a, committed, ...rest } = strip<Item>(item);
+  return { ...(rest as Call), committed: typeof committed === 'number' ? committed : 0, awarded };
+}
+
+function toEvent(item: Item): HistoryEvent {
+  const { at, status, actor, reason } = item as unknown as HistoryEvent;
+  return reason === undefined ? { at, status, actor } : { at, status, actor, reason };
+}
+
+/** `SET #f0 = :f0, …` for a patch, with its names and values. */
+function setClauses(patch: Item, prefix: string) {
+  const names: Record<string, string> = {};
+  const values: Item = {};
+  const clauses: string[] = [];
+  Object.entries(clean(patch)).forEach(([field, value], i) => {
+    if (frozenFields.has(field) || value === undefined) return;
+    names[`#${prefix}${i}`] = field;
+    values[`:${prefix}${i}`] = value;
+    clauses.push(`#${prefix}${i} = :${prefix}${i}`);
+  });
+  return { names, values, clauses };
+}
+
+/**
+ * The Repository over one DynamoDB table (layout in table-keys.ts). Every invariant is one
+ * conditional write on one item — the embedded store has no transactions, and neither do we.
+ * Reads that decide a write are strongly consistent; listings use Query, never Scan.
+ */
+export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string): Repository {
+  const TableName = tableName;
+
+  /** Runs one SDK call: transient failures become TransientError; the rest (conditions included) propagate. */
+  async function run<T>(what: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      if (isTransient(error)) throw Object.assign(new TransientError(`DynamoDB unavailable (${what})`), { cause: error });
+      throw error;
+    }
+  }
+
+  const get = (key: { pk: string; sk: string }) =>
+    run('get', () => doc.send(new GetCommand({ TableName, Key: key, ConsistentRead: true }))).then((o) => o.Item);
+
+  async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await run('query', () => doc.send(new QueryCommand({ ...input, TableName, ExclusiveStartKey: start })));
+      items.push(...(out.Items ?? []));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  const itemsUnder = (pk: string, prefix: string) =>
+    queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      ConsistentRead: true,
+    });
+
+  const put = (Item: Item, condition?: { expression: string; names?: Record<string, string>; values?: Item }) =>
+    run('put', () =>
+      doc.send(
+        new PutCommand({
+          TableName,
+          Item: clean(Item),
+          ...(condition ? { ConditionExpression: condition.expression } : {}),
+          ...(condition?.names ? { ExpressionAttributeNames: condition.names } : {}),
+          ...(condition?.values ? { ExpressionAttributeValues: condition.values } : {}),
+        }),
+      ),
+    );
+
+  const del = (key: { pk: string; sk: string }) => run('delete', () => doc.send(new DeleteCommand({ TableName, Key: key })));
+
+  /**
+   * Writes the event a status change recorded on the item. The sort key comes from the item
+   * (`seq`, `lastEvent.at`), so rewriting it after a crash or a retry yields the same item.
+   */
+  async function writeLastEvent(applicationId: string, item: Item): Promise<void> {
+    const event = item.lastEvent as HistoryEvent | undefined;
+    const seq = item.seq;
+    if (!event || typeof seq !== 'number') return;
+    await put({ ...keys.event(applicationId, event.at, seq), ...toEvent(event as unknown as Item) });
+  }
+
+  /** Replaces the items of a call's sub-list (roster, co-chairs) by `next`. */
+  async function replaceList(callId: string, prefix: string, next: Map<string, Item>): Promise<void> {
+    const current = await itemsUnder(keys.call(callId).pk, prefix);
+    await Promise.all([
+      ...[...next.entries()].map(([sk, value]) => put({ pk: keys.call(callId).pk, sk, ...value })),
+      ...current
+        .filter((item) => !next.has(item.sk as string))
+        .map((item) => del({ pk: item.pk as string, sk: item.sk as string })),
+    ]);
+  }
+
+  async function getTaskItem(id: string): Promise<TaskRecord | undefined> {
+    const item = await get(keys.task(id));
+    return item ? strip<TaskRecord>(item) : undefined;
+  }
+
+  async function tasksByPrefix(applicationId: string, prefix?: string): Promise<TaskRecord[]> {
+    // The index is eventually consistent: it only finds ids, each task is then read consistently.
+    const found = await queryAll({
+      IndexName: TABLE_SCHEMA.gsi1.indexName,
+      KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': gsi.tasksOf(applicationId), ...(prefix ? { ':prefix': prefix } : {}) },
+      ScanIndexForward: false,
+    });
+    const ids = [...new Set(found.map((item) => (item.pk as string).slice('TASK#'.length)))];
+    const tasks = await Promise.all(ids.map(getTaskItem));
+    return tasks.filter((t): t is TaskRecord => t !== undefined);
+  }
+
+  return {
+    async putCall(call) {
+      // An update, not a put: re-seeding a call must never reset its envelope bookkeeping.
+      const { names, values, clauses } = setClauses(call as unknown as Item, 'c');
+      await run('putCall', () =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.call(call.id),
+            UpdateExpression: `SET ${[...clauses, 'gsi1pk = :gpk', 'gsi1sk = :gsk', 'committed = if_not_exists(committed, :zero)', '#id = :id'].join(', ')}`,
+            ExpressionAttributeNames: { ...names, '#id': 'id' },
+            ExpressionAttributeValues: {
+              ...values,
+              ':gpk': gsi.calls(),
+              ':gsk': gsi.callSort(call.opensAt, call.id),
+              ':zero': 0,
+              ':id': call.id,
+            },
+          }),
+        ),
+      );
+    },
+
+    async getCall(id) {
+      const item = await get(keys.call(id));
+      return item ? toCallRecord(item) : undefined;
+    },
+
+    async listCalls() {
+      const items = await queryAll({
+        IndexName: TABLE_SCHEMA.gsi1.indexName,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': gsi.calls() },
+      });
+      return items.map(toCallRecord);
+    },
+
+    async putRoster(callId, reviewers) {
+      await replaceList(
+        callId,
+        keys.reviewerPrefix,
+        new Map(reviewers.map((r) => [keys.reviewer(callId, r.email).sk, { ...r }])),
+      );
+    },
+
+    async getRoster(callId) {
+      const items = await itemsUnder(keys.call(callId).pk, keys.reviewerPrefix);
+      return items.map((item) => strip<Reviewer>(item));
+    },
+
+    async putCoChairs(callId, coChairs) {
+      await replaceList(callId, keys.coChairPrefix, new Map(coChairs.map((c) => [keys.coChair(callId, c.side).sk, { ...c }])));
+    },
+
+    async getCoChairs(callId) {
+      const items = await itemsUnder(keys.call(callId).pk, keys.coChairPrefix);
+      return items.map((item) => strip<CoChair>(item));
+    },
+
+    async createApplication(app, first) {
+      const item: Item = {
+        ...app,
+        ...keys.application(app.id),
+        gsi1pk: gsi.applicationsByStatus(app.callId, app.status),
+        gsi1sk: gsi.applicationSort(app.createdAt, app.id),
+        seq: 1,
+        lastEvent: first,
+      };
+      try {
+        await put(item, { expression: 'attribute_not_exists(pk)' });
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+        // Someone created it first (a retried submission): heal its history in case they crashed.
+        const existing = await get(keys.application(app.id));
+        if (existing) await writeLastEvent(app.id, existing);
+        return 'exists';
+      }
+      await writeLastEvent(app.id, item);
+      return 'created';
+    },
+
+    async getApplication(id) {
+      const item = await get(keys.application(id));
+      return item ? strip<ApplicationRecord>(item) : undefined;
+    },
+
+    async getHistory(id) {
+      const items = await itemsUnder(keys.applicationPk(id), keys.eventPrefix);
+      return items.map(toEvent);
+    },
+
+    async deleteApplication(id) {
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.applicationPk(id) },
+        ConsistentRead: true,
+        ProjectionExpression: 'pk, sk',
+      });
+      await Promise.all(items.map((item) => del({ pk: item.pk as string, sk: item.sk as string })));
+    },
+
+    async transition(id, to, event, patch = {}) {
+      const current = await get(keys.application(id));
+      if (!current) throw new NotFoundError(`application ${id} not found`);
+      const from = current.status as Status;
+      if (from === to) {
+        await writeLastEvent(id, current);
+        return 'unchanged';
+      }
+      if (!canTransition(from, to)) throw new InvalidTransitionError(`application ${id}: ${from} → ${to} is not allowed`);
+
+      const { updatedAt: _u, ...fields } = patch;
+      const { names, values, clauses } = setClauses(fields as Item, 'p');
+      const sources = allowedSources(to);
+      const sourceValues = Object.fromEntries(sources.map((s, i) => [`:s${i}`, s]));
+      let updated: Item | undefined;
+      try {
+        const out = await run('transition', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: keys.application(id),
+              UpdateExpression: `SET ${[
+                ...clauses,
+                '#status = :to',
+                'gsi1pk = :gpk',
+                'updatedAt = :at',
+                'lastEvent = :event',
+                'seq = if_not_exists(seq, :zero) + :one',
+              ].join(', ')}`,
+              // The status machine, enforced by the store: only an allowed source status may move.
+              ConditionExpression: `#status IN (${Object.keys(sourceValues).join(', ')})`,
+              ExpressionAttributeNames: { ...names, '#status': 'status' },
+              ExpressionAttributeValues: {
+                ...values,
+                ...sourceValues,
+                ':to': to,
+                ':gpk': gsi.applicationsByStatus(current.callId as string, to),
+                ':at': event.at,
+                ':event': clean(event),
+                ':zero': 0,
+                ':one': 1,
+              },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        );
+        updated = out.Attributes;
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+        // Someone else moved it between our read and our write.
+        const now = await get(keys.application(id));
+        if (now?.status === to) {
+          await writeLastEvent(id, now);
+          return 'unchanged';
+        }
+        throw new InvalidTransitionError(`application ${id}: ${String(now?.status)} → ${to} is not allowed`);
+      }
+      if (updated) await writeLastEvent(id, updated);
+      return 'changed';
+    },
+
+    async patchApplication(id, patch) {
+      const { names, values, clauses } = setClauses(patch as Item, 'p');
+      if (patch.updatedAt !== undefined) {
+        names['#updatedAt'] = 'updatedAt';
+        values[':updatedAt'] = patch.updatedAt;
+        clauses.push('#updatedAt = :updatedAt');
+      }
+      if (clauses.length === 0) return;
+      try {
+        await run('patchApplication', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: keys.application(id),
+              UpdateExpression: `SET ${clauses.join(', ')}`,
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: names,
+              ExpressionAttributeValues: values,
+            }),
+          ),
+        );
+      } catch (error) {
+        if (isConditionFailed(error)) throw new NotFoundError(`application ${id} not found`);
+        throw error;
+      }
+    },
+
+    async reserveGrant(callId, applicationId, amount) {
+      if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`grant amount must be a positive whole number, got ${amount}`);
+      // A few rounds only when the envelope itself was edited between our read and our write.
+      for (let round = 0; round < 5; round++) {
+        const item = await get(keys.call(callId));
+        if (!item) throw new NotFoundError(`call ${callId} not found`);
+        const call = toCallRecord(item);
+        if (call.awarded.includes(applicationId)) return 'already';
+        if (call.committed + amount > call.envelope) return 'exhausted';
+        try {
+          await run('reserveGrant', () =>
+            doc.send(
+              new UpdateCommand({
+                TableName,
+                Key: keys.call(callId),
+                UpdateExpression: 'ADD #committed :amount, #awarded :ids',
+                // `committed + amount <= envelope`, written with a bound computed from the envelope we read,
+                // which the condition pins so that a concurrent edit of the envelope cannot slip through.
+                ConditionExpression: 'NOT contains(#awarded, :id) AND #committed <= :bound AND #envelope = :envelope',
+                ExpressionAttributeNames: { '#committed': 'committed', '#awarded': 'awarded', '#envelope': 'envelope' },
+                ExpressionAttributeValues: {
+                  ':amount': amount,
+                  ':ids': new Set([applicationId]),
+                  ':id': applicationId,
+                  ':bound': call.envelope - amount,
+                  ':envelope': call.envelope,
+                },
+              }),
+            ),
+          );
+          return 'reserved';
+        } catch (error) {
+          if (!isConditionFailed(error)) throw error;
+          const after = await get(keys.call(callId));
+          if (!after) throw new NotFoundError(`call ${callId} not found`);
+          const now = toCallRecord(after);
+          if (now.awarded.includes(applicationId)) return 'already';
+          if (now.committed + amount > now.envelope) return 'exhausted';
+        }
+      }
+      throw new TransientError(`call ${callId}: the envelope kept changing, try again`);
+    },
+
+    async putTask(task) {
+      await put({
+        ...task,
+        ...keys.task(task.id),
+        gsi1pk: gsi.tasksOf(task.applicationId),
+        gsi1sk: gsi.taskSort(task.stage, task.createdAt, task.id),
+      });
+    },
+
+    getTask: getTaskItem,
+
+    async listTasks(applicationId) {
+      return tasksByPrefix(applicationId);
+    },
+
+    async findOpenTask(applicationId, stage) {
+      const tasks = await tasksByPrefix(applicationId, `${stage}#`);
+      return tasks.find((t) => t.status === 'OPEN' && t.stage === stage);
+    },
+
+    async renewTaskToken(id, taskToken) {
+      try {
+        const out = await run('renewTaskToken', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: keys.task(id),
+              UpdateExpression: 'SET taskToken = :token, reminders = if_not_exists(reminders, :zero) + :one',
+              ConditionExpression: '#status = :open',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':token': taskToken, ':zero': 0, ':one': 1, ':open': 'OPEN' },
+              ReturnValues: 'ALL_NEW',
+            }),
+          ),
+        );
+        return strip<TaskRecord>(out.Attributes ?? {});
+      } catch (error) {
+        if (isConditionFailed(error)) throw new TaskGoneError(`task ${id} is not open any more`);
+        throw error;
+      }
+    },
+
+    async claimTask(id, by, result, at) {
+      try {
+        await run('claimTask', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: keys.task(id),
+              UpdateExpression: 'SET #status = :done, decidedBy = :by, decidedAt = :at, #result = :result',
+              // Single use: of any number of concurrent posts, exactly one finds the task open.
+              ConditionExpression: '#status = :open',
+              ExpressionAttributeNames: { '#status': 'status', '#result': 'result' },
+              ExpressionAttributeValues: { ':done': 'DONE', ':open': 'OPEN', ':by': by, ':at': at, ':result': clean(result) },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
+      }
+    },
+
+    async releaseTask(id) {
+      try {
+        await run('releaseTask', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: keys.task(id),
+              UpdateExpression: 'SET #status = :open REMOVE decidedBy, decidedAt, #result',
+              ConditionExpression: '#status = :done',
+              ExpressionAttributeNames: { '#status': 'status', '#result': 'result' },
+              ExpressionAttributeValues: { ':open': 'OPEN', ':done': 'DONE' },
+            }),
+          ),
+        );
+      } catch (error) {
+        // Not DONE any more (closed meanwhile): there is nothing to give back.
+        if (!isConditionFailed(error)) throw error;
+      }
+    },
+
+    async closeTask(id) {
+      try {
+        await run('closeTask', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: keys.task(id),
+              UpdateExpression: 'SET #status = :closed',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':closed': 'CLOSED' },
+            }),
+          ),
+        );
+      } catch (error) {
+        if (!isConditionFailed(error)) throw error;
+      }
+    },
+
+    async claimIdempotencyKey(key, bodyHash, applicationId) {
+      for (let round = 0; round < 3; round++) {
+        const now = Math.floor(Date.now() / 1000);
+        try {
+          // First writer wins; a key past its time-to-live (not yet swept by DynamoDB) is free again.
+          await put(
+            { ...keys.idempotency(key), bodyHash, applicationId, ttl: now + IDEMPOTENCY_TTL_SECONDS },
+            { expression: 'attribute_not_exists(pk) OR #ttl < :now', names: { '#ttl': 'ttl' }, values: { ':now': now } },
+          );
+          return { bodyHash, applicationId };
+        } catch (error) {
+          if (!isConditionFailed(error)) throw error;
+          const stored = await get(keys.idempotency(key));
+          // Released between our write and our read: try again.
+          if (stored) return { bodyHash: stored.bodyHash as string, applicationId: stored.applicationId as string };
+        }
+      }
+      throw new TransientError(`idempotency key kept changing, try again`);
+    },
+
+    async releaseIdempotencyKey(key) {
+      await del(keys.idempotency(key));
+    },
+
+    async markEmailSent(key) {
+      try {
+        await put({ ...keys.email(key) }, { expression: 'attribute_not_exists(pk)' });
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
+      }
+    },
+
+    async unmarkEmailSent(key) {
+      await del(keys.email(key));
+    },
+  };
+}

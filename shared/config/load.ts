@@ -1,0 +1,123 @@
+import { z } from 'zod';
+import { isTransient } from '../adapters/aws-errors.ts';
+import { TransientError } from '../domain/errors.ts';
+import { ENV } from './env.ts';
+
+/** What every function knows from its environment, parsed once at cold start. */
+export interface Config {
+  tableName: string;
+  /** Only submit-application starts executions (the state machine cannot name its own tasks' ARN). */
+  stateMachineArn?: string;
+  /** Public base URL, no trailing slash; API functions derive it from the request when unset. */
+  baseUrl?: string;
+  senderEmail: string;
+  adminEmails: string[];
+  linkTtlSeconds: number;
+}
+
+type OptionalKey = 'stateMachineArn' | 'baseUrl';
+
+export interface LoadConfigOptions {
+  /** Optional settings this function cannot work without: a missing one fails the cold start. */
+  require?: readonly OptionalKey[];
+  env?: Record<string, string | undefined>;
+}
+
+const nonEmpty = z.string().trim().min(1, 'must be set');
+const email = z.email('must be an email address');
+
+const schema = z
+  .object({
+    [ENV.tableName]: nonEmpty,
+    [ENV.stateMachineArn]: z.string().regex(/^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]{1,80}$/, 'must be a state machine ARN').optional(),
+    [ENV.baseUrl]: z
+      .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
+      .refine((u) => !u.endsWith('/'), 'must not end with a slash')
+      .optional(),
+    [ENV.senderEmail]: email,
+    [ENV.adminEmails]: z
+      .string()
+      .transform((s) => s.split(',').map((a) => a.trim()).filter((a) => a.length > 0))
+      .pipe(z.array(email).min(1, 'needs at least one address')),
+    [ENV.linkTtlSeconds]: z.coerce.number().int('must be whole seconds').min(60).max(90 * 24 * 3600),
+    // One of the two is needed to sign links; which one is checked below.
+    [ENV.signingSecretArn]: nonEmpty.optional(),
+    [ENV.signingSecret]: z.string().min(32, 'must be at least 32 characters').optional(),
+  })
+  .refine((e) => e[ENV.signingSecretArn] !== undefined || e[ENV.signingSecret] !== undefined, {
+    path: [ENV.signingSecretArn],
+    message: `must be set (or ${ENV.signingSecret} locally)`,
+  });
+
+/**
+ * Parses the environment; throws at cold start with every missing or invalid variable named, so
+ * that a misconfigured function fails on deployment instead of on the first applicant.
+ * Empty strings count as unset (CloudFormation cannot omit a variable conditionally).
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const raw = options.env ?? process.env;
+  const env = Object.fromEntries(
+    Object.values(ENV).map((name) => [name, raw[name] === '' ? undefined : raw[name]]),
+  );
+  const parsed = schema.safeParse(env);
+  const problems = parsed.success
+    ? []
+    : parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')} ${i.message}`);
+  const config: Config | undefined = parsed.success
+    ? {
+        tableName: parsed.data[ENV.tableName],
+        senderEmail: parsed.data[ENV.senderEmail],
+        adminEmails: parsed.data[ENV.adminEmails],
+        linkTtlSeconds: parsed.data[ENV.linkTtlSeconds],
+        ...(parsed.data[ENV.stateMachineArn] ? { stateMachineArn: parsed.data[ENV.stateMachineArn] } : {}),
+        ...(parsed.data[ENV.baseUrl] ? { baseUrl: parsed.data[ENV.baseUrl] } : {}),
+      }
+    : undefined;
+  for (const key of options.require ?? []) {
+    if (config && config[key] === undefined) problems.push(`${ENV[key]} must be set`);
+  }
+  if (problems.length > 0 || !config) {
+    throw new Error(`Invalid configuration: ${problems.join('; ')}`);
+  }
+  return config;
+}
+
+let secret: Promise<string> | undefined;
+
+/**
+ * The link-signing key: SIGNING_SECRET when set (local mode), else the Secrets Manager secret named
+ * by SIGNING_SECRET_ARN, fetched once per container. A failed fetch is not cached.
+ */
+export function signingSecret(env: Record<string, string | undefined> = process.env): Promise<string> {
+  secret ??= fetchSecret(env).catch((error: unknown) => {
+    secret = undefined;
+    throw error;
+  });
+  return secret;
+}
+
+async function fetchSecret(env: Record<string, string | undefined>): Promise<string> {
+  const local = env[ENV.signingSecret];
+  if (local) return local;
+  const arn = env[ENV.signingSecretArn];
+  if (!arn) throw new Error(`${ENV.signingSecretArn} must be set`);
+  // Loaded on first use only: most invocations never need the client.
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = new SecretsManagerClient({});
+  try {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+    const value = out.SecretString;
+    if (!value || value.length < 32) throw new Error('the signing secret is empty or shorter than 32 characters');
+    return value;
+  } catch (error) {
+    if (isTransient(error)) throw new TransientError('the signing secret is unavailable');
+    throw error;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** Tests only: forget the cached secret. */
+export function resetSigningSecretCache(): void {
+  secret = undefined;
+}

@@ -1,0 +1,90 @@
+import type { MiddlewareObj } from '@middy/core';
+import type { Context } from 'aws-lambda';
+import { DomainError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../domain/errors.ts';
+import { header } from './request.ts';
+import type { ApiEvent, ApiResult } from './types.ts';
+
+/** The body is not what its Content-Type says (broken JSON, invalid UTF-8): 400, not middy's 422. */
+export class MalformedBodyError extends DomainError {
+  readonly code = 'MALFORMED_BODY';
+  readonly status = 400;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
+
+export interface BodyParserOptions {
+  maxBytes?: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** `type` with optional parameters; a charset other than UTF-8 is refused like another type. */
+function isMediaType(contentType: string | undefined, type: string): boolean {
+  if (!contentType) return false;
+  const [essence = '', ...params] = contentType.split(';').map((p) => p.trim().toLowerCase());
+  if (essence !== type) return false;
+  return params.every((p) => !p.startsWith('charset=') || /^charset="?utf-8"?$/.test(p));
+}
+
+/** The body as text: base64 decoded when API Gateway encoded it, bounded in bytes, valid UTF-8. */
+function bodyText(event: ApiEvent<unknown>, maxBytes: number): string {
+  const body = typeof event.body === 'string' ? event.body : '';
+  // Cheap bound before decoding anything: base64 inflates by 4/3, UTF-16 code units never exceed bytes.
+  const limit = event.isBase64Encoded ? Math.ceil((maxBytes * 4) / 3) + 4 : maxBytes;
+  if (body.length > limit) throw tooLarge(maxBytes);
+  const bytes = event.isBase64Encoded ? Buffer.from(body, 'base64') : Buffer.from(body, 'utf8');
+  if (bytes.length > maxBytes) throw tooLarge(maxBytes);
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    throw new MalformedBodyError('Le corps de la requête n’est pas de l’UTF-8 valide.');
+  }
+}
+
+const tooLarge = (maxBytes: number) =>
+  new PayloadTooLargeError(`Le corps de la requête dépasse ${Math.round(maxBytes / 1024)} Kio.`);
+
+type Parser = MiddlewareObj<ApiEvent<unknown>, ApiResult, Error, Context>;
+
+/** `application/json` bodies (415 otherwise, 413 over the limit, 400 when malformed) → `event.body`. */
+export function jsonBodyParser(options: BodyParserOptions = {}): Parser {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return {
+    before(request) {
+      const event = request.event;
+      if (!isMediaType(header(event.headers, 'content-type'), 'application/json')) {
+        throw new UnsupportedMediaTypeError('Le corps de la requête doit être du JSON (Content-Type: application/json).');
+      }
+      const text = bodyText(event, maxBytes);
+      try {
+        event.body = JSON.parse(text) as unknown;
+      } catch {
+        throw new MalformedBodyError('Le corps de la requête n’est pas du JSON valide.');
+      }
+      event.rawBody = text;
+      event.isBase64Encoded = false;
+    },
+  };
+}
+
+/** `application/x-www-form-urlencoded` bodies (an HTML form's POST) → `event.body` as a flat record. */
+export function formBodyParser(options: BodyParserOptions = {}): Parser {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return {
+    before(request) {
+      const event = request.event;
+      if (!isMediaType(header(event.headers, 'content-type'), 'application/x-www-form-urlencoded')) {
+        throw new UnsupportedMediaTypeError('Le formulaire doit être envoyé en application/x-www-form-urlencoded.');
+      }
+      const text = bodyText(event, maxBytes);
+      const fields: Record<string, string> = {};
+      // A field sent twice keeps its first value: a form never does it, a forger gains nothing.
+      for (const [name, value] of new URLSearchParams(text)) {
+        if (!Object.hasOwn(fields, name)) fields[name] = value;
+      }
+      event.body = fields;
+      event.rawBody = text;
+      event.isBase64Encoded = false;
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * HTML built only through the `html` tag: every interpolated value is escaped unless it is
+ * itself a `SafeHtml` made by this module, so no page can forget to escape a user's text.
+ */
+export class SafeHtml {
+  readonly value: string;
+  constructor(value: string) {
+    this.value = value;
+  }
+  toString(): string {
+    return this.value;
+  }
+}
+
+type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
+
+const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+// C0/C1 controls (but tab and line feed) have no business in a page and some break parsers.
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+/** Text as element content or a quoted attribute value. */
+export function escapeHtml(value: string): string {
+  return value.replace(CONTROL, '').replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
+}
+
+function render(value: Interpolation): string {
+  if (value instanceof SafeHtml) return value.value;
+  if (Array.isArray(value)) return value.map(render).join('');
+  if (value === null || value === undefined || value === false) return '';
+  return escapeHtml(String(value));
+}
+
+export function html(strings: TemplateStringsArray, ...values: Interpolation[]): SafeHtml {
+  let out = strings[0] ?? '';
+  values.forEach((value, i) => {
+    out += render(value) + (strings[i + 1] ?? '');
+  });
+  return new SafeHtml(out);
+}
+
+/** Markup written by us (a constant), never a value that came from a request or the table. */
+export const trusted = (markup: string): SafeHtml => new SafeHtml(markup);

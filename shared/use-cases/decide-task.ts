@@ -1,0 +1,169 @@
+import type { ApplicationRecord, TaskRecord, TaskStage } from '../domain/application.ts';
+import {
+  InvalidTransitionError,
+  TaskAlreadyDecidedError,
+  TaskGoneError,
+  ValidationError,
+} from '../domain/errors.ts';
+import { parseOrThrow } from '../http/validation.ts';
+import { trackingUrl } from '../links/links.ts';
+import type { Workflow } from '../ports/index.ts';
+import { resubmissionSchema, type Resubmission } from '../schemas/application.ts';
+import { committeeDecisionSchema, reviewCriteria, reviewDecisionSchema } from '../schemas/decisions.ts';
+import type { TaskOutput } from '../workflow/contract.ts';
+import { openTaskLink, TASK_GONE_MESSAGES, type TaskLinkPorts } from './show-task.ts';
+
+export interface DecideTaskPorts extends TaskLinkPorts {
+  workflow: Workflow;
+}
+
+export interface DecideTaskRequest {
+  taskId: string;
+  /** The urlencoded form, flat: `sig`, `decision`, `comment`, the stage's fields (dotted names). */
+  fields: Record<string, string>;
+  baseUrl: string;
+}
+
+export interface DecideTaskResult {
+  stage: TaskStage;
+  applicationId: string;
+  /** What was decided, in the stage's words (`favorable`, `approve`, `resubmitted`…). */
+  decision: string;
+  grantedAmount?: number;
+  /** Resubmission: where the applicants follow their application. */
+  trackingUrl?: string;
+}
+
+const INVALID = 'Le formulaire contient des erreurs : rien n’a été enregistré.';
+
+/** Numbers a person types: `120 000`, `120000`, `120000,00` is not whole and stays text (an issue). */
+function formNumber(value: string): number | string {
+  const compact = value.replace(/[\s\u00a0\u202f]/g, '');
+  return /^-?\d+(\.\d+)?$/.test(compact) ? Number(compact) : value;
+}
+
+const NUMERIC_PATHS = new Set(['project.durationMonths', 'budget.totalCost', 'budget.requestedAmount']);
+const OPTIONAL_PATHS = new Set(['leadAuthority.contact.phone', 'partnerAuthority.contact.phone']);
+const FIELD_NAME = /^[A-Za-z]{1,40}(\.[A-Za-z]{1,40}){0,3}$/;
+
+/** Dotted form names (`budget.totalCost`) back into the object the schema expects. */
+export function unflatten(fields: Record<string, string>, skip: readonly string[] = []): Record<string, unknown> {
+  const root: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(fields)) {
+    if (skip.includes(name)) continue;
+    // Only plain names: no `__proto__`, no index, nothing the schema would not know anyway.
+    if (!FIELD_NAME.test(name)) throw new ValidationError(INVALID, [{ path: name, message: 'champ inconnu' }]);
+    if (OPTIONAL_PATHS.has(name) && raw.trim() === '') continue;
+    const path = name.split('.');
+    let node = root;
+    for (const segment of path.slice(0, -1)) {
+      const next = node[segment];
+      if (next !== undefined && (typeof next !== 'object' || next === null)) {
+        throw new ValidationError(INVALID, [{ path: name, message: 'champ inconnu' }]);
+      }
+      node = (next as Record<string, unknown> | undefined) ?? (node[segment] = {});
+    }
+    node[path.at(-1) as string] = NUMERIC_PATHS.has(name) ? formNumber(raw) : raw;
+  }
+  return root;
+}
+
+const pick = (fields: Record<string, string>, names: readonly string[]) =>
+  Object.fromEntries(names.filter((n) => fields[n] !== undefined).map((n) => [n, fields[n]]));
+
+type Parsed =
+  | { stage: 'review'; output: TaskOutput['review'] }
+  | { stage: 'committee-FR' | 'committee-MA'; output: TaskOutput['committee-FR'] }
+  | { stage: 'resubmission'; output: TaskOutput['resubmission']; content: Resubmission };
+
+/** The stage's fields, validated; nothing is written before this succeeds. */
+function parseDecision(task: TaskRecord, app: ApplicationRecord, fields: Record<string, string>): Parsed {
+  switch (task.stage) {
+    case 'review':
+      return { stage: 'review', output: parseOrThrow(reviewDecisionSchema, pick(fields, ['decision', ...reviewCriteria, 'comment']), INVALID) };
+    case 'committee-FR':
+    case 'committee-MA': {
+      // The form has both the amount and the comment; a refusal ignores the amount.
+      const names = fields.decision === 'approve' ? ['decision', 'grantedAmount', 'comment'] : ['decision', 'comment'];
+      const output = parseOrThrow(committeeDecisionSchema, pick(fields, names), INVALID);
+      if (output.decision === 'approve' && output.grantedAmount > app.budget.requestedAmount) {
+        throw new ValidationError(INVALID, [
+          { path: 'grantedAmount', message: `le montant accordé dépasse le montant demandé (${app.budget.requestedAmount} €)` },
+        ]);
+      }
+      return { stage: task.stage, output };
+    }
+    case 'resubmission': {
+      const content = parseOrThrow(resubmissionSchema, unflatten(fields, ['sig', 'decision', 'comment']), INVALID);
+      return { stage: 'resubmission', output: { resubmitted: true }, content };
+    }
+  }
+}
+
+/**
+ * POST /tasks/{taskId} — one person's decision, used once.
+ * 1. Check the link (404 / 403 / 410 expired); a decided task → 409, a closed one → 410.
+ * 2. Validate the stage's fields (400 listing them, nothing written); a grant above the requested
+ *    amount is invalid. A resubmission needs the application still waiting for it (410 otherwise).
+ * 3. Claim the task (conditional write): lost the race → 409 (or 410 if it was closed).
+ * 4. Resubmission: store the new content and move CHANGES_REQUESTED → SUBMITTED (actor applicant)
+ *    before the workflow resumes, so its eligibility check reads the new content.
+ * 5. Resume the workflow with the stage's output. The wait is over (timed out) → close the task,
+ *    410; Step Functions unavailable → release the claim so the same link works again, 503.
+ */
+export async function decideTask(ports: DecideTaskPorts, request: DecideTaskRequest): Promise<DecideTaskResult> {
+  const { repository, workflow, clock } = ports;
+  const { task, recipient } = await openTaskLink(ports, request.taskId, request.fields.sig);
+  if (task.status === 'DONE') throw new TaskAlreadyDecidedError(TASK_GONE_MESSAGES.decided);
+  if (task.status !== 'OPEN') throw new TaskGoneError(TASK_GONE_MESSAGES.closed);
+  const app = await repository.getApplication(task.applicationId);
+  if (!app) throw new TaskGoneError(TASK_GONE_MESSAGES.closed);
+
+  const parsed = parseDecision(task, app, request.fields);
+  // SUBMITTED too: a previous attempt resubmitted but could not resume the workflow (503), and the
+  // applicants are retrying the same link.
+  if (parsed.stage === 'resubmission' && app.status !== 'CHANGES_REQUESTED' && app.status !== 'SUBMITTED') {
+    throw new TaskGoneError(TASK_GONE_MESSAGES.closed);
+  }
+
+  const at = clock.now().toISOString();
+  if (!(await repository.claimTask(task.id, recipient, parsed.output as unknown as Record<string, unknown>, at))) {
+    const now = await repository.getTask(task.id);
+    if (now?.status === 'DONE') throw new TaskAlreadyDecidedError(TASK_GONE_MESSAGES.decided);
+    throw new TaskGoneError(TASK_GONE_MESSAGES.closed);
+  }
+
+  try {
+    if (parsed.stage === 'resubmission') {
+      const moved = await repository.transition(
+        app.id,
+        'SUBMITTED',
+        { at, status: 'SUBMITTED', actor: 'applicant', reason: 'Dossier modifié et déposé de nouveau.' },
+        parsed.content,
+      );
+      // Already SUBMITTED by an earlier attempt: the latest content still wins.
+      if (moved === 'unchanged') await repository.patchApplication(app.id, { ...parsed.content, updatedAt: at });
+    }
+    await workflow.succeedTask(task.taskToken, parsed.output);
+  } catch (error) {
+    if (error instanceof TaskGoneError || error instanceof InvalidTransitionError) {
+      // The workflow stopped waiting (timeout, withdrawal): this link is over for good.
+      await repository.closeTask(task.id).catch(() => undefined);
+      throw new TaskGoneError(TASK_GONE_MESSAGES.closed);
+    }
+    // Nothing was resumed: give the task back so that the same link can be used again.
+    await repository.releaseTask(task.id).catch(() => undefined);
+    throw error;
+  }
+
+  const decision = parsed.stage === 'resubmission' ? 'resubmitted' : parsed.output.decision;
+  return {
+    stage: task.stage,
+    applicationId: app.id,
+    decision,
+    ...(parsed.stage !== 'resubmission' && parsed.stage !== 'review' && parsed.output.decision === 'approve'
+      ? { grantedAmount: parsed.output.grantedAmount }
+      : {}),
+    ...(parsed.stage === 'resubmission' ? { trackingUrl: await trackingUrl(ports.signer, request.baseUrl, app.id) } : {}),
+  };
+}
