@@ -60,6 +60,15 @@ export const stageConfigSchema = z.strictObject({
   /** Steady-state requests per second across the API stage. */
   apiRateLimit: z.coerce.number({ message: 'expected a number' }).int().min(1).max(10_000),
   apiBurstLimit: z.coerce.number({ message: 'expected a number' }).int().min(1).max(5_000),
+  /**
+   * How long applicants' personal data (contacts, summary, free-text comments) is kept after an
+   * application is closed; `npm run admin -- purge` removes it past that (docs/operations.md).
+   */
+  personalDataRetentionDays: z.coerce
+    .number({ message: 'expected a number of days' })
+    .int('expected a whole number of days')
+    .min(30, 'must be at least 30 days')
+    .max(3650, 'must be at most 3650 days (ten years)'),
 });
 export type StageConfig = z.infer<typeof stageConfigSchema>;
 type StageInput = z.input<typeof stageConfigSchema>;
@@ -79,6 +88,7 @@ const dev: Omit<StageInput, 'stage'> = {
   wafEnabled: false,
   apiRateLimit: 10,
   apiBurstLimit: 20,
+  personalDataRetentionDays: 90,
 };
 const defaults: Record<StageName, Omit<StageInput, 'stage'>> = {
   dev,
@@ -96,6 +106,8 @@ const defaults: Record<StageName, Omit<StageInput, 'stage'>> = {
     wafEnabled: true,
     apiRateLimit: 20,
     apiBurstLimit: 40,
+    // Five years after closing: long enough for the programme's audits, then purged.
+    personalDataRetentionDays: 1825,
   },
 };
 
@@ -112,6 +124,7 @@ export const overridableSettings = [
   'wafEnabled',
   'apiRateLimit',
   'apiBurstLimit',
+  'personalDataRetentionDays',
 ] as const satisfies readonly (keyof StageInput)[];
 
 export class ConfigError extends Error {
@@ -121,15 +134,35 @@ export class ConfigError extends Error {
   }
 }
 
+/** `adminEmail`, `WafEnabled`, `admin-emails` all become `adminemail`: a likely typo of a setting. */
+const normalized = (name: string) => name.toLowerCase().replace(/[-_]/g, '').replace(/s$/, '');
+
+/**
+ * A context key that looks like a setting but is not spelt as one (`-c adminEmail=…`): without
+ * this check it would be ignored silently and the stage deployed with its placeholder.
+ */
+function misspelledSettings(contextKeys: readonly string[]): string[] {
+  const known = new Map<string, string>([...overridableSettings, 'stage'].map((s) => [normalized(s), s]));
+  return contextKeys
+    .filter((key) => !(overridableSettings as readonly string[]).includes(key) && key !== 'stage')
+    .flatMap((key) => {
+      const setting = known.get(normalized(key));
+      return setting ? [`  ${key}: unknown setting, did you mean ${setting}?`] : [];
+    });
+}
+
 /**
  * The stage's configuration: its defaults, then any context override, validated as a whole.
- * Throws a `ConfigError` naming each invalid setting.
+ * Throws a `ConfigError` naming each invalid setting. `contextKeys` (every context key given)
+ * lets it refuse a misspelt setting too.
  */
-export function loadStageConfig(stage: unknown, context: (name: string) => unknown): StageConfig {
+export function loadStageConfig(stage: unknown, context: (name: string) => unknown, contextKeys: readonly string[] = []): StageConfig {
   const name = stage ?? 'dev';
   if (typeof name !== 'string' || !(stages as readonly string[]).includes(name)) {
     throw new ConfigError(`Invalid stage ${JSON.stringify(name)}: expected one of ${stages.join(', ')} (-c stage=…)`);
   }
+  const misspelt = misspelledSettings(contextKeys);
+  if (misspelt.length > 0) throw new ConfigError(`Invalid configuration for stage ${name}:\n${misspelt.join('\n')}`);
   const input: Record<string, unknown> = { stage: name, ...defaults[name as StageName] };
   for (const setting of overridableSettings) {
     const value = context(setting);

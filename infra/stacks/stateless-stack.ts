@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.ts';
 import { senderDomain, type StageConfig } from '../config.ts';
 import { Api } from '../constructs/api.ts';
+import { Observability } from '../constructs/observability.ts';
 import type { FunctionDefaults } from '../constructs/app-function.ts';
 import { Workflow } from '../constructs/workflow.ts';
 
@@ -25,6 +26,7 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   readonly api: Api;
   readonly workflow: Workflow;
+  readonly observability: Observability;
   /** ARN of the SES identity the mailers may send as (the sender's domain). */
   readonly senderIdentityArn: string;
 
@@ -56,10 +58,27 @@ export class StatelessStack extends Stack {
       resources,
       baseUrl: config.baseUrl ?? this.api.url,
     });
-    this.api.addRoutes({ resources, stateMachine: this.workflow.stateMachine });
+    const apiFunctions = this.api.addRoutes({ resources, stateMachine: this.workflow.stateMachine });
+    this.observability = new Observability(this, 'Observability', {
+      config,
+      table: props.table,
+      stateMachine: this.workflow.stateMachine,
+      apiStage: this.api.restApi.deploymentStage,
+      apiFunctions,
+      workflowFunctions: this.workflow.functions,
+    });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the REST API, no trailing slash' });
-    new CfnOutput(this, 'TableName', { value: props.table.tableName });
-    new CfnOutput(this, 'StateMachineArn', { value: this.workflow.stateMachine.stateMachineArn });
+    // The admin CLI (`npm run admin -- … --stage <name>`) reads these: keep their ids stable.
+    const output = (id: string, value: string, description: string) => new CfnOutput(this, id, { value, description });
+    output('ApiUrl', this.api.url, 'Base URL of the REST API, no trailing slash');
+    output('BaseUrl', config.baseUrl ?? this.api.url, 'Public base URL of every emailed link, no trailing slash');
+    output('TableName', props.table.tableName, 'The one DynamoDB table');
+    output('StateMachineArn', this.workflow.stateMachine.stateMachineArn, 'The application workflow');
+    output('AlarmTopicArn', this.observability.alarmTopic.topicArn, 'SNS topic of the alarms (email subscriptions of the admins)');
+    output('DashboardName', this.observability.dashboard.dashboardName, 'CloudWatch dashboard');
+    output('SigningSecretArn', props.signingSecret.secretArn, 'HMAC key of links and tracking tokens (Secrets Manager)');
+    output('SenderEmail', config.senderEmail, 'From address of every email');
+    output('AdminEmails', config.adminEmails.join(','), 'Admins: escalations, workflow failures, alarms');
+    output('PersonalDataRetentionDays', String(config.personalDataRetentionDays), 'Default of `admin purge`: days personal data is kept after closing');
   }
 }

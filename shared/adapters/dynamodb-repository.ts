@@ -8,7 +8,7 @@ import {
   type QueryCommandInput,
 } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationRecord, CallRecord, HistoryEvent, TaskRecord } from '../domain/application.ts';
-import { InvalidTransitionError, NotFoundError, TaskGoneError, TransientError } from '../domain/errors.ts';
+import { InvalidTransitionError, NotFoundError, TaskGoneError, TransientError, ValidationError } from '../domain/errors.ts';
 import { allowedSources, canTransition, type Status } from '../domain/status.ts';
 import type { Repository } from '../ports/index.ts';
 import type { Call, CoChair, Reviewer } from '../schemas/call.ts';
@@ -19,6 +19,31 @@ type Item = Record<string, unknown>;
 
 /** An idempotency key binds its body for this long; after it, the same key may be used again. */
 const IDEMPOTENCY_TTL_SECONDS = 7 * 24 * 3600;
+
+/** Default and largest page of `listApplications`. */
+const DEFAULT_PAGE = 50;
+const MAX_PAGE = 1000;
+
+/** A listing's cursor: the Query's LastEvaluatedKey (four strings), base64url JSON. */
+function encodeCursor(key: Record<string, unknown>): string {
+  return Buffer.from(JSON.stringify(key)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, gsi1pk: string): Record<string, string> {
+  const invalid = () => new ValidationError('invalid cursor: pass back the cursor of the previous page of the same listing');
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid();
+  }
+  const names = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
+  if (typeof key !== 'object' || key === null || Array.isArray(key)) throw invalid();
+  const entries = Object.entries(key);
+  if (entries.length !== names.length || !entries.every(([k, v]) => names.includes(k) && typeof v === 'string')) throw invalid();
+  if ((key as Record<string, string>).gsi1pk !== gsi1pk) throw invalid();
+  return key as Record<string, string>;
+}
 
 /** Fields of an application that no patch may change (keys, status, creation). */
 const frozenFields = new Set<string>(['id', 'status', 'callId', 'createdAt', ...internalAttributes]);
@@ -352,6 +377,60 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       }
     },
 
+    async listApplications(callId, status, page = {}) {
+      const limit = page.limit ?? DEFAULT_PAGE;
+      if (!Number.isSafeInteger(limit) || limit < 1 || limit > MAX_PAGE) throw new ValidationError(`limit must be from 1 to ${MAX_PAGE}`);
+      const pk = gsi.applicationsByStatus(callId, status);
+      const start = page.cursor ? decodeCursor(page.cursor, pk) : undefined;
+      const out = await run('listApplications', () =>
+        doc.send(
+          new QueryCommand({
+            TableName,
+            IndexName: TABLE_SCHEMA.gsi1.indexName,
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': pk },
+            Limit: limit,
+            ...(start ? { ExclusiveStartKey: start } : {}),
+          }),
+        ),
+      );
+      const items = (out.Items ?? []).map((item) => strip<ApplicationRecord>(item));
+      return out.LastEvaluatedKey ? { items, cursor: encodeCursor(out.LastEvaluatedKey) } : { items };
+    },
+
+    async redactHistory(id, redact) {
+      const items = await itemsUnder(keys.applicationPk(id), keys.eventPrefix);
+      let changed = 0;
+      for (const item of items) {
+        const event = toEvent(item);
+        const reason = redact(event);
+        if (reason === event.reason) continue;
+        const { reason: _old, ...rest } = item;
+        await put(reason === undefined ? rest : { ...rest, reason });
+        changed += 1;
+      }
+      // The item keeps a copy of its last event, which a later write replays: redact it too.
+      const app = await get(keys.application(id));
+      const last = app?.lastEvent as HistoryEvent | undefined;
+      if (app && last) {
+        const reason = redact(toEvent(last as unknown as Item));
+        if (reason !== last.reason) {
+          await run('redactHistory', () =>
+            doc.send(
+              new UpdateCommand({
+                TableName,
+                Key: keys.application(id),
+                UpdateExpression: reason === undefined ? 'REMOVE lastEvent.reason' : 'SET lastEvent.reason = :reason',
+                ConditionExpression: 'attribute_exists(pk)',
+                ...(reason === undefined ? {} : { ExpressionAttributeValues: { ':reason': reason } }),
+              }),
+            ),
+          );
+        }
+      }
+      return changed;
+    },
+
     async reserveGrant(callId, applicationId, amount) {
       if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`grant amount must be a positive whole number, got ${amount}`);
       // A few rounds only when the envelope itself was edited between our read and our write.
@@ -496,6 +575,31 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       } catch (error) {
         if (!isConditionFailed(error)) throw error;
       }
+    },
+
+    async closeTaskIfOpen(id) {
+      try {
+        await run('closeTaskIfOpen', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: keys.task(id),
+              UpdateExpression: 'SET #status = :closed',
+              ConditionExpression: '#status = :open',
+              ExpressionAttributeNames: { '#status': 'status' },
+              ExpressionAttributeValues: { ':closed': 'CLOSED', ':open': 'OPEN' },
+            }),
+          ),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailed(error)) return false;
+        throw error;
+      }
+    },
+
+    async deleteTask(id) {
+      await del(keys.task(id));
     },
 
     async claimIdempotencyKey(key, bodyHash, applicationId) {

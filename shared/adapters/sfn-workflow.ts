@@ -9,10 +9,12 @@ const goneNames = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
 
 /**
  * Execution names allow [A-Za-z0-9-_], up to 80 characters. Application ids are base64url
- * already; anything else is replaced, so the name stays a pure function of the id.
+ * already; anything else is replaced, so the name stays a pure function of the id (and of the
+ * admin's retry `attempt`, as `<id>-r<attempt>`).
  */
-export function executionName(applicationId: string): string {
-  return applicationId.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80);
+export function executionName(applicationId: string, attempt?: number): string {
+  const suffix = attempt ? `-r${attempt}` : '';
+  return applicationId.replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 80 - suffix.length) + suffix;
 }
 
 function mapError(error: unknown, what: string): unknown {
@@ -25,12 +27,15 @@ function mapError(error: unknown, what: string): unknown {
 /** The Workflow over Step Functions: one execution per application, resumed by task tokens. */
 export function sfnWorkflow(sfn: SFNClient, stateMachineArn: string | undefined): Workflow {
   return {
-    async start(applicationId) {
+    async start(applicationId, options = {}) {
       if (!stateMachineArn) throw new Error('this function was deployed without STATE_MACHINE_ARN');
+      if (options.attempt !== undefined && !(Number.isSafeInteger(options.attempt) && options.attempt > 0)) {
+        throw new RangeError(`attempt must be a positive whole number, got ${options.attempt}`);
+      }
       const input: ApplicationRef = { applicationId };
       try {
         await sfn.send(
-          new StartExecutionCommand({ stateMachineArn, name: executionName(applicationId), input: JSON.stringify(input) }),
+          new StartExecutionCommand({ stateMachineArn, name: executionName(applicationId, options.attempt), input: JSON.stringify(input) }),
         );
       } catch (error) {
         // The name is the application's: an execution under it is this application's, started before.

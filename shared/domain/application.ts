@@ -29,6 +29,8 @@ export interface ApplicationRecord extends ApplicationInput {
   committee?: Partial<Record<CoChairSide, CommitteeDecision & { at: string; by: string }>>;
   decision?: { outcome: 'APPROVED' | 'REJECTED'; grantedAmount?: number; reason?: string; at: string };
   error?: { name: string; cause?: string; at: string };
+  /** When an admin purged its personal data (contacts, summary, comments); figures are kept. */
+  personalDataPurgedAt?: string;
 }
 
 /** A call with its envelope bookkeeping (committed total and the ids already awarded). */

@@ -33,6 +33,17 @@ export interface Repository {
   ): Promise<'changed' | 'unchanged'>;
   /** Stores fields that do not change the status (the assigned reviewer, a co-chair's vote). */
   patchApplication(id: string, patch: Partial<ApplicationRecord>): Promise<void>;
+  /**
+   * One page of a call's applications in one status, oldest first: a Query of the gsi1 index,
+   * never a Scan. Pass the page's `cursor` back for the next one; no cursor → that was the last.
+   * A cursor of another listing, or a mangled one, is a `ValidationError`.
+   */
+  listApplications(callId: string, status: Status, page?: PageRequest): Promise<Page<ApplicationRecord>>;
+  /**
+   * Rewrites the reasons of an application's history (purge of personal data): `redact` gives the
+   * reason to keep, or `undefined` to drop it. Returns how many events changed.
+   */
+  redactHistory(id: string, redact: (event: HistoryEvent) => string | undefined): Promise<number>;
 
   /**
    * Reserves `amount` of the call's envelope for `applicationId` in one conditional write:
@@ -53,6 +64,10 @@ export interface Repository {
   releaseTask(id: string): Promise<void>;
   /** Marks a task CLOSED (timed out or obsolete): its links answer 410. */
   closeTask(id: string): Promise<void>;
+  /** OPEN → CLOSED in one conditional write: `false` when it was not open (decided meanwhile). */
+  closeTaskIfOpen(id: string): Promise<boolean>;
+  /** Deletes a task (purge of a closed application's personal data); nothing if it is gone. */
+  deleteTask(id: string): Promise<void>;
 
   /**
    * Binds an Idempotency-Key to a body hash and an application id, first writer wins;
@@ -64,6 +79,19 @@ export interface Repository {
   /** Records that an email identified by `key` is being sent; `false` if it was already. */
   markEmailSent(key: string): Promise<boolean>;
   unmarkEmailSent(key: string): Promise<void>;
+}
+
+export interface PageRequest {
+  /** At most this many items (default 50, at most 1000). */
+  limit?: number;
+  /** From the previous page. */
+  cursor?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Opaque; present when there may be more. */
+  cursor?: string;
 }
 
 export interface EmailMessage {
@@ -80,8 +108,12 @@ export interface Mailer {
 
 /** Step Functions, seen by the use cases. Its errors are mapped to domain errors by the adapter. */
 export interface Workflow {
-  /** Starts the one execution of an application (its name is derived from the id); idempotent. */
-  start(applicationId: string): Promise<void>;
+  /**
+   * Starts the one execution of an application (its name is derived from the id); idempotent.
+   * An admin's retry of a failed one passes its `attempt` (1, 2…): the execution is then named
+   * `<id>-r<attempt>`, idempotent likewise.
+   */
+  start(applicationId: string, options?: { attempt?: number }): Promise<void>;
   /** Resumes a waiting task. Throws `TaskGoneError` on TaskTimedOut / TaskDoesNotExist / InvalidToken. */
   succeedTask(taskToken: string, output: unknown): Promise<void>;
 }

@@ -1,0 +1,57 @@
+import type { Progress } from './use-cases/ports.ts';
+import type { Target } from './target.ts';
+
+/** Where a command writes, and what it reads from its environment (tests pass their own). */
+export interface Io {
+  stdout: { write(text: string): unknown; isTTY?: boolean };
+  stderr: { write(text: string): unknown; isTTY?: boolean };
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+export interface OptionDef {
+  type: 'string' | 'boolean';
+  short?: string;
+  /** Placeholder in the help (`<date>`). */
+  value?: string;
+  description: string;
+}
+
+export interface CommandContext {
+  values: Record<string, string | boolean | undefined>;
+  positionals: string[];
+  io: Io;
+  /** The stack to act on, resolved on first use (help and usage errors never need one). */
+  target(): Promise<Target>;
+  /** A result line (stdout). */
+  out(text: string): void;
+  /** A note for the person, not the result: summaries, hints (stderr). */
+  note(text: string): void;
+  progress: Progress;
+}
+
+export interface CommandDef {
+  /** `['calls', 'put']`, or `['export']`. */
+  path: string[];
+  /** `<file>`: the positionals as the help shows them. */
+  args?: string;
+  positionals?: { min: number; max: number };
+  summary: string;
+  /** More help: what it does exactly, examples. */
+  details?: string;
+  options?: Record<string, OptionDef>;
+  run(ctx: CommandContext): Promise<void>;
+}
+
+/** A string option's value; `undefined` when absent. */
+export const str = (ctx: CommandContext, name: string): string | undefined => {
+  const v = ctx.values[name];
+  return typeof v === 'string' ? v : undefined;
+};
+export const bool = (ctx: CommandContext, name: string): boolean => ctx.values[name] === true;
+
+/** `YYYY-MM-DD HH:MM` (UTC) of an ISO time. */
+export const when = (iso: string | undefined): string => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}`.trim() : '');
+/** `50 000`: whole euros with French grouping (plain spaces, so columns align). */
+export const euros = (amount: number | undefined): string =>
+  amount === undefined ? '' : amount.toLocaleString('fr-FR').replace(/[\u00a0\u202f]/g, ' ');

@@ -1,0 +1,254 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESClient } from '@aws-sdk/client-ses';
+import { SFNClient } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoRepository } from '../shared/adapters/dynamodb-repository.ts';
+import { sesMailer } from '../shared/adapters/ses-mailer.ts';
+import { sfnWorkflow } from '../shared/adapters/sfn-workflow.ts';
+import { hmacSigner } from '../shared/links/signing.ts';
+import type { Mailer, Workflow } from '../shared/ports/index.ts';
+import { isRunning, readDiscovery, discoveryFile } from '../local/discovery.ts';
+import type { AdminPorts } from './use-cases/ports.ts';
+
+/**
+ * Where the admin CLI acts: the local stack (found through DATA_DIR, as `npm start` records it)
+ * or a deployed stage (its CloudFormation outputs, with the usual AWS profile and region).
+ */
+
+/** A mistake in how the CLI was called (exit code 2), as opposed to a failure while acting (1). */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export interface TargetOptions {
+  /** A deployed stage (`dev`, `prod`); unset → the local stack. */
+  stage?: string;
+  profile?: string;
+  region?: string;
+  /** Overrides of the stack outputs (or replacements, when they cannot be read). */
+  table?: string;
+  stateMachine?: string;
+  baseUrl?: string;
+  sender?: string;
+  signingSecretArn?: string;
+  /** The local stack's data folder. */
+  dataDir: string;
+}
+
+/** What a command may use; every piece is resolved when it is first needed. */
+export interface Target {
+  /** For messages: which stack the CLI acts on. */
+  label: string;
+  tableName: string;
+  /** Days of `purge` when no date is given (the stage's `personalDataRetentionDays`). */
+  personalDataRetentionDays?: number;
+  ports: AdminPorts;
+  /**
+   * Checks, before a command writes anything, that the target provides what it will need (the
+   * signing key is fetched): a missing piece fails first, not halfway through.
+   */
+  prepare(needs: ReadonlyArray<'signer' | 'mailer' | 'workflow' | 'baseUrl'>): Promise<void>;
+  close(): void;
+}
+
+/** The stateless stack's outputs the CLI reads (ids from infra/stacks/stateless-stack.ts). */
+export interface StackOutputs {
+  TableName?: string;
+  StateMachineArn?: string;
+  BaseUrl?: string;
+  ApiUrl?: string;
+  SenderEmail?: string;
+  SigningSecretArn?: string;
+  PersonalDataRetentionDays?: string;
+}
+
+/** Reads a stack's outputs; replaced in tests. */
+export type DescribeStack = (stackName: string, client: { region?: string; profile?: string }) => Promise<Record<string, string>>;
+
+const CLOUDFORMATION = '@aws-sdk/client-cloudformation';
+
+/**
+ * DescribeStacks through @aws-sdk/client-cloudformation, loaded only when a stage is targeted
+ * (and not a dependency of the project yet: without it, the flags replace the outputs).
+ */
+export const describeStackWithSdk: DescribeStack = async (stackName, config) => {
+  let sdk: { CloudFormationClient: new (c: object) => { send(c: unknown): Promise<unknown>; destroy(): void }; DescribeStacksCommand: new (i: object) => unknown };
+  try {
+    sdk = (await import(CLOUDFORMATION)) as typeof sdk;
+  } catch {
+    throw new UsageError(
+      `reading the outputs of ${stackName} needs ${CLOUDFORMATION}, which is not installed: pass --table (and --state-machine, --base-url, --sender, --signing-secret-arn as the command needs them)`,
+    );
+  }
+  const client = new sdk.CloudFormationClient(config);
+  try {
+    const out = (await client.send(new sdk.DescribeStacksCommand({ StackName: stackName }))) as {
+      Stacks?: Array<{ Outputs?: Array<{ OutputKey?: string; OutputValue?: string }> }>;
+    };
+    return Object.fromEntries((out.Stacks?.[0]?.Outputs ?? []).map((o) => [o.OutputKey ?? '', o.OutputValue ?? '']));
+  } finally {
+    client.destroy();
+  }
+};
+
+/** A port that can only be built when the target provides what it needs: the error says what. */
+function required<T>(value: T | undefined, what: string): T {
+  if (value === undefined || value === '') throw new UsageError(what);
+  return value;
+}
+
+interface Wiring {
+  label: string;
+  tableName: string;
+  stateMachineArn?: string;
+  baseUrl?: string;
+  senderEmail?: string;
+  personalDataRetentionDays?: number;
+  secret: () => Promise<string>;
+  clientConfig: Record<string, unknown>;
+  endpoints: { dynamodb?: string; sfn?: string; ses?: string };
+  missing: { stateMachine: string; baseUrl: string; sender: string };
+}
+
+function wire(w: Wiring): Target {
+  const made: Array<{ destroy(): void }> = [];
+  const client = <C extends { destroy(): void }>(c: C) => {
+    made.push(c);
+    return c;
+  };
+  const config = (endpoint: string | undefined) => ({ ...w.clientConfig, ...(endpoint ? { endpoint } : {}) });
+  const dynamo = client(new DynamoDBClient({ ...config(w.endpoints.dynamodb), maxAttempts: 3 }));
+  const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
+  let mailer: Mailer | undefined;
+  let workflow: Workflow | undefined;
+  let secret: Promise<string> | undefined;
+  const ports: AdminPorts = {
+    repository: dynamoRepository(doc, w.tableName),
+    clock: { now: () => new Date() },
+    signer: hmacSigner(() => (secret ??= w.secret())),
+    get mailer() {
+      const sender = required(w.senderEmail, w.missing.sender);
+      return (mailer ??= sesMailer(client(new SESClient(config(w.endpoints.ses))), sender));
+    },
+    get workflow() {
+      const arn = required(w.stateMachineArn, w.missing.stateMachine);
+      return (workflow ??= sfnWorkflow(client(new SFNClient(config(w.endpoints.sfn))), arn));
+    },
+    get config() {
+      return { baseUrl: required(w.baseUrl, w.missing.baseUrl).replace(/\/+$/, '') };
+    },
+  };
+  return {
+    label: w.label,
+    tableName: w.tableName,
+    ...(w.personalDataRetentionDays !== undefined ? { personalDataRetentionDays: w.personalDataRetentionDays } : {}),
+    ports,
+    async prepare(needs) {
+      for (const need of needs) {
+        if (need === 'signer') await (secret ??= w.secret());
+        else if (need === 'baseUrl') void ports.config;
+        else void ports[need];
+      }
+    },
+    close: () => {
+      for (const c of made.splice(0)) c.destroy();
+    },
+  };
+}
+
+/** The local stack's signing key: the file it names, else `<dataDir>/signing-secret`. */
+async function readSecretFile(file: string): Promise<string> {
+  try {
+    const value = (await readFile(file, 'utf8')).trim();
+    if (value.length < 32) throw new Error('too short');
+    return value;
+  } catch {
+    throw new Error(`cannot read the local signing key from ${file}`);
+  }
+}
+
+/** The signing key of a deployed stage, from Secrets Manager (loaded only by commands that sign). */
+async function readSecretArn(arn: string, clientConfig: Record<string, unknown>): Promise<string> {
+  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = new SecretsManagerClient(clientConfig);
+  try {
+    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
+    const value = out.SecretString ?? '';
+    if (value.length < 32) throw new Error(`the signing secret ${arn} is empty or shorter than 32 characters`);
+    return value;
+  } finally {
+    client.destroy();
+  }
+}
+
+/** The local sender when the stack does not record one (the `local` stage's default). */
+const LOCAL_SENDER = 'no-reply@coopfund.localhost';
+
+export async function resolveTarget(options: TargetOptions, describeStack: DescribeStack = describeStackWithSdk): Promise<Target> {
+  return options.stage ? deployedTarget(options, options.stage, describeStack) : localTarget(options);
+}
+
+async function localTarget(options: TargetOptions): Promise<Target> {
+  const dataDir = resolve(options.dataDir);
+  const file = discoveryFile(dataDir);
+  const info = await readDiscovery(dataDir);
+  if (!info) {
+    throw new UsageError(`no local stack found (${file} is missing): start one with \`npm start\` (same DATA_DIR), or target a deployed stage with --stage`);
+  }
+  if (!isRunning(info.pid)) {
+    throw new UsageError(`the local stack recorded in ${file} (pid ${info.pid}) is not running: start it again with \`npm start\``);
+  }
+  const secretFile = resolve(dataDir, info.signingSecretFile ?? 'signing-secret');
+  return wire({
+    label: `local stack in ${dataDir}`,
+    tableName: options.table ?? info.tableName,
+    stateMachineArn: options.stateMachine ?? info.stateMachineArn,
+    baseUrl: options.baseUrl ?? info.apiUrl,
+    senderEmail: options.sender ?? info.senderEmail ?? LOCAL_SENDER,
+    secret: () => readSecretFile(secretFile),
+    clientConfig: { region: info.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
+    endpoints: { dynamodb: info.dynamodbEndpoint, sfn: info.sfnEndpoint, ses: info.mailboxUrl.replace(/\/+$/, '') },
+    missing: { stateMachine: 'the local stack records no state machine', baseUrl: 'the local stack records no API URL', sender: 'no sender' },
+  });
+}
+
+async function deployedTarget(options: TargetOptions, stage: string, describeStack: DescribeStack): Promise<Target> {
+  if (!/^[a-z][a-z0-9-]{0,30}$/.test(stage)) throw new UsageError(`invalid stage "${stage}"`);
+  const clientConfig = {
+    ...(options.region ? { region: options.region } : {}),
+    ...(options.profile ? { profile: options.profile } : {}),
+  };
+  const stackName = `coopfund-${stage}-stateless`;
+  // Flags given for everything: no need to read the stack (and no need for the CloudFormation client).
+  const outputs: StackOutputs = options.table ? {} : ((await describeStack(stackName, clientConfig)) as StackOutputs);
+  const tableName = options.table ?? outputs.TableName;
+  if (!tableName) throw new UsageError(`stack ${stackName} has no TableName output: is the stage deployed? (or pass --table)`);
+  const secretArn = options.signingSecretArn ?? outputs.SigningSecretArn;
+  const retention = Number(outputs.PersonalDataRetentionDays);
+  const flag = (name: string) => `pass --${name} (the outputs of ${stackName} were not read${options.table ? ' because --table was given' : ''})`;
+  return wire({
+    label: `stage ${stage} (${stackName}${options.region ? `, ${options.region}` : ''})`,
+    tableName,
+    ...optional('stateMachineArn', options.stateMachine ?? outputs.StateMachineArn),
+    ...optional('baseUrl', options.baseUrl ?? outputs.BaseUrl ?? outputs.ApiUrl),
+    ...optional('senderEmail', options.sender ?? outputs.SenderEmail),
+    ...(Number.isInteger(retention) && retention > 0 ? { personalDataRetentionDays: retention } : {}),
+    secret: () => readSecretArn(required(secretArn, `this command signs links: ${flag('signing-secret-arn')}`), clientConfig),
+    clientConfig,
+    endpoints: {},
+    missing: {
+      stateMachine: `this command starts executions: ${flag('state-machine')}`,
+      baseUrl: `this command emails links: ${flag('base-url')}`,
+      sender: `this command sends email: ${flag('sender')}`,
+    },
+  });
+}
+
+function optional<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value ? ({ [key]: value } as Record<K, string>) : {};
+}

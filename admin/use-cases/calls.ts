@@ -1,0 +1,50 @@
+import type { z } from 'zod';
+import type { CallRecord } from '../../shared/domain/application.ts';
+import { ValidationError } from '../../shared/domain/errors.ts';
+import type { Issue } from '../../shared/domain/errors.ts';
+import { callSchema } from '../../shared/schemas/call.ts';
+import type { AdminPorts } from './ports.ts';
+
+/** zod issues in the domain's shape: dotted paths (`themes.0.code`). */
+export function issuesOf(error: z.ZodError): Issue[] {
+  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
+}
+
+export interface PutCallResult {
+  call: CallRecord;
+  created: boolean;
+}
+
+/**
+ * `calls put`: opens a call, or changes one.
+ * 1. Validate the definition with the call schema (the one the API and the form use); the
+ *    bookkeeping fields of `calls list --json` (`committed`, `awarded`) are ignored.
+ * 2. A change may not bring the envelope under what the call has already awarded.
+ * 3. Write it; the envelope's bookkeeping (committed total, awarded ids) is kept.
+ */
+export async function putCall({ repository }: Pick<AdminPorts, 'repository'>, definition: unknown): Promise<PutCallResult> {
+  // What `calls list --json` prints may be edited and put back: its bookkeeping is the store's own.
+  const { committed: _c, awarded: _a, ...fields } = (definition ?? {}) as Record<string, unknown>;
+  const parsed = callSchema.safeParse(Array.isArray(definition) ? definition : fields);
+  if (!parsed.success) throw new ValidationError('invalid call definition', issuesOf(parsed.error));
+  const call = parsed.data;
+  const existing = await repository.getCall(call.id);
+  if (existing && call.envelope < existing.committed) {
+    throw new ValidationError(`call ${call.id}: the envelope may not go under what is already awarded`, [
+      { path: 'envelope', message: `${call.envelope} < ${existing.committed} EUR already committed` },
+    ]);
+  }
+  await repository.putCall(call);
+  const saved = await repository.getCall(call.id);
+  return { call: saved ?? { ...call, committed: 0, awarded: [] }, created: !existing };
+}
+
+/** `calls list`: every call, by opening date. */
+export async function listCalls({ repository }: Pick<AdminPorts, 'repository'>): Promise<CallRecord[]> {
+  const calls = await repository.listCalls();
+  return calls.sort((a, b) => a.opensAt.localeCompare(b.opensAt) || a.id.localeCompare(b.id));
+}
+
+/** Whether a call takes applications at `now`. */
+export const isOpen = (call: Pick<CallRecord, 'opensAt' | 'closesAt'>, now: Date): boolean =>
+  Date.parse(call.opensAt) <= now.getTime() && now.getTime() < Date.parse(call.closesAt);

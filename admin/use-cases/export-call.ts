@@ -1,0 +1,87 @@
+import type { ApplicationRecord, CallRecord } from '../../shared/domain/application.ts';
+import { cofinancingShare } from '../../shared/domain/eligibility.ts';
+import { reviewCriteria } from '../../shared/schemas/decisions.ts';
+import { allApplications, requireCall } from './applications.ts';
+import type { AdminPorts, Progress } from './ports.ts';
+
+/** One line of the export: figures and decisions, no contact (the committee does not need them). */
+export interface ExportRow {
+  id: string;
+  status: string;
+  submittedAt: string;
+  theme: string;
+  themeLabel: string;
+  title: string;
+  leadAuthority: string;
+  leadKind: string;
+  partnerAuthority: string;
+  partnerKind: string;
+  durationMonths: number;
+  startDate: string;
+  totalCost: number;
+  requestedAmount: number;
+  /** Requested / total cost, 0–1. */
+  cofinancingShare: number;
+  recommendation?: string;
+  scores: Partial<Record<(typeof reviewCriteria)[number], number>>;
+  /** Mean of the four scores, two decimals. */
+  averageScore?: number;
+  decision?: 'APPROVED' | 'REJECTED';
+  grantedAmount?: number;
+  decidedAt?: string;
+}
+
+export interface CallExport {
+  call: CallRecord;
+  rows: ExportRow[];
+}
+
+const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
+
+export function exportRow(app: ApplicationRecord, call: Pick<CallRecord, 'themes'>): ExportRow {
+  const review = app.review;
+  const scores = review ? Object.fromEntries(reviewCriteria.map((c) => [c, review[c]])) : {};
+  const values = Object.values(scores) as number[];
+  return {
+    id: app.id,
+    status: app.status,
+    submittedAt: app.createdAt,
+    theme: app.project.theme,
+    themeLabel: call.themes.find((t) => t.code === app.project.theme)?.label ?? '',
+    title: app.project.title,
+    leadAuthority: app.leadAuthority.name,
+    leadKind: app.leadAuthority.kind,
+    partnerAuthority: app.partnerAuthority.name,
+    partnerKind: app.partnerAuthority.kind,
+    durationMonths: app.project.durationMonths,
+    startDate: app.project.startDate,
+    totalCost: app.budget.totalCost,
+    requestedAmount: app.budget.requestedAmount,
+    cofinancingShare: round(cofinancingShare(app.budget), 4),
+    ...(review ? { recommendation: review.decision } : {}),
+    scores,
+    ...(values.length > 0 ? { averageScore: round(values.reduce((a, b) => a + b, 0) / values.length, 2) } : {}),
+    ...(app.decision
+      ? {
+          decision: app.decision.outcome,
+          ...(app.decision.grantedAmount !== undefined ? { grantedAmount: app.decision.grantedAmount } : {}),
+          decidedAt: app.decision.at,
+        }
+      : {}),
+  };
+}
+
+/**
+ * `export`: a call's applications for the joint steering committee.
+ * 1. The call must exist.
+ * 2. Read every status's applications from the index (paginated), reporting progress.
+ * 3. One row each, by submission date: partners, theme, amounts, co-financing share, the
+ *    reviewer's scores and the committee's decision. No contact details.
+ */
+export async function exportCall({ repository }: Pick<AdminPorts, 'repository'>, callId: string, progress?: Progress): Promise<CallExport> {
+  const call = await requireCall(repository, callId);
+  const rows: ExportRow[] = [];
+  for await (const app of allApplications(repository, callId, undefined, progress)) rows.push(exportRow(app, call));
+  rows.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.id.localeCompare(b.id));
+  return { call, rows };
+}

@@ -1,0 +1,152 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type AdminEnv, startAdminEnv } from './support.ts';
+
+let env: AdminEnv;
+beforeAll(async () => {
+  env = await startAdminEnv();
+  // Three applications under review, submitted a day apart; one approved, one rejected, one in ERROR.
+  for (const [i, id] of ['rev-c', 'rev-a', 'rev-b'].entries()) {
+    await env.seed(id, 'IN_REVIEW', { createdAt: `2025-02-0${i + 1}T10:00:00.000Z` });
+  }
+  await env.seed('approved-1', 'APPROVED', {
+    createdAt: '2025-01-20T09:00:00.000Z',
+    project: {
+      title: 'Patrimoine, "médina" et formation',
+      summary: 'Un résumé.',
+      theme: 'patrimoine',
+      startDate: '2025-10-01',
+      durationMonths: 36,
+    },
+    budget: { totalCost: 90_000, requestedAmount: 45_000 },
+  });
+  await env.seed('rejected-1', 'REJECTED', {
+    createdAt: '2025-01-25T09:00:00.000Z',
+    leadAuthority: { name: '=HYPERLINK("http://evil")', country: 'FR', kind: 'region', contact: { name: 'X', email: 'x@example.org' } },
+  });
+  await env.seed('failed-1', 'ERROR_SUBMITTED', { createdAt: '2025-02-10T09:00:00.000Z' });
+});
+afterAll(async () => {
+  await env.stop();
+});
+
+describe('applications list', () => {
+  it('shows one status of a call as a table, oldest first, page by page', async () => {
+    const first = await env.cli('applications', 'list', '--call', '2025-T1', '--status', 'IN_REVIEW', '--limit', '2');
+    expect(first.code).toBe(0);
+    const lines = first.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+SUBMITTED \(UTC\)\s+LEAD AUTHORITY\s+PARTNER AUTHORITY\s+THEME\s+REQUESTED\s+TITLE$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['rev-c', 'rev-a']);
+    expect(lines[1]).toMatch(/^rev-c\s+2025-02-01 10:00\s+Ville de Lyon\s+جماعة شفشاون — Commune de Chefchaouen\s+eau\s+50 000\s+Eau potable pour la médina$/);
+    expect(first.stderr).toContain('2 application(s) of 2025-T1 in IN_REVIEW');
+    const cursor = /--cursor (\S+)/.exec(first.stderr)?.[1];
+    expect(cursor).toBeDefined();
+
+    const second = await env.cli('applications', 'list', '--call', '2025-T1', '--status', 'in_review', '--limit', '2', '--cursor', cursor!, '--json');
+    const page = JSON.parse(second.stdout) as { items: Array<{ id: string }>; cursor?: string };
+    expect(page.items.map((a) => a.id)).toEqual(['rev-b']);
+    expect(page.cursor).toBeUndefined();
+    expect(second.stderr).toBe('');
+  });
+
+  it('refuses a cursor of another listing, an unknown status or call, a bad limit', async () => {
+    const first = await env.cli('applications', 'list', '--call', '2025-T1', '--status', 'IN_REVIEW', '--limit', '1');
+    const cursor = /--cursor (\S+)/.exec(first.stderr)![1]!;
+    expect(await env.cli('applications', 'list', '--call', '2025-T1', '--status', 'APPROVED', '--cursor', cursor)).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^coopfund admin: invalid cursor/),
+    });
+    expect(await env.cli('applications', 'list', '--call', '2025-T1', '--status', 'DONE')).toMatchObject({
+      code: 2,
+      stderr: expect.stringContaining('--status must be one of SUBMITTED, INELIGIBLE'),
+    });
+    expect(await env.cli('applications', 'list', '--call', 'NOPE', '--status', 'ERROR')).toMatchObject({ code: 1, stderr: expect.stringContaining('call NOPE not found') });
+    expect(await env.cli('applications', 'list', '--call', '2025-T1', '--status', 'ERROR', '--limit', '0')).toMatchObject({ code: 2 });
+  });
+});
+
+describe('applications show', () => {
+  it('shows the application, its history and its open decision, never a task token', async () => {
+    const result = await env.cli('applications', 'show', 'rev-a');
+    expect(result.code).toBe(0);
+    const out = result.stdout;
+    expect(out).toMatch(/^Application\s+rev-a$/m);
+    expect(out).toMatch(/^Status\s+IN_REVIEW$/m);
+    expect(out).toMatch(/^ {2}contact\s+Léa Bernard <lea\.bernard@lyon\.example\.fr> \+33 4 72 10 30 30$/m);
+    expect(out).toMatch(/^Reviewer\s+\S+ \S+ <.+@instruction\.example\.\w+>$/m);
+    expect(out).toMatch(/^2025-02-02 10:00\s+SUBMITTED\s+applicant$/m);
+    expect(out).toMatch(/^2025-02-02 11:00\s+IN_REVIEW\s+workflow\s+Instruction confiée à un instructeur$/m);
+    expect(out).toMatch(/^TASK\s+STAGE\s+RECIPIENTS\s+SENT \(UTC\)\s+LINK EXPIRES \(UTC\)\s+REMINDERS$/m);
+    expect(out).toMatch(/^\S{22}\s+review\s+\S+@instruction\.example\.\w+\s+2025-02-02 12:00\s+2025-02-16 12:00\s+0$/m);
+    expect(result.stderr).toContain('tasks resend rev-a');
+
+    const json = await env.cli('applications', 'show', 'rev-a', '--json');
+    const details = JSON.parse(json.stdout);
+    expect(details.openTasks).toHaveLength(1);
+    expect(details.openTasks[0]).not.toHaveProperty('taskToken');
+    for (const text of [out, json.stdout]) expect(text).not.toMatch(/token-\d/);
+  });
+
+  it('shows why an application failed and how to retry it', async () => {
+    const result = await env.cli('applications', 'show', 'failed-1');
+    expect(result.stdout).toMatch(/^Error\s+NoReviewerAvailableError: no reviewer free of conflict \(2025-02-10 09:00 UTC\)$/m);
+    expect(result.stdout).toContain('Waiting for no decision');
+    expect(result.stderr).toContain('executions retry failed-1');
+  });
+
+  it('fails with one line for an unknown application', async () => {
+    expect(await env.cli('applications', 'show', 'nope')).toEqual({ code: 1, stdout: '', stderr: 'coopfund admin: application nope not found\n' });
+  });
+});
+
+describe('export', () => {
+  const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
+
+  it('writes a UTF-8 CSV with a BOM, RFC 4180 quoting, Arabic intact, figures, scores and decisions', async () => {
+    const result = await env.cli('export', '--call', '2025-T1', '--out', 'export.csv');
+    expect(result).toMatchObject({ code: 0, stdout: '' });
+    expect(result.stderr).toContain('exported 6 application(s) of 2025-T1 to export.csv');
+
+    const bytes = await readFile(join(env.dataDir, 'export.csv'));
+    expect(bytes.subarray(0, 3)).toEqual(BOM);
+    const text = bytes.subarray(3).toString('utf8');
+    expect(text.endsWith('\r\n')).toBe(true);
+    const lines = text.split('\r\n').slice(0, -1);
+    expect(lines).toHaveLength(7);
+    expect(lines.every((l) => !l.includes('\n'))).toBe(true);
+    expect(lines[0]).toBe(
+      'Référence,Statut,Déposé le,Thème,Libellé du thème,Projet,Collectivité chef de file (FR),Type (chef de file),' +
+        'Collectivité partenaire (MA),Type (partenaire),Durée (mois),Début,Coût total (EUR),Montant demandé (EUR),' +
+        'Taux de cofinancement,Avis de l’instructeur,Note relevance,Note feasibility,Note partnership,Note impact,' +
+        'Note moyenne,Décision,Montant accordé (EUR),Date de décision',
+    );
+    // By submission date: approved-1, rejected-1, then the three under review, then the failed one.
+    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['approved-1', 'rejected-1', 'rev-c', 'rev-a', 'rev-b', 'failed-1']);
+    const approved = lines[1]!;
+    expect(approved).toContain('"Patrimoine, ""médina"" et formation"');
+    expect(approved).toContain(',جماعة شفشاون — Commune de Chefchaouen,commune,');
+    expect(approved).toMatch(/,36,2025-10-01,90000,45000,0\.5,favorable,4,3,5,4,4,APPROVED,40000,2025-\d\d-\d\dT[\d:.]+Z$/);
+    // A formula typed by an applicant stays text in a spreadsheet.
+    expect(lines[2]).toContain(`,"'=HYPERLINK(""http://evil"")",region,`);
+    expect(lines[2]).toMatch(/,REJECTED,,2025-/);
+    expect(lines[3]).toMatch(/^rev-c,IN_REVIEW,2025-02-01T10:00:00\.000Z,eau,Eau et stress hydrique,Eau potable pour la médina,Ville de Lyon,commune,.*,24,2025-09-01,120000,50000,0\.4167,,,,,,,,,$/);
+    // No contact detail leaves the table.
+    expect(text).not.toMatch(/lea\.bernard|Léa Bernard|Omar|\+33/);
+  });
+
+  it('writes to stdout, and with ";" for spreadsheets in French (decimal comma)', async () => {
+    const result = await env.cli('export', '--call', '2025-T1', '--delimiter', ';');
+    expect(result.code).toBe(0);
+    expect(result.stdout.startsWith('\uFEFFRéférence;Statut;')).toBe(true);
+    expect(result.stdout).toContain(';120000;50000;0,4167;');
+    expect(result.stdout).toContain(';"Patrimoine, ""médina"" et formation";');
+    expect(result.stderr).toBe('exported 6 application(s) of 2025-T1\n');
+  });
+
+  it('refuses an unknown call and a bad delimiter', async () => {
+    expect(await env.cli('export', '--call', 'NOPE')).toMatchObject({ code: 1, stdout: '' });
+    expect(await env.cli('export', '--call', '2025-T1', '--delimiter', '|')).toMatchObject({ code: 2 });
+    expect(await env.cli('export')).toMatchObject({ code: 2, stderr: 'coopfund admin: --call <id> is required\n' });
+  });
+});
