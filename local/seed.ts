@@ -1,0 +1,85 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { dynamoRepository } from '../shared/adapters/dynamodb-repository.ts';
+import type { Repository } from '../shared/ports/index.ts';
+import { callSchema, coChairSchema, reviewerSchema } from '../shared/schemas/call.ts';
+import type { Call, CoChair, Reviewer } from '../shared/schemas/call.ts';
+import { localCredentials } from './services.ts';
+
+/**
+ * The demo data of the local stack: a call open now, its reviewer roster and both co-chairs.
+ * Idempotent: what exists is never overwritten (a restart keeps the envelope and any edit).
+ */
+
+/** The themes of the fund's calls (DESIGN §1). */
+export const demoThemes: Call['themes'] = [
+  { code: 'gouvernance', label: 'Gouvernance et régionalisation avancée' },
+  { code: 'services-publics', label: 'Services publics locaux et formation' },
+  { code: 'numerique', label: 'Numérique' },
+  { code: 'climat', label: 'Développement durable et climat' },
+  { code: 'eau', label: 'Eau et stress hydrique' },
+  { code: 'patrimoine', label: 'Patrimoine et culture' },
+  { code: 'tourisme', label: 'Tourisme' },
+  { code: 'economie', label: 'Développement économique et entrepreneuriat' },
+  { code: 'jeunesse', label: 'Jeunesse' },
+  { code: 'mobilite', label: 'Mobilité urbaine' },
+];
+
+/** `DEMO-<year>`, open for the whole calendar year (UTC), so it is open whenever the demo runs. */
+export function demoCall(now: Date = new Date()): Call {
+  const year = now.getUTCFullYear();
+  return callSchema.parse({
+    id: `DEMO-${year}`,
+    title: `Appel à projets ${year} (démonstration) — coopération décentralisée franco-marocaine`,
+    opensAt: `${year}-01-01T00:00:00.000Z`,
+    closesAt: `${year + 1}-01-01T00:00:00.000Z`,
+    themes: demoThemes,
+    durationMonths: { min: 12, max: 36 },
+    cofinancingCeiling: 0.5,
+    grant: { min: 10_000, max: 150_000 },
+    envelope: 300_000,
+  });
+}
+
+/** The instructeurs: one per ministry's delegation and one from a region, so conflicts can be shown. */
+export const demoReviewers: Reviewer[] = [
+  { name: 'Camille Laurent', email: 'camille.laurent@example.org', authority: 'DAECT — ministère de l’Europe et des Affaires étrangères' },
+  { name: 'Youssef El Amrani', email: 'youssef.elamrani@example.org', authority: 'DGCT — ministère de l’Intérieur' },
+  { name: 'Claire Fontaine', email: 'claire.fontaine@example.org', authority: 'Région Occitanie' },
+].map((r) => reviewerSchema.parse(r));
+
+export const demoCoChairs: CoChair[] = [
+  { side: 'FR', name: 'Hélène Mercier', email: 'copresidence.fr@example.org' },
+  { side: 'MA', name: 'Karim Bennani', email: 'copresidence.ma@example.org' },
+].map((c) => coChairSchema.parse(c));
+
+export interface SeedResult {
+  callId: string;
+  created: Array<'call' | 'roster' | 'co-chairs'>;
+}
+
+/** Seeds through the repository: the same writes, keys and bookkeeping as production code. */
+export async function seedDemo(repository: Repository, now: Date = new Date()): Promise<SeedResult> {
+  const call = demoCall(now);
+  const created: SeedResult['created'] = [];
+  if (!(await repository.getCall(call.id))) {
+    await repository.putCall(call);
+    created.push('call');
+  }
+  if ((await repository.getRoster(call.id)).length === 0) {
+    await repository.putRoster(call.id, demoReviewers);
+    created.push('roster');
+  }
+  if ((await repository.getCoChairs(call.id)).length === 0) {
+    await repository.putCoChairs(call.id, demoCoChairs);
+    created.push('co-chairs');
+  }
+  return { callId: call.id, created };
+}
+
+/** A repository on the local table, for the seed and for tests that arrange data as an admin would. */
+export function localRepository(endpoint: string, region: string, tableName: string): { repository: Repository; close(): void } {
+  const client = new DynamoDBClient({ endpoint, region, credentials: localCredentials });
+  const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
+  return { repository: dynamoRepository(doc, tableName), close: () => client.destroy() };
+}

@@ -1,0 +1,380 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { LOCAL_ACCOUNT, LOCAL_REGION, loadTemplate } from './template.ts';
+import type { LocalTemplate } from './template.ts';
+import { createEngine } from './stepfunctions/engine.ts';
+import type { Engine, HistoryEvent } from './stepfunctions/engine.ts';
+import { startSfnServer } from './stepfunctions/server.ts';
+import { startApiGateway } from './api-gateway.ts';
+import type { GatewayResponse } from './api-gateway.ts';
+import { createLambdaRuntime } from './lambda-runtime.ts';
+import type { LambdaRuntime, LocalFunction } from './lambda-runtime.ts';
+import { ensureTable, localCredentials, localSigningSecret, startDynamo, startMailbox } from './services.ts';
+import type { MailboxEmail, RunningService } from './services.ts';
+import { localRepository, seedDemo } from './seed.ts';
+import { clearDiscovery, writeDiscovery } from './discovery.ts';
+
+/**
+ * The whole workflow on one machine (DESIGN §4), as a library: `npm start` (local/start.ts) and
+ * the end-to-end tests both call `startLocalStack`. It synthesizes the CDK app, then runs dynalite,
+ * aws-ses-v2-local, the Step Functions engine and the API Gateway, every function of the template
+ * in worker threads of its own with its template's environment resolved to local values.
+ */
+
+/** The waits a demo or a test may shorten (CDK context of infra/config.ts, in seconds). */
+export interface LocalTimeouts {
+  reviewTimeoutSeconds?: number;
+  committeeTimeoutSeconds?: number;
+  resubmissionTimeoutSeconds?: number;
+  linkTtlSeconds?: number;
+}
+
+export type HandlerLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+
+export interface LocalStackOptions {
+  /** The API (and the form). Default 3000; 0 picks a free port. */
+  port?: number;
+  /** The mailbox (SES). Default 8005; 0 picks a free port. */
+  mailboxPort?: number;
+  /** Internal endpoints (DynamoDB, Step Functions): free ports unless set. */
+  dynamoPort?: number;
+  sfnPort?: number;
+  /** Where everything is kept across restarts. Default `.local` under the current directory. */
+  dataDir?: string;
+  timeouts?: LocalTimeouts;
+  /** Extra CDK context (wins over `timeouts`). */
+  context?: Record<string, unknown>;
+  /** CDK stage to synthesize. Default `local` (infra/config.ts: never deployed, made for this). */
+  stage?: string;
+  /** No line per request, email or state (the banner is the caller's). */
+  quiet?: boolean;
+  /** Where the readable lines go. Default: stdout. */
+  log?: (line: string) => void;
+  /** The handlers' own (Powertools) log lines at or above this level are shown. Default WARN; none when quiet. */
+  handlerLogLevel?: HandlerLogLevel;
+  /** Seed the demo call, roster and co-chairs (idempotent). Default true. */
+  seed?: boolean;
+}
+
+export interface LocalStack {
+  urls: {
+    /** The API's base URL, also every function's BASE_URL. */
+    api: string;
+    /** The application form. */
+    form: string;
+    /** The mailbox page; `${mailbox}/store` lists the emails as JSON. */
+    mailbox: string;
+    dynamodb: string;
+    stepFunctions: string;
+  };
+  ports: { api: number; mailbox: number; dynamodb: number; stepFunctions: number };
+  dataDir: string;
+  tableName: string;
+  /** The seeded demo call. */
+  demoCallId: string | undefined;
+  /** Executions resumed from the journal at start. */
+  resumedExecutions: string[];
+  /** From the call to ready, in ms. */
+  startupMs: number;
+  template: LocalTemplate;
+  engine: Engine;
+  /** Stops everything; executions in flight stay in the journal and resume next time. */
+  stop(): Promise<void>;
+}
+
+export const TABLE_NAME = 'coopfund-local';
+const repoRoot = resolve(import.meta.dirname, '..');
+const levels: Record<HandlerLogLevel, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 };
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const started = performance.now();
+  const host = '127.0.0.1';
+  const dataDir = resolve(options.dataDir ?? '.local');
+  const quiet = options.quiet ?? false;
+  const print = options.log ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const say = quiet ? () => undefined : print;
+  const handlerThreshold = levels[quiet ? 'SILENT' : (options.handlerLogLevel ?? 'WARN')];
+  await mkdir(dataDir, { recursive: true });
+
+  // Everything started is stopped in reverse order, also when a later step fails.
+  const stops: Array<() => Promise<void>> = [];
+  const stopAll = async () => {
+    const errors: unknown[] = [];
+    for (const stop of stops.splice(0).reverse()) await stop().catch((e: unknown) => errors.push(e));
+    if (errors.length > 0) throw new AggregateError(errors, 'the local stack did not stop cleanly');
+  };
+
+  try {
+    const context = { ...options.timeouts, ...options.context };
+    // In parallel; if one fails, the others still finish starting (and are then stopped).
+    const [template, dynamo, mailbox, signingSecret] = await settleAll([
+      synthesizeInWorker(options.stage ?? 'local', context),
+      startDynamo({ dataDir, port: options.dynamoPort ?? 0, host }).then(track(stops)),
+      startMailbox({
+        host,
+        port: options.mailboxPort ?? 8005,
+        persistFile: join(dataDir, 'mailbox.json'),
+        onEmail: (email) => say(describeEmail(email)),
+      }).then(track(stops)),
+      localSigningSecret(dataDir),
+    ] as const);
+
+    await ensureTable(dynamo.url, LOCAL_REGION, { ...template.table.createTableInput, TableName: TABLE_NAME });
+    let demoCallId: string | undefined;
+    if (options.seed ?? true) {
+      const { repository, close } = localRepository(dynamo.url, LOCAL_REGION, TABLE_NAME);
+      try {
+        const seeded = await seedDemo(repository);
+        demoCallId = seeded.callId;
+        if (seeded.created.length > 0) say(`seeded ${seeded.callId}: ${seeded.created.join(', ')}`);
+      } finally {
+        close();
+      }
+    }
+
+    // The engine and the gateway need the runtime, whose environments need their ports: bind late.
+    let runtime: LambdaRuntime | undefined;
+    // Stopped after the engine is closed: a run cut short then resumes rather than records a failure.
+    stops.push(async () => {
+      await runtime?.stop();
+    });
+    const invoke = (logicalId: string, payload: unknown, invokeOptions?: { requestId?: string }) => {
+      if (!runtime) throw new Error('the local Lambda runtime is not started yet');
+      return runtime.invoke(logicalId, payload, invokeOptions);
+    };
+    const sm = template.stateMachine;
+    const engine = createEngine({
+      definition: sm.definition,
+      stateMachineArn: sm.arn,
+      invoke: (logicalId, payload) => invoke(logicalId, payload),
+      functionByResource: sm.functionByResource,
+      journalDir: join(dataDir, 'stepfunctions'),
+      log: (line) => say(`step functions: ${line}`),
+      onEvent: (event, execution) => {
+        const line = describeStateEvent(event, execution.name);
+        if (line) say(line);
+      },
+    });
+    stops.push(() => engine.close());
+    const sfn = track(stops)(await startSfnServer(engine, { port: options.sfnPort ?? 0, host }));
+
+    const apiRoutes = template.routes.map(({ method, path, functionLogicalId }) => ({ method, path, functionLogicalId }));
+    const gateway = track(stops)(
+      await startApiGateway({
+        routes: apiRoutes,
+        gatewayResponses: gatewayResponsesOf(template),
+        stage: apiStageOf(template) ?? options.stage ?? 'local',
+        port: options.port ?? 3000,
+        host,
+        accountId: LOCAL_ACCOUNT,
+        invoke: (logicalId, event, { requestId }) => invoke(logicalId, event, { requestId }),
+        log: (line) => say(`  ${line}`),
+      }),
+    );
+    const baseUrl = `http://localhost:${gateway.port}`;
+
+    const locals = {
+      refs: { [template.table.logicalId]: TABLE_NAME },
+      overrides: {
+        SIGNING_SECRET: signingSecret,
+        BASE_URL: baseUrl,
+        AWS_REGION: LOCAL_REGION,
+        AWS_DEFAULT_REGION: LOCAL_REGION,
+        AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+        AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
+        AWS_ENDPOINT_URL_SES: mailbox.url,
+        AWS_ENDPOINT_URL_SESV2: mailbox.url,
+        AWS_ENDPOINT_URL_SFN: sfn.url,
+        // Any other service a handler might call fails at once instead of reaching AWS.
+        AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+      },
+    };
+    runtime = createLambdaRuntime({
+      functions: [...template.functions.values()].map((fn) => localFunction(template, fn, locals)),
+      region: LOCAL_REGION,
+      accountId: LOCAL_ACCOUNT,
+      output: (functionName, line, stream) => {
+        const shown = handlerLine(functionName, line, stream, handlerThreshold);
+        if (shown) print(shown);
+      },
+    });
+
+    const { resumed } = await engine.resume();
+    if (resumed.length > 0) say(`step functions: resumed ${resumed.length} execution(s) from ${join(dataDir, 'stepfunctions')}`);
+
+    // Tools (the admin CLI) find this stack through <DATA_DIR>/stack.json while it runs.
+    const senderEmail = [...template.functions.values()]
+      .map((fn) => fn.environment.SENDER_EMAIL)
+      .find((value) => value !== undefined);
+    await writeDiscovery(dataDir, {
+      pid: process.pid,
+      apiUrl: baseUrl,
+      mailboxUrl: `http://localhost:${mailbox.port}`,
+      dynamodbEndpoint: dynamo.url,
+      sfnEndpoint: sfn.url,
+      tableName: TABLE_NAME,
+      stateMachineArn: sm.arn,
+      region: LOCAL_REGION,
+      signingSecretFile: join(dataDir, 'signing-secret'),
+      ...(typeof senderEmail === 'string' ? { senderEmail } : {}),
+    });
+    stops.push(() => clearDiscovery(dataDir));
+
+    return {
+      urls: {
+        api: baseUrl,
+        form: `${baseUrl}/`,
+        mailbox: `http://localhost:${mailbox.port}/`,
+        dynamodb: dynamo.url,
+        stepFunctions: sfn.url,
+      },
+      ports: { api: gateway.port, mailbox: mailbox.port, dynamodb: dynamo.port, stepFunctions: sfn.port },
+      dataDir,
+      tableName: TABLE_NAME,
+      demoCallId,
+      resumedExecutions: resumed,
+      startupMs: Math.round(performance.now() - started),
+      template,
+      engine,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * The synthesized template, from a worker thread (local/synth-worker.ts) so that the CDK's memory
+ * is released once it is done; `loadTemplate` then reads it as `synthesizeTemplate` would.
+ */
+export async function synthesizeInWorker(stage: string, context: Record<string, unknown>): Promise<LocalTemplate> {
+  const templates = await new Promise<object[]>((resolve, reject) => {
+    const worker = new Worker(new URL('./synth-worker.ts', import.meta.url), { workerData: { stage, context } });
+    worker.once('message', (message: object[]) => {
+      resolve(message);
+      void worker.terminate();
+    });
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`the CDK synthesis stopped (exit code ${code}) before answering`)));
+  });
+  return loadTemplate(templates);
+}
+
+/** Promise.all that waits for every promise before rejecting with the first failure. */
+async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+function track(stops: Array<() => Promise<void>>) {
+  return <T extends Pick<RunningService, 'stop'>>(service: T): T => {
+    stops.push(() => service.stop());
+    return service;
+  };
+}
+
+type TemplateFunction = LocalTemplate['functions'] extends Map<string, infer F> ? F : never;
+
+/**
+ * A function as the runtime runs it: its template environment with intrinsics resolved to local
+ * values, the local endpoints and secret, and the variables Lambda itself sets.
+ */
+export function localFunction(
+  template: LocalTemplate,
+  fn: TemplateFunction,
+  locals: { refs: Record<string, string>; overrides: Record<string, string> },
+): LocalFunction {
+  const declared = template.resolve(fn.environment, locals.refs) as Record<string, unknown>;
+  const environment: Record<string, string> = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    ...Object.fromEntries(Object.entries(declared).map(([name, value]) => [name, String(value)])),
+    ...locals.overrides,
+    AWS_LAMBDA_FUNCTION_NAME: fn.functionName,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(fn.memorySize),
+    AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${fn.functionName}`,
+    AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    LAMBDA_TASK_ROOT: repoRoot,
+  };
+  return {
+    logicalId: fn.logicalId,
+    functionName: fn.functionName,
+    entry: resolve(repoRoot, fn.entry),
+    handlerExport: fn.handlerExport,
+    environment,
+    timeoutSeconds: fn.timeoutSeconds,
+    memorySize: fn.memorySize,
+  };
+}
+
+/** The template's gateway responses (how API Gateway's own errors look). */
+export function gatewayResponsesOf(template: LocalTemplate): GatewayResponse[] {
+  const unquote = (v: unknown) => String(v).replace(/^'(.*)'$/, '$1');
+  return Object.values(template.resources)
+    .filter((r) => r.Type === 'AWS::ApiGateway::GatewayResponse')
+    .map((r) => {
+      const p = r.Properties ?? {};
+      const headers = Object.fromEntries(
+        Object.entries((p.ResponseParameters ?? {}) as Record<string, unknown>)
+          .filter(([k]) => k.startsWith('gatewayresponse.header.'))
+          .map(([k, v]) => [k.slice('gatewayresponse.header.'.length), unquote(v)]),
+      );
+      return {
+        type: String(p.ResponseType),
+        ...(p.StatusCode !== undefined ? { statusCode: Number(p.StatusCode) } : {}),
+        ...(p.ResponseTemplates ? { templates: p.ResponseTemplates as Record<string, string> } : {}),
+        headers,
+      };
+    });
+}
+
+/** The stage name of the template's API, as `requestContext.stage` carries it. */
+export function apiStageOf(template: LocalTemplate): string | undefined {
+  const stage = Object.values(template.resources).find((r) => r.Type === 'AWS::ApiGateway::Stage');
+  const name = stage?.Properties?.StageName;
+  return typeof name === 'string' ? name : undefined;
+}
+
+function describeEmail(email: MailboxEmail): string {
+  const to = [...email.destination.to, ...email.destination.cc].join(', ');
+  return `✉  ${email.subject}  →  ${to}`;
+}
+
+function describeStateEvent(event: HistoryEvent, executionName: string): string | undefined {
+  const short = executionName.length > 12 ? `${executionName.slice(0, 10)}…` : executionName;
+  if (event.type.endsWith('StateEntered')) {
+    const details = event.stateEnteredEventDetails as { name?: string } | undefined;
+    return `⚙  ${short}  ${details?.name ?? event.type}`;
+  }
+  if (event.type === 'ExecutionSucceeded') return `⚙  ${short}  ✔ finished`;
+  if (event.type === 'ExecutionFailed' || event.type === 'ExecutionTimedOut' || event.type === 'ExecutionAborted') {
+    return `⚙  ${short}  ✘ ${event.type.replace('Execution', '').toLowerCase()}`;
+  }
+  return undefined;
+}
+
+/** A handler's output line, readable, if it is at or above the threshold (Powertools JSON or plain text). */
+export function handlerLine(functionName: string, line: string, stream: 'stdout' | 'stderr', threshold: number): string | undefined {
+  if (threshold >= levels.SILENT) return undefined;
+  let level = stream === 'stderr' ? 'ERROR' : 'INFO';
+  let text = line;
+  if (line.startsWith('{')) {
+    try {
+      const entry = JSON.parse(line) as { level?: string; message?: string; error?: { message?: string } };
+      level = String(entry.level ?? level).toUpperCase();
+      text = [entry.message, entry.error?.message].filter(Boolean).join(': ') || line;
+    } catch {
+      // not JSON after all: shown as it is
+    }
+  }
+  const rank = levels[level as HandlerLogLevel] ?? levels.INFO;
+  return rank >= threshold ? `  [${functionName}] ${level} ${text}` : undefined;
+}

@@ -1,0 +1,142 @@
+import { parseArgs } from 'node:util';
+import { startLocalStack } from './stack.ts';
+import type { HandlerLogLevel, LocalStackOptions, LocalTimeouts } from './stack.ts';
+
+/**
+ * `npm start`: the whole workflow on this machine, offline (DESIGN §4).
+ *
+ *   npm start                      API and form on :3000, mailbox on :8005, data under .local/
+ *   npm start -- --quiet           only the banner
+ *   PORT=4000 MAILBOX_PORT=9005 DATA_DIR=/tmp/demo REVIEW_TIMEOUT_SECONDS=60 npm start
+ *
+ * Ctrl-C stops everything; the data, the executions in flight and the mailbox stay under DATA_DIR.
+ */
+
+const usage = `Usage: npm start [-- --quiet] [-- --help]
+
+Environment:
+  PORT                          API and form (default 3000)
+  MAILBOX_PORT                  mailbox page and SES endpoint (default 8005)
+  DATA_DIR                      data kept across restarts (default .local)
+  REVIEW_TIMEOUT_SECONDS        reviewer reminder after this wait (demo: e.g. 60)
+  COMMITTEE_TIMEOUT_SECONDS     co-chair reminder after this wait
+  RESUBMISSION_TIMEOUT_SECONDS  withdrawal when changes are not resubmitted in time
+  LINK_TTL_SECONDS              how long a decision link stays valid (at least 60)
+  LOG_LEVEL                     handlers' own log lines shown: DEBUG, INFO, WARN (default), ERROR, SILENT`;
+
+/** Reads the options of `npm start` from its environment; throws a readable message on a bad value. */
+export function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
+  const int = (name: string, min: number, max: number): number | undefined => {
+    const raw = env[name];
+    if (raw === undefined || raw === '') return undefined;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new Error(`${name}=${raw}: expected a whole number from ${min} to ${max}`);
+    }
+    return value;
+  };
+  const timeouts: LocalTimeouts = {};
+  const review = int('REVIEW_TIMEOUT_SECONDS', 1, 31_536_000);
+  const committee = int('COMMITTEE_TIMEOUT_SECONDS', 1, 31_536_000);
+  const resubmission = int('RESUBMISSION_TIMEOUT_SECONDS', 1, 31_536_000);
+  const ttl = int('LINK_TTL_SECONDS', 60, 7_776_000);
+  if (review !== undefined) timeouts.reviewTimeoutSeconds = review;
+  if (committee !== undefined) timeouts.committeeTimeoutSeconds = committee;
+  if (resubmission !== undefined) timeouts.resubmissionTimeoutSeconds = resubmission;
+  if (ttl !== undefined) timeouts.linkTtlSeconds = ttl;
+
+  const level = (env.LOG_LEVEL ?? 'WARN').toUpperCase();
+  if (!['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'].includes(level)) {
+    throw new Error(`LOG_LEVEL=${env.LOG_LEVEL}: expected DEBUG, INFO, WARN, ERROR or SILENT`);
+  }
+  return {
+    port: int('PORT', 1, 65_535) ?? 3000,
+    mailboxPort: int('MAILBOX_PORT', 1, 65_535) ?? 8005,
+    dataDir: env.DATA_DIR || '.local',
+    timeouts,
+    handlerLogLevel: level as HandlerLogLevel,
+  };
+}
+
+/** `readyMs`: from the process's start, what the person waited (the stack's own `startupMs` excludes Node's boot). */
+export function banner(stack: Awaited<ReturnType<typeof startLocalStack>>, options: LocalStackOptions, readyMs = stack.startupMs): string {
+  const names: Record<string, string> = {
+    reviewTimeoutSeconds: 'review',
+    committeeTimeoutSeconds: 'committee',
+    resubmissionTimeoutSeconds: 'resubmission',
+    linkTtlSeconds: 'link validity',
+  };
+  const hasForm = stack.template.routes.some((r) => r.path === '/' && (r.method === 'GET' || r.method === 'ANY'));
+  const waits = Object.entries(options.timeouts ?? {})
+    .map(([name, seconds]) => `${names[name] ?? name} ${seconds} s`)
+    .join(', ');
+  return [
+    '',
+    `coopfund is running locally (ready in ${(readyMs / 1000).toFixed(1)} s)`,
+    '',
+    hasForm ? `  Application form   ${stack.urls.form}` : `  Application form   not served yet (the template has no GET /): POST ${stack.urls.api}/applications takes the JSON`,
+    `  Mailbox            ${stack.urls.mailbox}`,
+    `  API                ${stack.urls.api}  (${stack.template.routes.map((r) => `${r.method} ${r.path}`).join(', ')})`,
+    ...(stack.demoCallId ? [`  Demo call          ${stack.demoCallId}  (GET ${stack.urls.api}/calls)`] : []),
+    `  Data               ${stack.dataDir}`,
+    ...(waits ? [`  Shortened waits    ${waits}`] : []),
+    ...(stack.resumedExecutions.length > 0 ? [`  Resumed            ${stack.resumedExecutions.length} workflow execution(s)`] : []),
+    '',
+    'Press Ctrl-C to stop.',
+    '',
+  ].join('\n');
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { quiet: { type: 'boolean', short: 'q', default: false }, help: { type: 'boolean', short: 'h', default: false } },
+  });
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    return;
+  }
+  let options: LocalStackOptions;
+  try {
+    options = { ...optionsFromEnv(process.env), quiet: values.quiet };
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${usage}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (!values.quiet) process.stdout.write('Starting coopfund locally: synthesizing the CDK app…\n');
+
+  const stack = await startLocalStack(options);
+  process.stdout.write(`${banner(stack, options, Math.round(performance.now()))}\n`);
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      // A second Ctrl-C: the user does not want to wait for a clean stop.
+      process.stderr.write('\nForced exit.\n');
+      process.exit(130);
+    }
+    stopping = true;
+    process.stdout.write(`\n${signal}: stopping… (executions in flight resume at the next start)\n`);
+    stack.stop().then(
+      () => {
+        process.stdout.write('Stopped.\n');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(`Stopped with errors: ${(error as Error).message}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+if (import.meta.main) {
+  main().catch((error: unknown) => {
+    const e = error as NodeJS.ErrnoException;
+    const hint = /EADDRINUSE/.test(e.message ?? '') ? '\nA port is taken: set PORT or MAILBOX_PORT to a free one.' : '';
+    process.stderr.write(`coopfund could not start: ${e.message}${hint}\n`);
+    process.exit(1);
+  });
+}

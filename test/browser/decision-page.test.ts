@@ -1,0 +1,157 @@
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  anApplication,
+  emailsTo,
+  openCalls,
+  showStackLinesOnFailure,
+  startTestStack,
+  submit,
+  taskLinkIn,
+  track,
+  waitForEmail,
+  waitForStatus,
+} from '../e2e/support.ts';
+import type { ApplicationBody, OpenCall, TestStack } from '../e2e/support.ts';
+
+/**
+ * The workflow in a real browser (headless Chromium): an applicant files the form of `GET /`
+ * (through the API instead while the template serves no form), then the reviewer opens the link
+ * of their email, fills the decision form and clicks the button. The mailbox and the decision page
+are saved to docs/screenshots (mailbox.png, decision-page.png); the pages' own walk in every
+language is test/browser/pages.
+ *
+ * Chromium comes from the system (`apt-get install -y chromium`). Without it the test is skipped
+ * locally, and fails on CI (`CI` set): a browser test that silently never runs proves nothing.
+ */
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const screenshots = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+const REVIEWERS = ['camille.laurent@example.org', 'youssef.elamrani@example.org', 'claire.fontaine@example.org'];
+
+if (process.env.CI && !hasChromium) {
+  describe('browser', () => {
+    it('needs Chromium on CI', () => {
+      expect.fail(`${CHROMIUM} is missing: install it (apt-get install -y chromium) so that the browser tests run`);
+    });
+  });
+}
+
+describe.skipIf(!hasChromium)('a decision page in Chromium', { timeout: 120_000 }, () => {
+  let t: TestStack;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [t, browser] = await Promise.all([
+      startTestStack(),
+      chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-dev-shm-usage',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      }),
+    ]);
+    await mkdir(screenshots, { recursive: true });
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.dispose();
+  });
+
+  /** The application, filed as a person does: through the form of `GET /` when the API serves one. */
+  async function fileApplication(page: Page, body: ApplicationBody): Promise<string> {
+    const api = t.stack.urls.api;
+    if (!t.stack.template.routes.some((r) => r.path === '/' && r.method === 'GET')) return (await submit(api, body)).trackingUrl;
+
+    const response = await page.goto(`${api}/`);
+    expect(response?.status()).toBe(200);
+    const form = page.locator('#application-form');
+    await form.locator('[name="callId"]').selectOption(body.callId);
+    await form.locator('[name="project.title"]').fill(body.project.title);
+    await form.locator('[name="project.summary"]').fill(body.project.summary);
+    await form.locator('[name="project.theme"]').selectOption(body.project.theme);
+    await form.locator('[name="project.startDate"]').fill(body.project.startDate);
+    await form.locator('[name="project.durationMonths"]').fill(String(body.project.durationMonths));
+    for (const side of ['leadAuthority', 'partnerAuthority'] as const) {
+      const authority = body[side];
+      await form.locator(`[name="${side}.name"]`).fill(authority.name);
+      await form.locator(`[name="${side}.kind"]`).selectOption(authority.kind);
+      await form.locator(`[name="${side}.contact.name"]`).fill(authority.contact.name);
+      await form.locator(`[name="${side}.contact.email"]`).fill(authority.contact.email);
+    }
+    await form.locator('[name="budget.totalCost"]').fill(String(body.budget.totalCost));
+    await form.locator('[name="budget.requestedAmount"]').fill(String(body.budget.requestedAmount));
+    await form.getByRole('button').last().click();
+
+    // The form answers with the tracking page (303), whose address is the tracking link.
+    await page.waitForURL(/\/applications\/[^/?]+\?token=/);
+    const landed = new URL(page.url());
+    return `${api}${landed.pathname}?token=${landed.searchParams.get('token')}`;
+  }
+
+  it('takes an application from the form to the reviewer\'s decision, clicked on the emailed page', async () => {
+    showStackLinesOnFailure(() => t.lines);
+    const { api, mailbox } = t.stack.urls;
+    const [call] = (await openCalls(api)).filter((c) => c.id === t.stack.demoCallId) as [OpenCall];
+    const body = anApplication(call, { title: 'Observatoire franco-marocain de l’eau', requestedAmount: 45_000, totalCost: 100_000 });
+
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1100, height: 900 } });
+    const page = await context.newPage();
+    try {
+      const trackingUrl = await fileApplication(page, body);
+      expect((await track(trackingUrl)).project.title).toBe(body.project.title);
+      await waitForEmail(mailbox, { to: body.leadAuthority.contact.email, subject: 'Dossier reçu' });
+
+      let request;
+      for (let i = 0; i < 400 && !request; i++) {
+        for (const reviewer of REVIEWERS) {
+          request ??= (await emailsTo(mailbox, reviewer, /^Avis d’instruction attendu/)).find((e) => e.subject.includes(body.project.title));
+        }
+        if (!request) await new Promise((r) => setTimeout(r, 150));
+      }
+      expect(request, 'the reviewer got the request').toBeDefined();
+
+      // The mailbox, as the reviewer sees it.
+      await page.goto(mailbox);
+      await page.getByText(request!.subject).first().waitFor();
+      await page.getByRole('button', { name: 'Toggle text view' }).first().click();
+      await page.getByText('Instruire le dossier').first().waitFor();
+      await page.screenshot({ path: join(screenshots, 'mailbox.png'), fullPage: true });
+
+      // The decision page of the emailed link.
+      const response = await page.goto(taskLinkIn(request!));
+      expect(response?.status()).toBe(200);
+      await page.getByText(body.project.title).first().waitFor();
+      await page.screenshot({ path: join(screenshots, 'decision-page.png'), fullPage: true });
+      expect((await track(trackingUrl)).status).toBe('IN_REVIEW'); // opening the page decided nothing
+
+      await page.getByLabel('Favorable', { exact: true }).check();
+      await page.getByLabel('Pertinence').fill('5');
+      await page.getByLabel('Faisabilité').fill('4');
+      await page.getByLabel('Qualité du partenariat').fill('4');
+      await page.getByLabel('Impact', { exact: true }).fill('5');
+      await page.getByLabel(/^Commentaire/).fill('Projet bien construit, partenariat ancien et actif.');
+      await page.getByRole('button', { name: 'Enregistrer ma décision' }).click();
+
+      await page.getByRole('heading', { name: 'Décision enregistrée' }).waitFor();
+      expect(await page.locator('body').textContent()).toContain('avis favorable');
+
+      await waitForStatus(trackingUrl, 'IN_COMMITTEE');
+    } finally {
+      await context.close();
+    }
+  });
+});

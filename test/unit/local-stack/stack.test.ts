@@ -1,0 +1,91 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { apiStageOf, gatewayResponsesOf, handlerLine, localFunction, TABLE_NAME } from '../../../local/stack.ts';
+import { optionsFromEnv } from '../../../local/start.ts';
+import { synthesizeTemplate } from '../../../local/template.ts';
+import type { LocalTemplate } from '../../../local/template.ts';
+
+describe('the local stack, from the synthesized template', () => {
+  let template: LocalTemplate;
+  const locals = {
+    refs: {} as Record<string, string>,
+    overrides: {
+      SIGNING_SECRET: 's'.repeat(43),
+      BASE_URL: 'http://localhost:3000',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1111',
+    },
+  };
+
+  beforeAll(async () => {
+    template = await synthesizeTemplate({ stage: 'local', context: { reviewTimeoutSeconds: 7 } });
+    locals.refs[template.table.logicalId] = TABLE_NAME;
+  }, 60_000);
+
+  const fn = (entry: string) => {
+    const found = [...template.functions.values()].find((f) => f.entry === entry);
+    if (!found) throw new Error(`no function for ${entry}`);
+    return localFunction(template, found, locals);
+  };
+
+  it('runs each function with its template environment resolved to local values', () => {
+    const submit = fn('functions/submit-application/handler.ts');
+
+    expect(submit.entry).toMatch(/\/functions\/submit-application\/handler\.ts$/);
+    expect(submit.environment).toMatchObject({
+      TABLE_NAME,
+      STATE_MACHINE_ARN: template.stateMachine.arn,
+      SIGNING_SECRET: 's'.repeat(43),
+      BASE_URL: 'http://localhost:3000',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1111',
+      AWS_LAMBDA_FUNCTION_NAME: submit.functionName,
+    });
+    expect(submit.environment.SIGNING_SECRET_ARN).toMatch(/^arn:aws:secretsmanager:/);
+    // Lambda's environment, not this process's.
+    expect(submit.environment.HOME).toBeUndefined();
+    expect(submit.timeoutSeconds).toBeGreaterThan(0);
+  });
+
+  it('gives every function of the template a handler module that exists', async () => {
+    const { existsSync } = await import('node:fs');
+    for (const f of template.functions.values()) expect(existsSync(localFunction(template, f, locals).entry), f.entry).toBe(true);
+  });
+
+  it('serves the routes, the stage and the gateway responses of the template', () => {
+    expect(template.routes.map((r) => `${r.method} ${r.path}`)).toEqual(
+      expect.arrayContaining(['POST /applications', 'GET /applications/{id}', 'GET /tasks/{taskId}', 'POST /tasks/{taskId}']),
+    );
+    expect(apiStageOf(template)).toBe('local');
+    expect(gatewayResponsesOf(template)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ type: 'MISSING_AUTHENTICATION_TOKEN', statusCode: 404 })]),
+    );
+  });
+});
+
+describe('handler output', () => {
+  it('shows Powertools lines at or above the threshold, readably', () => {
+    const warn = JSON.stringify({ level: 'WARN', message: 'task released', applicationId: 'a1' });
+    const info = JSON.stringify({ level: 'INFO', message: 'started' });
+    expect(handlerLine('submit', warn, 'stdout', 30)).toBe('  [submit] WARN task released');
+    expect(handlerLine('submit', info, 'stdout', 30)).toBeUndefined();
+    expect(handlerLine('submit', 'TypeError: boom', 'stderr', 30)).toBe('  [submit] ERROR TypeError: boom');
+    expect(handlerLine('submit', warn, 'stdout', 100)).toBeUndefined();
+  });
+});
+
+describe('npm start options', () => {
+  it('reads ports, data folder and shortened waits from the environment', () => {
+    expect(optionsFromEnv({ PORT: '4000', MAILBOX_PORT: '9005', DATA_DIR: '/tmp/demo', REVIEW_TIMEOUT_SECONDS: '60' })).toEqual({
+      port: 4000,
+      mailboxPort: 9005,
+      dataDir: '/tmp/demo',
+      timeouts: { reviewTimeoutSeconds: 60 },
+      handlerLogLevel: 'WARN',
+    });
+    expect(optionsFromEnv({})).toMatchObject({ port: 3000, mailboxPort: 8005, dataDir: '.local', timeouts: {} });
+  });
+
+  it('refuses a value it cannot use, naming it', () => {
+    expect(() => optionsFromEnv({ PORT: 'abc' })).toThrow('PORT=abc');
+    expect(() => optionsFromEnv({ LINK_TTL_SECONDS: '5' })).toThrow('LINK_TTL_SECONDS=5');
+    expect(() => optionsFromEnv({ LOG_LEVEL: 'loud' })).toThrow('LOG_LEVEL=loud');
+  });
+});
