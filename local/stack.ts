@@ -14,6 +14,8 @@ import { ensureTable, localCredentials, localSigningSecret, startDynamo, startMa
 import type { MailboxEmail, RunningService } from './services.ts';
 import { localRepository, seedDemo } from './seed.ts';
 import { clearDiscovery, writeDiscovery } from './discovery.ts';
+import { createFaultSwitch } from './faults.ts';
+import type { FaultRule, FaultSwitch } from './faults.ts';
 
 /**
  * The whole workflow on one machine (DESIGN §4), as a library: `npm start` (local/start.ts) and
@@ -55,6 +57,18 @@ export interface LocalStackOptions {
   handlerLogLevel?: HandlerLogLevel;
   /** Seed the demo call, roster and co-chairs (idempotent). Default true. */
   seed?: boolean;
+  /**
+   * The fault switch (local/faults.ts): the functions reach DynamoDB, SES and Step Functions
+   * through proxies that fail requests on demand (`stack.faults`). `true` starts with no rule.
+   * Off by default: the functions then talk to the services directly.
+   */
+  faults?: boolean | FaultRule[];
+  /** Pause of every state machine Retry, in ms (default: the definition's own intervals). */
+  retryIntervalMs?: number;
+  /** Every line the functions write, as written (Powertools JSON included), whatever `handlerLogLevel`. */
+  rawOutput?: (functionName: string, line: string, stream: 'stdout' | 'stderr') => void;
+  /** Variables added to every function's environment (e.g. `POWERTOOLS_LOG_LEVEL`). */
+  functionEnvironment?: Record<string, string>;
 }
 
 export interface LocalStack {
@@ -79,6 +93,8 @@ export interface LocalStack {
   startupMs: number;
   template: LocalTemplate;
   engine: Engine;
+  /** The fault switch, when started with `faults`. */
+  faults?: FaultSwitch;
   /** Stops everything; executions in flight stay in the journal and resume next time. */
   stop(): Promise<void>;
 }
@@ -135,6 +151,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     // The engine and the gateway need the runtime, whose environments need their ports: bind late.
     let runtime: LambdaRuntime | undefined;
+    // The fault proxies, if any, go last: a function still running must not see them vanish.
+    const proxyStops: Array<() => Promise<void>> = [];
+    stops.push(async () => {
+      await Promise.all(proxyStops.splice(0).map((stop) => stop()));
+    });
     // Stopped after the engine is closed: a run cut short then resumes rather than records a failure.
     stops.push(async () => {
       await runtime?.stop();
@@ -150,6 +171,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       invoke: (logicalId, payload) => invoke(logicalId, payload),
       functionByResource: sm.functionByResource,
       journalDir: join(dataDir, 'stepfunctions'),
+      ...(options.retryIntervalMs !== undefined ? { retryIntervalOverrides: { '*': options.retryIntervalMs } } : {}),
       log: (line) => say(`step functions: ${line}`),
       onEvent: (event, execution) => {
         const line = describeStateEvent(event, execution.name);
@@ -174,6 +196,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     const baseUrl = `http://localhost:${gateway.port}`;
 
+    // With the fault switch, the functions (only they) reach the services through its proxies.
+    let faults: FaultSwitch | undefined;
+    let endpoints = { dynamodb: dynamo.url, ses: mailbox.url, sfn: sfn.url };
+    if (options.faults) {
+      const faultSwitch = createFaultSwitch(options.faults === true ? [] : options.faults);
+      const proxies = await faultSwitch.start(endpoints, host);
+      for (const proxy of Object.values(proxies)) proxyStops.push(() => proxy.stop());
+      endpoints = { dynamodb: proxies.dynamodb.url, ses: proxies.ses.url, sfn: proxies.sfn.url };
+      faults = faultSwitch;
+    }
+
     const locals = {
       refs: { [template.table.logicalId]: TABLE_NAME },
       overrides: {
@@ -183,14 +216,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         AWS_DEFAULT_REGION: LOCAL_REGION,
         AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
         AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-        AWS_ENDPOINT_URL_DYNAMODB: dynamo.url,
-        AWS_ENDPOINT_URL_SES: mailbox.url,
-        AWS_ENDPOINT_URL_SESV2: mailbox.url,
-        AWS_ENDPOINT_URL_SFN: sfn.url,
+        AWS_ENDPOINT_URL_DYNAMODB: endpoints.dynamodb,
+        AWS_ENDPOINT_URL_SES: endpoints.ses,
+        AWS_ENDPOINT_URL_SESV2: endpoints.ses,
+        AWS_ENDPOINT_URL_SFN: endpoints.sfn,
         // Any other service a handler might call fails at once instead of reaching AWS.
         AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
         AWS_EC2_METADATA_DISABLED: 'true',
         AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
+        ...options.functionEnvironment,
       },
     };
     runtime = createLambdaRuntime({
@@ -198,6 +232,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
       output: (functionName, line, stream) => {
+        options.rawOutput?.(functionName, line, stream);
         const shown = handlerLine(functionName, line, stream, handlerThreshold);
         if (shown) print(shown);
       },
@@ -240,6 +275,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startupMs: Math.round(performance.now() - started),
       template,
       engine,
+      ...(faults ? { faults } : {}),
       stop: stopAll,
     };
   } catch (error) {

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { parseFaultRules } from './faults.ts';
 import { startLocalStack } from './stack.ts';
 import type { HandlerLogLevel, LocalStackOptions, LocalTimeouts } from './stack.ts';
 
@@ -22,7 +23,9 @@ Environment:
   COMMITTEE_TIMEOUT_SECONDS     co-chair reminder after this wait
   RESUBMISSION_TIMEOUT_SECONDS  withdrawal when changes are not resubmitted in time
   LINK_TTL_SECONDS              how long a decision link stays valid (at least 60)
-  LOG_LEVEL                     handlers' own log lines shown: DEBUG, INFO, WARN (default), ERROR, SILENT`;
+  LOG_LEVEL                     handlers' own log lines shown: DEBUG, INFO, WARN (default), ERROR, SILENT
+  FAULTS                        fault switch: JSON rules failing the functions' calls to AWS, e.g.
+                                [{"service":"ses","error":"Throttling","count":4}] (local/faults.ts)`;
 
 /** Reads the options of `npm start` from its environment; throws a readable message on a bad value. */
 export function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
@@ -55,6 +58,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
     dataDir: env.DATA_DIR || '.local',
     timeouts,
     handlerLogLevel: level as HandlerLogLevel,
+    ...(env.FAULTS ? { faults: parseFaultRules(env.FAULTS) } : {}),
   };
 }
 
@@ -80,6 +84,7 @@ export function banner(stack: Awaited<ReturnType<typeof startLocalStack>>, optio
     ...(stack.demoCallId ? [`  Demo call          ${stack.demoCallId}  (GET ${stack.urls.api}/calls)`] : []),
     `  Data               ${stack.dataDir}`,
     ...(waits ? [`  Shortened waits    ${waits}`] : []),
+    ...(Array.isArray(options.faults) ? [`  Fault switch       ${options.faults.length} rule(s) failing the functions' AWS calls (FAULTS)`] : []),
     ...(stack.resumedExecutions.length > 0 ? [`  Resumed            ${stack.resumedExecutions.length} workflow execution(s)`] : []),
     '',
     'Press Ctrl-C to stop.',

@@ -1,22 +1,32 @@
 import { realPorts } from '../../shared/adapters/ports.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { tagApplication } from '../../shared/http/logger.ts';
-import { htmlProblem } from '../../shared/http/problem-renderers.ts';
+import { pageFrame } from '../../shared/http/page-frame.ts';
+import { decisionFormProblem } from '../../shared/http/problem-renderers.ts';
 import { baseUrlFor, pathParam } from '../../shared/http/request.ts';
 import { html } from '../../shared/http/responses.ts';
 import { confirmationPage } from '../../shared/pages/task-pages.ts';
 import { decideTask } from '../../shared/use-cases/decide-task.ts';
+import { showTask } from '../../shared/use-cases/show-task.ts';
 
 const ports = realPorts();
+const contact = ports.config.adminEmails[0];
 
-/** POST /tasks/{taskId} — the decision form (urlencoded: sig, decision, comment, the stage's fields). */
+/**
+ * POST /tasks/{taskId} — the decision form (urlencoded: sig, decision, comment, the stage's
+ * fields). Invalid fields show the decision page again with its errors; the answer is in the
+ * language of the page the form came from (`?lang=`).
+ */
 export const handler = apiHandler(
-  { body: 'form', renderProblem: htmlProblem({ contact: ports.config.adminEmails[0] }) },
+  {
+    body: 'form',
+    renderProblem: decisionFormProblem({ contact, show: (taskId, sig) => showTask(ports, { taskId, sig }) }),
+  },
   async (event) => {
     const result = await decideTask(
       { ...ports, tagApplication },
       { taskId: pathParam(event, 'taskId'), fields: event.body, baseUrl: baseUrlFor(event, ports.config.baseUrl) },
     );
-    return html(200, confirmationPage(result));
+    return html(200, confirmationPage(result, pageFrame(event, contact)));
   },
 );

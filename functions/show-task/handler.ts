@@ -1,6 +1,7 @@
 import { realPorts } from '../../shared/adapters/ports.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { tagApplication } from '../../shared/http/logger.ts';
+import { pageFrame } from '../../shared/http/page-frame.ts';
 import { htmlProblem } from '../../shared/http/problem-renderers.ts';
 import { pathParam, queryParam } from '../../shared/http/request.ts';
 import { html } from '../../shared/http/responses.ts';
@@ -8,15 +9,16 @@ import { decisionPage } from '../../shared/pages/task-pages.ts';
 import { showTask } from '../../shared/use-cases/show-task.ts';
 
 const ports = realPorts();
+const contact = ports.config.adminEmails[0];
 
 /**
- * GET and HEAD /tasks/{taskId}?sig=… — the decision page. Read-only: mail scanners fetch these
- * links, and only the form's POST decides.
+ * GET and HEAD /tasks/{taskId}?sig=… — the decision page, in the visitor's language. Read-only:
+ * mail scanners fetch these links, and only the form's POST decides.
  */
-export const handler = apiHandler({ renderProblem: htmlProblem({ contact: ports.config.adminEmails[0] }) }, async (event) => {
+export const handler = apiHandler({ renderProblem: htmlProblem({ contact }) }, async (event) => {
   const model = await showTask(
     { ...ports, tagApplication },
     { taskId: pathParam(event, 'taskId'), sig: queryParam(event, 'sig') },
   );
-  return html(200, decisionPage(model), { 'X-Robots-Tag': 'noindex, nofollow' });
+  return html(200, decisionPage(model, pageFrame(event, contact)), { 'X-Robots-Tag': 'noindex, nofollow', Vary: 'Accept-Language' });
 });

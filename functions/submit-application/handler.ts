@@ -1,22 +1,38 @@
 import { realPorts } from '../../shared/adapters/ports.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
+import { applicationFormProblem } from '../../shared/http/application-form.ts';
+import { unflatten } from '../../shared/http/form-fields.ts';
 import { tagApplication } from '../../shared/http/logger.ts';
 import { baseUrlFor, header, preferredLanguage } from '../../shared/http/request.ts';
-import { json } from '../../shared/http/responses.ts';
+import { json, seeOther } from '../../shared/http/responses.ts';
+import { FORM_ONLY_FIELDS } from '../../shared/pages/application-validation.ts';
+import { listCalls } from '../../shared/use-cases/list-calls.ts';
 import { submitApplication } from '../../shared/use-cases/submit-application.ts';
 
 const ports = realPorts({ require: ['stateMachineArn'] });
 
-/** POST /applications — JSON body (64 KiB at most), optional Idempotency-Key. */
-export const handler = apiHandler({ body: 'json' }, async (event) => {
-  const result = await submitApplication(
-    { ...ports, tagApplication },
-    {
-      body: event.body,
-      idempotencyKey: header(event.headers, 'idempotency-key'),
-      language: preferredLanguage(event),
-      baseUrl: baseUrlFor(event, ports.config.baseUrl),
-    },
-  );
-  return json(201, result);
-});
+/**
+ * POST /applications — JSON (the contract: 201, or a JSON problem), or the form of `GET /`
+ * (urlencoded, dotted names: 303 to the tracking page, or the form again with its errors).
+ * 64 KiB at most; Idempotency-Key header, or the form's own key.
+ */
+export const handler = apiHandler(
+  {
+    body: 'json-or-form',
+    renderProblem: applicationFormProblem({ contact: ports.config.adminEmails[0], baseUrl: ports.config.baseUrl, calls: () => listCalls(ports) }),
+  },
+  async (event) => {
+    const form = event.bodyFormat === 'form' ? (event.body as Record<string, string>) : undefined;
+    const language = preferredLanguage(event);
+    const result = await submitApplication(
+      { ...ports, tagApplication },
+      {
+        body: form ? unflatten(form, FORM_ONLY_FIELDS) : event.body,
+        idempotencyKey: header(event.headers, 'idempotency-key') ?? form?.idempotencyKey,
+        language,
+        baseUrl: baseUrlFor(event, ports.config.baseUrl),
+      },
+    );
+    return form ? seeOther(`${result.trackingUrl}&lang=${language}&submitted=1`) : json(201, result);
+  },
+);

@@ -1,19 +1,30 @@
 import { realPorts } from '../../shared/adapters/ports.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { tagApplication } from '../../shared/http/logger.ts';
+import { pageFrame } from '../../shared/http/page-frame.ts';
 import { negotiatedProblem } from '../../shared/http/problem-renderers.ts';
 import { pathParam, queryParam, wantsJson } from '../../shared/http/request.ts';
 import { html, json } from '../../shared/http/responses.ts';
 import { trackingPage } from '../../shared/pages/tracking-page.ts';
-import { trackApplication } from '../../shared/use-cases/track-application.ts';
+import { trackApplication, trackApplicationPage } from '../../shared/use-cases/track-application.ts';
 
 const ports = realPorts();
+const contact = ports.config.adminEmails[0];
+const vary = { Vary: 'Accept, Accept-Language' };
 
-/** GET /applications/{id}?token=… — a page, or JSON with `Accept: application/json`. */
-export const handler = apiHandler({ renderProblem: negotiatedProblem() }, async (event) => {
-  const id = pathParam(event, 'id');
-  const view = await trackApplication(ports, { id, token: queryParam(event, 'token') });
-  tagApplication(view.id);
-  const vary = { Vary: 'Accept' };
-  return wantsJson(event) ? json(200, view, vary) : html(200, trackingPage(view), vary);
+/**
+ * GET /applications/{id}?token=… — JSON with `Accept: application/json` (the contract's view), a
+ * page in the visitor's language otherwise (`&submitted=1` after the form's redirect).
+ */
+export const handler = apiHandler({ renderProblem: negotiatedProblem({ contact }) }, async (event) => {
+  const request = { id: pathParam(event, 'id'), token: queryParam(event, 'token') };
+  if (wantsJson(event)) {
+    const view = await trackApplication(ports, request);
+    tagApplication(view.id);
+    return json(200, view, vary);
+  }
+  const model = await trackApplicationPage(ports, request);
+  tagApplication(model.id);
+  const page = trackingPage(model, pageFrame(event, contact), { justSubmitted: queryParam(event, 'submitted') === '1' });
+  return html(200, page, vary);
 });

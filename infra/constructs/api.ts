@@ -6,7 +6,7 @@ import {
   LogGroupLogDestination,
   type Method,
   type RequestValidator,
-  type Resource,
+  type IResource,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
@@ -55,6 +55,7 @@ const needs: Record<ApiFunctionName, FunctionNeeds> = {
   'track-application': { table: 'read', signs: true },
   'show-task': { table: 'read', signs: true },
   'decide-task': { table: 'readWrite', signs: true },
+  'show-form': { table: 'read' },
 };
 
 /**
@@ -165,6 +166,7 @@ export class Api extends Construct {
       'track-application': fn('track-application', 'TrackApplication'),
       'show-task': fn('show-task', 'ShowTask'),
       'decide-task': fn('decide-task', 'DecideTask'),
+      'show-form': fn('show-form', 'ShowForm'),
     } satisfies Record<ApiFunctionName, AppFunction>;
     this.functions = functions;
     props.stateMachine.grantStartExecution(functions['submit-application']);
@@ -189,10 +191,13 @@ export class Api extends Construct {
     this.route(task, 'GET', functions['show-task'], validator, 'taskId');
     this.route(task, 'HEAD', functions['show-task'], validator, 'taskId');
     this.route(task, 'POST', functions['decide-task'], validator, 'taskId');
+    // The application form and its one script (the page's style is inline, allowed by hash).
+    this.route(root, 'GET', functions['show-form']);
+    this.route(root.addResource('assets').addResource('{asset}'), 'GET', functions['show-form'], validator, 'asset');
     return functions;
   }
 
-  private route(resource: Resource, verb: string, handler: AppFunction, validator?: RequestValidator, pathParam?: string): Method {
+  private route(resource: IResource, verb: string, handler: AppFunction, validator?: RequestValidator, pathParam?: string): Method {
     const method = resource.addMethod(verb, new LambdaIntegration(handler, { allowTestInvoke: false }), {
       ...(validator && { requestValidator: validator }),
       ...(pathParam && { requestParameters: { [`method.request.path.${pathParam}`]: true } }),

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 
@@ -16,6 +16,7 @@ export const apiFunctionNames = [
   'track-application',
   'show-task',
   'decide-task',
+  'show-form',
 ] as const;
 export const workflowFunctionNames = [
   'check-eligibility',
@@ -61,6 +62,30 @@ const ESM_REQUIRE_BANNER =
   "import { createRequire as __coopfundCreateRequire } from 'node:module'; const require = __coopfundCreateRequire(import.meta.url);";
 
 /**
+ * How every function is bundled (esbuild through `NodejsFunction`): an ESM bundle for Node 24 with
+ * the AWS SDK inside (its version is ours, not the runtime's), minified, with source maps.
+ * `npm run bench` bundles with this very object (bench/lib/esbuild-options.ts), so the sizes and
+ * load times it publishes are the deployed ones.
+ */
+export const FUNCTION_BUNDLING = {
+  format: OutputFormat.ESM,
+  target: 'node24',
+  mainFields: ['module', 'main'],
+  banner: ESM_REQUIRE_BANNER,
+  minify: true,
+  // Error classes set `name` from the class: Retry/Catch match on it, so names must survive.
+  keepNames: true,
+  sourceMap: true,
+  // Stack traces need the mappings only; the sources would double every asset.
+  sourcesContent: false,
+  bundleAwsSDK: true,
+  externalModules: [],
+} as const satisfies BundlingOptions;
+
+/** The Node options every function runs with (source-mapped stack traces). */
+export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
+
+/**
  * A Lambda function with the project's defaults fixed once: Node 24 on ARM, an ESM bundle with the
  * AWS SDK inside (its version is ours, not the runtime's), source maps, active tracing, and its own
  * log group and role (write access to that log group only, not `AWSLambdaBasicExecutionRole`).
@@ -98,23 +123,11 @@ export class AppFunction extends NodejsFunction {
       role,
       environment: {
         ...props.environment,
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: 'coopfund',
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        target: 'node24',
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        minify: true,
-        // Error classes set `name` from the class: Retry/Catch match on it, so names must survive.
-        keepNames: true,
-        sourceMap: true,
-        // Stack traces need the mappings only; the sources would double every asset.
-        sourcesContent: false,
-        bundleAwsSDK: true,
-        externalModules: [],
-      },
+      // A copy: NodejsFunction takes mutable arrays.
+      bundling: { ...FUNCTION_BUNDLING, mainFields: [...FUNCTION_BUNDLING.mainFields], externalModules: [] },
     });
     this.entryPath = entryPath;
     this.serviceRole = role;

@@ -27,15 +27,5 @@ export function escapeHtml(value: string): string {
   return stripControl(value).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
 
-/**
- * Fills `{name}` placeholders of a catalogue text. The result is plain text: callers escape it
- * for HTML once, as a whole, so a value can never close the markup around it. A placeholder
- * without a value is a bug in a template, hence the throw.
- */
-export function fill(template: string, values: Readonly<Record<string, string | number>> = {}): string {
-  return template.replace(/\{(\w+)\}/g, (_, name: string) => {
-    const value = values[name];
-    if (value === undefined) throw new Error(`email template: no value for {${name}}`);
-    return String(value);
-  });
-}
+/** `{name}` placeholders of a catalogue text (shared with the pages). */
+export { fill } from '../i18n/format.ts';

@@ -1,4 +1,5 @@
-import type { ApplicationRecord, TaskStage } from '../domain/application.ts';
+import type { ApplicationRecord, Language, TaskStage } from '../domain/application.ts';
+import { formatMonths } from '../i18n/format.ts';
 import { catalogueFor, fr, formatDateTime, formatEuros } from './catalogue.ts';
 import type { Catalogue } from './catalogue.ts';
 import { fill } from './escape.ts';
@@ -7,14 +8,65 @@ import type { Block, RenderedEmail } from './layout.ts';
 
 /**
  * One function per email the workflow sends. Each returns the subject and both parts; the caller
- * chooses the recipients. Applicant emails follow the application's language, staff emails are
- * French (the committee's working language).
+ * chooses the recipients.
+ *
+ * Languages: applicant emails are written in the language chosen at submission, followed by the
+ * French text (the administration's, and the French authority's) when that language is not
+ * French. Emails to reviewers and co-chairs are French first, then in the applicants' language
+ * when it is not French. Emails to the admins are French only. Subjects say what happened and to
+ * which project: `<what> — <title>`, or `<what> / <what in French> — <title>`.
  */
 
-type Project = Pick<ApplicationRecord, 'id' | 'callId' | 'project' | 'leadAuthority' | 'partnerAuthority' | 'budget'>;
+type Project = Pick<ApplicationRecord, 'id' | 'callId' | 'project' | 'leadAuthority' | 'partnerAuthority' | 'budget' | 'language'>;
 
-const render = (t: Catalogue, subject: string, blocks: Block[]): RenderedEmail =>
-  renderEmail({ subject, blocks: [{ kind: 'paragraph', text: t.greeting }, ...blocks] }, t);
+/** One language's version of an email: what happened (subject), about what, and the body. */
+interface Version {
+  what: string;
+  blocks: Block[];
+}
+
+/** A link as a language's section shows it: a translated section opens the page in its language. */
+type Localize = (url: string) => string;
+type Build = (t: Catalogue, localize: Localize) => Version;
+
+const withLang = (url: string, lang: string): string => `${url}${url.includes('?') ? '&' : '?'}lang=${lang}`;
+
+/**
+ * Renders `build` in `primary`, followed by its French version when `primary` is not French (or by
+ * the `secondary` language's when French comes first).
+ */
+function compose(primary: Language, secondary: Language | undefined, about: string, build: Build): RenderedEmail {
+  const second = secondary !== undefined && secondary !== primary ? secondary : undefined;
+  const t = catalogueFor(primary);
+  // A bilingual email links each section to the page in that section's language.
+  const localizeFor = (lang: Language): Localize => (second ? (url) => withLang(url, lang) : (url) => url);
+  const main = build(t, localizeFor(primary));
+  const greeting: Block = { kind: 'paragraph', text: t.greeting };
+  if (!second) {
+    return renderEmail({ subject: `${main.what} — ${about}`, blocks: [greeting, ...main.blocks] }, { ...t, footer: t.footer });
+  }
+  const u = catalogueFor(second);
+  const other = build(u, localizeFor(second));
+  return renderEmail(
+    {
+      subject: `${main.what} / ${other.what} — ${about}`,
+      blocks: [greeting, ...main.blocks],
+      appendix: {
+        lang: u.lang,
+        dir: u.dir,
+        heading: second === 'fr' ? u.frenchVersion : u.meta.name,
+        blocks: [{ kind: 'paragraph', text: u.greeting }, ...other.blocks],
+        footer: u.footer,
+      },
+    },
+    t,
+  );
+}
+
+/** Applicants: their language, then French. */
+const forApplicants = (app: Project, about: string, build: Build) => compose(app.language, 'fr', about, build);
+/** Reviewers and co-chairs: French, then the applicants' language. */
+const forStaff = (app: Project, about: string, build: Build) => compose('fr', app.language, about, build);
 
 const paragraph = (text: string): Block => ({ kind: 'paragraph', text });
 
@@ -37,150 +89,164 @@ function projectFacts(t: Catalogue, app: Project, extra: Array<[string, string]>
 const tracking = (t: Catalogue, trackingUrl: string): Block[] => [{ kind: 'link', text: t.tracking.intro, url: trackingUrl }];
 
 /** Receipt of a submission; `round` > 1 when it is a new version after changes were requested. */
-export function receivedEmail(app: ApplicationRecord, trackingUrl: string, round = 1): RenderedEmail {
-  const t = catalogueFor(app.language);
-  const texts = round > 1 ? t.resubmitted : t.received;
+export function receivedEmail(app: Project, trackingUrl: string, round = 1): RenderedEmail {
   const values = { title: app.project.title, callId: app.callId };
-  return render(t, fill(texts.subject, values), [
-    paragraph(fill(texts.intro, values)),
-    projectFacts(t, app, [[t.labels.requested, formatEuros(t, app.budget.requestedAmount)]]),
-    paragraph(texts.next),
-    ...tracking(t, trackingUrl),
-  ]);
+  return forApplicants(app, app.project.title, (t, localize) => {
+    const texts = round > 1 ? t.resubmitted : t.received;
+    return {
+      what: texts.subject,
+      blocks: [
+        paragraph(fill(texts.intro, values)),
+        projectFacts(t, app, [[t.labels.requested, formatEuros(t, app.budget.requestedAmount)]]),
+        paragraph(texts.next),
+        ...tracking(t, localize(trackingUrl)),
+      ],
+    };
+  });
 }
 
-/** Every failed eligibility rule, one per line. */
-export function ineligibleEmail(app: ApplicationRecord, reasons: string[], trackingUrl: string): RenderedEmail {
-  const t = catalogueFor(app.language);
+/** Every failed eligibility rule, one per line (the reasons are the workflow's, in French). */
+export function ineligibleEmail(app: Project, reasons: string[], trackingUrl: string): RenderedEmail {
   const values = { title: app.project.title, callId: app.callId };
-  return render(t, fill(t.ineligible.subject, values), [
-    paragraph(fill(t.ineligible.intro, values)),
-    { kind: 'list', items: reasons },
-    paragraph(t.ineligible.next),
-    projectFacts(t, app),
-    ...tracking(t, trackingUrl),
-  ]);
+  return forApplicants(app, app.project.title, (t, localize) => ({
+    what: t.ineligible.subject,
+    blocks: [
+      paragraph(fill(t.ineligible.intro, values)),
+      { kind: 'list', items: reasons },
+      paragraph(t.ineligible.next),
+      projectFacts(t, app),
+      ...tracking(t, localize(trackingUrl)),
+    ],
+  }));
 }
 
-export function withdrawnEmail(app: ApplicationRecord, trackingUrl: string): RenderedEmail {
-  const t = catalogueFor(app.language);
+export function withdrawnEmail(app: Project, trackingUrl: string): RenderedEmail {
   const values = { title: app.project.title };
-  return render(t, fill(t.withdrawn.subject, values), [
-    paragraph(fill(t.withdrawn.intro, values)),
-    paragraph(t.withdrawn.next),
-    projectFacts(t, app),
-    ...tracking(t, trackingUrl),
-  ]);
+  return forApplicants(app, app.project.title, (t, localize) => ({
+    what: t.withdrawn.subject,
+    blocks: [paragraph(fill(t.withdrawn.intro, values)), paragraph(t.withdrawn.next), projectFacts(t, app), ...tracking(t, localize(trackingUrl))],
+  }));
 }
 
 export type Decision = { outcome: 'APPROVED'; grantedAmount: number } | { outcome: 'REJECTED'; reason: string };
 
-export function decisionEmail(app: ApplicationRecord, decision: Decision, trackingUrl: string): RenderedEmail {
-  const t = catalogueFor(app.language);
-  if (decision.outcome === 'APPROVED') {
-    const amount = formatEuros(t, decision.grantedAmount);
-    const values = { title: app.project.title, amount };
-    return render(t, fill(t.approved.subject, values), [
-      paragraph(fill(t.approved.intro, values)),
-      projectFacts(t, app, [
-        [t.labels.requested, formatEuros(t, app.budget.requestedAmount)],
-        [t.labels.granted, amount],
-      ]),
-      paragraph(t.approved.next),
-      ...tracking(t, trackingUrl),
-    ]);
-  }
-  const values = { title: app.project.title };
-  return render(t, fill(t.rejected.subject, values), [
-    paragraph(fill(t.rejected.intro, values)),
-    paragraph(t.rejected.reason),
-    { kind: 'quote', text: decision.reason },
-    projectFacts(t, app),
-    ...tracking(t, trackingUrl),
-  ]);
+export function decisionEmail(app: Project, decision: Decision, trackingUrl: string): RenderedEmail {
+  return forApplicants(app, app.project.title, (t, localize) => {
+    if (decision.outcome === 'APPROVED') {
+      const amount = formatEuros(t, decision.grantedAmount);
+      return {
+        what: t.approved.subject,
+        blocks: [
+          paragraph(fill(t.approved.intro, { title: app.project.title, amount })),
+          projectFacts(t, app, [
+            [t.labels.requested, formatEuros(t, app.budget.requestedAmount)],
+            [t.labels.granted, amount],
+          ]),
+          paragraph(t.approved.next),
+          ...tracking(t, localize(trackingUrl)),
+        ],
+      };
+    }
+    return {
+      what: t.rejected.subject,
+      blocks: [
+        paragraph(fill(t.rejected.intro, { title: app.project.title })),
+        paragraph(t.rejected.reason),
+        { kind: 'quote', text: decision.reason },
+        projectFacts(t, app),
+        ...tracking(t, localize(trackingUrl)),
+      ],
+    };
+  });
 }
 
 /** To one applicant contact: the reviewer's comment and that contact's own resubmission link. */
-export function changesRequestedEmail(
-  app: ApplicationRecord,
-  comment: string,
-  link: string,
-  expiresAt: string,
-  trackingUrl: string,
-): RenderedEmail {
-  const t = catalogueFor(app.language);
+export function changesRequestedEmail(app: Project, comment: string, link: string, expiresAt: string, trackingUrl: string): RenderedEmail {
   const values = { title: app.project.title };
-  return render(t, fill(t.changes.subject, values), [
-    paragraph(fill(t.changes.intro, values)),
-    { kind: 'quote', text: comment },
-    paragraph(t.changes.action),
-    button(t, t.changes.button, link),
-    paragraph(fill(t.personalLink, { expires: formatDateTime(t, expiresAt) })),
-    projectFacts(t, app),
-    ...tracking(t, trackingUrl),
-  ]);
+  return forApplicants(app, app.project.title, (t, localize) => ({
+    what: t.changes.subject,
+    blocks: [
+      paragraph(fill(t.changes.intro, values)),
+      { kind: 'quote', text: comment },
+      paragraph(t.changes.action),
+      button(t, t.changes.button, localize(link)),
+      paragraph(fill(t.personalLink, { expires: formatDateTime(t, expiresAt) })),
+      projectFacts(t, app),
+      ...tracking(t, localize(trackingUrl)),
+    ],
+  }));
 }
 
 /** To the reviewer or a co-chair: the decision link; `reminders` > 0 makes it a reminder. */
 export function decisionRequestEmail(
-  app: ApplicationRecord,
+  app: Project,
   stage: Exclude<TaskStage, 'resubmission'>,
   link: string,
   expiresAt: string,
   reminders: number,
 ): RenderedEmail {
-  const t = fr;
   const values = { title: app.project.title, callId: app.callId };
-  const request = stage === 'review' ? t.reviewRequest : t.committeeRequest;
-  const reminder = stage === 'review' ? t.reviewReminder : t.committeeReminder;
-  const texts = reminders > 0 ? reminder : request;
-  return render(t, fill(texts.subject, values), [
-    paragraph(fill(texts.intro, values)),
-    projectFacts(t, app, [
-      [t.labels.requested, formatEuros(t, app.budget.requestedAmount)],
-      [t.labels.duration, fill(t.months, { count: app.project.durationMonths })],
-    ]),
-    paragraph(request.action),
-    button(t, request.button, link),
-    paragraph(fill(t.personalLink, { expires: formatDateTime(t, expiresAt) })),
-  ]);
+  return forStaff(app, app.project.title, (t, localize) => {
+    const request = stage === 'review' ? t.reviewRequest : t.committeeRequest;
+    const reminder = stage === 'review' ? t.reviewReminder : t.committeeReminder;
+    const texts = reminders > 0 ? reminder : request;
+    return {
+      what: texts.subject,
+      blocks: [
+        paragraph(fill(texts.intro, values)),
+        projectFacts(t, app, [
+          [t.labels.requested, formatEuros(t, app.budget.requestedAmount)],
+          [t.labels.duration, formatMonths(t, app.project.durationMonths)],
+        ]),
+        paragraph(request.action),
+        button(t, request.button, localize(link)),
+        paragraph(fill(t.personalLink, { expires: formatDateTime(t, expiresAt) })),
+      ],
+    };
+  });
 }
 
-/** To the admins, when a decision is still awaited after several reminders. */
+/** To the admins, when a decision is still awaited after several reminders. French only. */
 export function escalationEmail(app: ApplicationRecord, stage: TaskStage, reminders: number): RenderedEmail {
   const t = fr;
   const values = { title: app.project.title, id: app.id, callId: app.callId, stage: t.stages[stage], count: reminders };
-  return render(t, fill(t.escalation.subject, values), [
-    paragraph(fill(t.escalation.intro, values)),
-    {
-      kind: 'facts',
-      rows: [
-        [t.labels.project, app.project.title],
-        [t.labels.reference, app.id],
-        [t.labels.call, app.callId],
-        [t.labels.stage, t.stages[stage]],
-        [t.labels.reminders, String(reminders)],
-        [t.labels.since, formatDateTime(t, app.createdAt)],
-      ],
-    },
-    paragraph(t.escalation.next),
-  ]);
+  return compose('fr', undefined, app.project.title, () => ({
+    what: fill(t.escalation.subject, values),
+    blocks: [
+      paragraph(fill(t.escalation.intro, values)),
+      {
+        kind: 'facts',
+        rows: [
+          [t.labels.project, app.project.title],
+          [t.labels.reference, app.id],
+          [t.labels.call, app.callId],
+          [t.labels.stage, t.stages[stage]],
+          [t.labels.reminders, String(reminders)],
+          [t.labels.since, formatDateTime(t, app.createdAt)],
+        ],
+      },
+      paragraph(t.escalation.next),
+    ],
+  }));
 }
 
-/** To the admins, when the workflow failed: ids and the error name only, no personal data. */
+/** To the admins, when the workflow failed: ids and the error name only, no personal data. French only. */
 export function workflowFailureEmail(applicationId: string, callId: string | undefined, errorName: string): RenderedEmail {
   const t = fr;
   const values = { id: applicationId, callId: callId ?? t.failure.unknownCall };
-  return render(t, fill(t.failure.subject, values), [
-    paragraph(fill(t.failure.intro, values)),
-    {
-      kind: 'facts',
-      rows: [
-        [t.labels.reference, applicationId],
-        [t.labels.call, values.callId],
-        [t.labels.error, errorName],
-      ],
-    },
-    paragraph(t.failure.next),
-  ]);
+  return compose('fr', undefined, fill(t.failure.about, values), () => ({
+    what: t.failure.subject,
+    blocks: [
+      paragraph(fill(t.failure.intro, values)),
+      {
+        kind: 'facts',
+        rows: [
+          [t.labels.reference, applicationId],
+          [t.labels.call, values.callId],
+          [t.labels.error, errorName],
+        ],
+      },
+      paragraph(t.failure.next),
+    ],
+  }));
 }

@@ -46,23 +46,40 @@ const tooLarge = (maxBytes: number) =>
 
 type Parser = MiddlewareObj<ApiEvent<unknown>, ApiResult, Error, Context>;
 
+function parseJson(event: ApiEvent<unknown>, maxBytes: number): void {
+  const text = bodyText(event, maxBytes);
+  try {
+    event.body = JSON.parse(text) as unknown;
+  } catch {
+    throw new MalformedBodyError('Le corps de la requête n’est pas du JSON valide.');
+  }
+  event.rawBody = text;
+  event.isBase64Encoded = false;
+  event.bodyFormat = 'json';
+}
+
+function parseForm(event: ApiEvent<unknown>, maxBytes: number): void {
+  const text = bodyText(event, maxBytes);
+  const fields: Record<string, string> = {};
+  // A field sent twice keeps its first value: a form never does it, a forger gains nothing.
+  for (const [name, value] of new URLSearchParams(text)) {
+    if (!Object.hasOwn(fields, name)) fields[name] = value;
+  }
+  event.body = fields;
+  event.rawBody = text;
+  event.isBase64Encoded = false;
+  event.bodyFormat = 'form';
+}
+
 /** `application/json` bodies (415 otherwise, 413 over the limit, 400 when malformed) → `event.body`. */
 export function jsonBodyParser(options: BodyParserOptions = {}): Parser {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   return {
     before(request) {
-      const event = request.event;
-      if (!isMediaType(header(event.headers, 'content-type'), 'application/json')) {
+      if (!isMediaType(header(request.event.headers, 'content-type'), 'application/json')) {
         throw new UnsupportedMediaTypeError('Le corps de la requête doit être du JSON (Content-Type: application/json).');
       }
-      const text = bodyText(event, maxBytes);
-      try {
-        event.body = JSON.parse(text) as unknown;
-      } catch {
-        throw new MalformedBodyError('Le corps de la requête n’est pas du JSON valide.');
-      }
-      event.rawBody = text;
-      event.isBase64Encoded = false;
+      parseJson(request.event, maxBytes);
     },
   };
 }
@@ -72,19 +89,31 @@ export function formBodyParser(options: BodyParserOptions = {}): Parser {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   return {
     before(request) {
-      const event = request.event;
-      if (!isMediaType(header(event.headers, 'content-type'), 'application/x-www-form-urlencoded')) {
+      if (!isMediaType(header(request.event.headers, 'content-type'), 'application/x-www-form-urlencoded')) {
         throw new UnsupportedMediaTypeError('Le formulaire doit être envoyé en application/x-www-form-urlencoded.');
       }
-      const text = bodyText(event, maxBytes);
-      const fields: Record<string, string> = {};
-      // A field sent twice keeps its first value: a form never does it, a forger gains nothing.
-      for (const [name, value] of new URLSearchParams(text)) {
-        if (!Object.hasOwn(fields, name)) fields[name] = value;
-      }
-      event.body = fields;
-      event.rawBody = text;
-      event.isBase64Encoded = false;
+      parseForm(request.event, maxBytes);
     },
   };
+}
+
+/**
+ * Either, by Content-Type: a JSON client (the API's contract) or a browser's form (the
+ * application form works without JavaScript). `event.bodyFormat` says which it was.
+ */
+export function jsonOrFormBodyParser(options: BodyParserOptions = {}): Parser {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return {
+    before(request) {
+      const type = header(request.event.headers, 'content-type');
+      if (isMediaType(type, 'application/json')) return parseJson(request.event, maxBytes);
+      if (isMediaType(type, 'application/x-www-form-urlencoded')) return parseForm(request.event, maxBytes);
+      throw new UnsupportedMediaTypeError('Le corps de la requête doit être du JSON (Content-Type: application/json).');
+    },
+  };
+}
+
+/** Whether the request came from an HTML form (by its Content-Type: set before any parsing fails). */
+export function isFormRequest(event: ApiEvent<unknown>): boolean {
+  return isMediaType(header(event.headers, 'content-type'), 'application/x-www-form-urlencoded');
 }

@@ -15,7 +15,8 @@ export interface HttpProblem {
   issues?: Issue[];
 }
 
-export type ProblemRenderer = (problem: HttpProblem, event: ApiEvent<unknown>) => ApiResult;
+/** How a problem is shown; may be async (a form re-rendered with its errors reads the open calls). */
+export type ProblemRenderer = (problem: HttpProblem, event: ApiEvent<unknown>) => ApiResult | Promise<ApiResult>;
 
 export interface ErrorHandlerOptions {
   /** How a problem is shown; JSON by default, a page for the HTML routes. */
@@ -25,7 +26,7 @@ export interface ErrorHandlerOptions {
   logger?: Pick<typeof defaultLogger, 'info' | 'warn' | 'error'>;
 }
 
-export const renderJsonProblem: ProblemRenderer = ({ status, code, message, issues }) =>
+export const renderJsonProblem = ({ status, code, message, issues }: HttpProblem, _event?: ApiEvent<unknown>): ApiResult =>
   json(status, issues && issues.length > 0 ? { error: code, message, issues } : { error: code, message });
 
 /** What every unknown failure becomes: nothing about our internals reaches the client. */
@@ -54,7 +55,7 @@ export function httpErrorHandler(options: ErrorHandlerOptions = {}): MiddlewareO
   const retryAfter = String(options.retryAfterSeconds ?? 5);
   const log = options.logger ?? defaultLogger;
   return {
-    onError(request) {
+    async onError(request) {
       if (request.response !== undefined && request.response !== null) return;
       const error = request.error;
       const problem = toProblem(error);
@@ -67,7 +68,14 @@ export function httpErrorHandler(options: ErrorHandlerOptions = {}): MiddlewareO
         // 4xx are the client's: their code is enough (a message may quote what the client sent).
         log.info('request refused', { code: problem.code, status: problem.status });
       }
-      const response = render(problem, request.event);
+      let response: ApiResult;
+      try {
+        response = await render(problem, request.event);
+      } catch (failure) {
+        // The page could not be drawn (its data is unavailable): the problem itself still answers.
+        log.error('problem page failed', failure instanceof Error ? failure : new Error(String(failure)));
+        response = renderJsonProblem(problem);
+      }
       request.response =
         error instanceof TransientError ? { ...response, headers: { ...response.headers, 'Retry-After': retryAfter } } : response;
     },

@@ -16,6 +16,21 @@ export const DEFAULT_CSP = [
   "base-uri 'none'",
 ].join('; ');
 
+/**
+ * The application form: the default policy plus one same-origin script file (no inline script,
+ * no eval) and the `GET /calls` it reads.
+ */
+export const FORM_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "connect-src 'self'",
+  `style-src 'self' ${PAGE_STYLE_HASH}`,
+  "img-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
 export interface SecurityHeadersOptions {
   contentSecurityPolicy?: string;
 }

@@ -5,6 +5,8 @@ export type ApiEvent<TBody = string | null> = Omit<APIGatewayProxyEvent, 'body'>
   body: TBody;
   /** The decoded text of the body, kept by the parsers (hashing, never logging). */
   rawBody?: string;
+  /** Set by the body parsers: what the client sent. */
+  bodyFormat?: 'json' | 'form';
 };
 
 export type ApiResult = APIGatewayProxyResult;

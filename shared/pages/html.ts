@@ -40,3 +40,18 @@ export function html(strings: TemplateStringsArray, ...values: Interpolation[]):
 
 /** Markup written by us (a constant), never a value that came from a request or the table. */
 export const trusted = (markup: string): SafeHtml => new SafeHtml(markup);
+
+/**
+ * A catalogue text with some `{placeholders}` filled by markup (a link, a bold amount): the text
+ * around them is escaped like any value. An unknown placeholder is a bug, hence the throw.
+ */
+export function fillHtml(template: string, values: Readonly<Record<string, SafeHtml | string | number>>): SafeHtml {
+  const out = template.split(/(\{\w+\})/).map((part) => {
+    const name = /^\{(\w+)\}$/.exec(part)?.[1];
+    if (name === undefined) return escapeHtml(part);
+    const value = values[name];
+    if (value === undefined) throw new Error(`page template: no value for {${name}}`);
+    return value instanceof SafeHtml ? value.value : escapeHtml(String(value));
+  });
+  return new SafeHtml(out.join(''));
+}

@@ -1,6 +1,8 @@
 import type { Issue } from '../domain/errors.ts';
-import { html } from './html.ts';
-import { renderPage } from './layout.ts';
+import type { Catalogue } from '../i18n/index.ts';
+import { TASK_GONE_MESSAGES } from '../use-cases/show-task.ts';
+import { fillHtml, html } from './html.ts';
+import { renderPage, type PageFrame } from './layout.ts';
 
 export interface Problem {
   status: number;
@@ -9,35 +11,55 @@ export interface Problem {
   issues?: Issue[];
 }
 
-const titles: Readonly<Record<number, string>> = {
-  400: 'Le formulaire contient des erreurs',
-  403: 'Lien non valide',
-  404: 'Page introuvable',
-  409: 'Décision déjà enregistrée',
-  410: 'Ce lien n’est plus actif',
-  413: 'Envoi trop volumineux',
-  415: 'Envoi non reconnu',
-  503: 'Service momentanément indisponible',
-};
+type What = keyof Catalogue['problem']['what'];
 
-const advice: Readonly<Record<number, string>> = {
-  400: 'Rien n’a été enregistré. Revenez à la page précédente pour corriger les champs signalés, puis envoyez de nouveau.',
-  409: 'Une décision a déjà été enregistrée avec ce lien ; elle ne peut pas être modifiée par ce moyen.',
-  410: 'Aucune décision ne peut plus être enregistrée avec ce lien.',
-  503: 'Rien n’a été enregistré. Réessayez dans quelques instants avec le même lien.',
-};
+/** Which of the catalogue's explanations fits: by code, and for a dead link by why it is dead. */
+function whatKey(problem: Problem): What | undefined {
+  if (problem.code === 'TASK_GONE') {
+    const reason = (Object.keys(TASK_GONE_MESSAGES) as (keyof typeof TASK_GONE_MESSAGES)[]).find(
+      (key) => TASK_GONE_MESSAGES[key] === problem.message,
+    );
+    return reason ?? 'closed';
+  }
+  return isWhat(problem.code) ? (problem.code as What) : undefined;
+}
 
-/** The page for an error on an HTML route: what happened, what to do, whom to write to. */
-export function problemPage(problem: Problem, options: { contact?: string | undefined } = {}): string {
-  const title = titles[problem.status] ?? (problem.status >= 500 ? 'Erreur interne' : 'Requête refusée');
+const WHAT_CODES: readonly string[] = [
+  'NOT_FOUND',
+  'BAD_SIGNATURE',
+  'ALREADY_DECIDED',
+  'VALIDATION_FAILED',
+  'PAYLOAD_TOO_LARGE',
+  'UNSUPPORTED_MEDIA_TYPE',
+  'MALFORMED_BODY',
+  'SERVICE_UNAVAILABLE',
+  'INTERNAL_ERROR',
+] satisfies What[];
+const isWhat = (code: string) => WHAT_CODES.includes(code);
+
+/**
+ * The page for an error on an HTML route: what happened, what to do, whom to write to, in the
+ * visitor's language. An expired, replayed or tampered decision link each get their own words.
+ */
+export function problemPage(problem: Problem, frame: PageFrame): string {
+  const { t } = frame;
+  const titles = t.problem.title as Record<number, string>;
+  const title = titles[problem.status] ?? (problem.status >= 500 ? t.problem.title[500] : t.problem.what.OTHER);
+  const key = whatKey(problem);
+  // French visitors read the domain's own message when the catalogue has nothing more precise.
+  const what = key ? t.problem.what[key] : t.meta.lang === 'fr' ? problem.message : t.problem.what.OTHER;
+  const advice = (t.problem.advice as Record<number, string>)[problem.status];
+  const issues = problem.issues ?? [];
   const body = html`<h1>${title}</h1>
-<p>${problem.message}</p>
-${problem.issues && problem.issues.length > 0
-    ? html`<div class="errors"><ul>${problem.issues.map((i) => html`<li>${i.path ? html`<strong>${i.path}</strong> : ` : ''}${i.message}</li>`)}</ul></div>`
+<p class="lead">${what}</p>
+${issues.length > 0
+    ? html`<div class="errors"><ul>${issues.map(
+        (i) => html`<li>${i.path ? fillHtml(t.problem.fieldIssue, { field: html`<strong>${i.path}</strong>`, message: i.message }) : i.message}</li>`,
+      )}</ul></div>`
     : ''}
-${advice[problem.status] ? html`<p>${advice[problem.status]}</p>` : ''}
-${options.contact && problem.status !== 400
-    ? html`<p>Pour toute question, écrivez au secrétariat du dispositif : <a href="mailto:${options.contact}">${options.contact}</a>.</p>`
+${advice ? html`<p>${advice}</p>` : ''}
+${frame.contact && problem.status !== 400
+    ? html`<p>${fillHtml(t.problem.contact, { email: html`<a href="mailto:${frame.contact}" dir="ltr">${frame.contact}</a>` })}</p>`
     : ''}`;
-  return renderPage({ title, body });
+  return renderPage({ title, body, frame });
 }

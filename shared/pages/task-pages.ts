@@ -1,155 +1,202 @@
-import { frenchKinds, moroccanKinds } from '../schemas/application.ts';
+import {
+  countryLabel,
+  fill,
+  formatDate,
+  formatDateTime,
+  formatEuros,
+  formatMonths,
+  formatPercent,
+  kindLabel,
+  themeLabel,
+  type Catalogue,
+} from '../i18n/index.ts';
+import type { FieldIssue } from '../i18n/issues.ts';
 import { reviewCriteria } from '../schemas/decisions.ts';
 import type { DecideTaskResult } from '../use-cases/decide-task.ts';
 import type { ApplicationSummary, TaskPageModel } from '../use-cases/show-task.ts';
-import { html, type SafeHtml } from './html.ts';
-import { criterionLabels, formatDate, formatDateTime, formatEuros, formatPercent, kindLabels, stageLabels } from './labels.ts';
-import { renderPage } from './layout.ts';
+import { applicationFields, applicationLabels } from './application-fields.ts';
+import { emptyState, errorSummary, flatten, formState, inputField, radioGroup, textareaField, type FormState } from './fields.ts';
+import { fillHtml, html, trusted, type SafeHtml } from './html.ts';
+import { langQuery, renderPage, type PageFrame } from './layout.ts';
 
-const countryLabel = (c: string) => (c === 'FR' ? 'France' : c === 'MA' ? 'Maroc' : c);
+const colon = (t: Catalogue) => (t.meta.lang === 'fr' ? ' : ' : ': ');
 
-function summary(app: ApplicationSummary): SafeHtml {
+function summary(t: Catalogue, app: ApplicationSummary, ceiling: number | undefined): SafeHtml {
+  const s = t.summary;
   const authority = (a: ApplicationSummary['leadAuthority']) =>
-    html`${a.name} <span class="muted">(${kindLabels[a.kind] ?? a.kind}, ${countryLabel(a.country)})</span>`;
-  return html`<h2>Le dossier</h2>
-<dl>
-<dt>Appel</dt><dd>${app.callTitle ?? app.callId}</dd>
-<dt>Projet</dt><dd><strong>${app.project.title}</strong></dd>
-<dt>Thème</dt><dd>${app.themeLabel}</dd>
-<dt>Porteur</dt><dd>${authority(app.leadAuthority)}</dd>
-<dt>Partenaire</dt><dd>${authority(app.partnerAuthority)}</dd>
-<dt>Début, durée</dt><dd>${formatDate(app.project.startDate)}, ${app.project.durationMonths} mois</dd>
-<dt>Coût total</dt><dd>${formatEuros(app.budget.totalCost)}</dd>
-<dt>Montant demandé</dt><dd>${formatEuros(app.budget.requestedAmount)}</dd>
-<dt>Part cofinancée</dt><dd>${formatPercent(app.cofinancingShare)} du coût total</dd>
+    html`<bdi>${a.name}</bdi> <span class="muted">(${kindLabel(t, a.kind)}${t.common.separator}${countryLabel(t, a.country)})</span>`;
+  const share = formatPercent(t, app.cofinancingShare);
+  return html`<h2>${s.heading}</h2>
+<dl class="facts">
+<dt>${s.call}</dt><dd><bdi>${app.callTitle ?? app.callId}</bdi></dd>
+<dt>${s.project}</dt><dd><strong><bdi>${app.project.title}</bdi></strong></dd>
+<dt>${s.reference}</dt><dd>${app.id}</dd>
+<dt>${s.theme}</dt><dd>${themeLabel(t, app.project.theme, app.themeLabel)}</dd>
+<dt>${s.lead}</dt><dd>${authority(app.leadAuthority)}</dd>
+<dt>${s.partner}</dt><dd>${authority(app.partnerAuthority)}</dd>
+<dt>${s.start}</dt><dd>${formatDate(t, app.project.startDate)}</dd>
+<dt>${s.duration}</dt><dd>${formatMonths(t, app.project.durationMonths)}</dd>
+<dt>${s.totalCost}</dt><dd>${formatEuros(t, app.budget.totalCost)}</dd>
+<dt>${s.requested}</dt><dd>${formatEuros(t, app.budget.requestedAmount)}</dd>
+<dt>${s.share}</dt><dd>${ceiling === undefined ? share : fill(s.shareValue, { share, ceiling: formatPercent(t, ceiling) })}</dd>
 </dl>
-<h3>Résumé</h3>
-<blockquote>${app.project.summary}</blockquote>`;
+${app.project.summary ? html`<h3>${s.summary}</h3><blockquote dir="auto">${app.project.summary}</blockquote>` : ''}`;
 }
 
-const radio = (name: string, value: string, label: string, required = true) =>
-  html`<span class="choice"><input type="radio" id="${name}-${value}" name="${name}" value="${value}"${required ? html` required` : ''}><label for="${name}-${value}">${label}</label></span>`;
-
-function reviewFields(): SafeHtml {
-  return html`<fieldset><legend>Votre avis</legend>
-${radio('decision', 'favorable', 'Favorable')}
-${radio('decision', 'unfavorable', 'Défavorable')}
-${radio('decision', 'changes', 'Modifications à demander aux porteurs')}
-</fieldset>
-<fieldset><legend>Notes (1 = insuffisant, 5 = excellent)</legend>
-${reviewCriteria.map(
-    (c) => html`<label for="${c}">${criterionLabels[c]}</label><input type="number" id="${c}" name="${c}" min="1" max="5" step="1" required>
-`,
-  )}</fieldset>
-<label for="comment">Commentaire (obligatoire sauf avis favorable ; transmis aux porteurs si vous demandez des modifications)</label>
-<textarea id="comment" name="comment" maxlength="5000"></textarea>`;
-}
-
-function committeeFields(requested: number): SafeHtml {
-  return html`<fieldset><legend>Votre décision</legend>
-${radio('decision', 'approve', 'Accorder la subvention')}
-${radio('decision', 'reject', 'Refuser')}
-</fieldset>
-<label for="grantedAmount">Montant accordé en euros (si accord ; au plus ${formatEuros(requested)})</label>
-<input type="number" id="grantedAmount" name="grantedAmount" min="1" max="${requested}" step="1" value="${requested}">
-<label for="comment">Commentaire (obligatoire en cas de refus)</label>
-<textarea id="comment" name="comment" maxlength="5000"></textarea>`;
-}
-
-const input = (name: string, label: string, value: string | number | undefined, type = 'text', extra: SafeHtml | string = '') =>
-  html`<label for="${name}">${label}</label><input type="${type}" id="${name}" name="${name}" value="${value ?? ''}"${extra}>
-`;
-
-const select = (name: string, label: string, options: readonly (readonly [string, string])[], current: string) =>
-  html`<label for="${name}">${label}</label><select id="${name}" name="${name}" required>${options.map(
-    ([value, text]) => html`<option value="${value}"${value === current ? html` selected` : ''}>${text}</option>`,
-  )}</select>
-`;
-
-function resubmissionFields(model: NonNullable<TaskPageModel['resubmission']>): SafeHtml {
-  const v = model.values;
-  const kinds = [...new Set([...frenchKinds, ...moroccanKinds])].map((k) => [k, kindLabels[k] ?? k] as const);
-  const countries = [['FR', 'France'], ['MA', 'Maroc']] as const;
-  const themes = model.themes.length > 0 ? model.themes.map((t) => [t.code, t.label] as const) : [[v.project.theme, v.project.theme] as const];
-  const authority = (key: 'leadAuthority' | 'partnerAuthority', legend: string) => {
-    const a = v[key];
-    return html`<fieldset><legend>${legend}</legend>
-${input(`${key}.name`, 'Nom de la collectivité', a.name, 'text', html` required maxlength="200"`)}
-${select(`${key}.country`, 'Pays', countries, a.country)}
-${select(`${key}.kind`, 'Type de collectivité', kinds, a.kind)}
-${input(`${key}.contact.name`, 'Contact : nom', a.contact.name, 'text', html` required maxlength="120"`)}
-${input(`${key}.contact.email`, 'Contact : courriel', a.contact.email, 'email', html` required maxlength="254"`)}
-${input(`${key}.contact.phone`, 'Contact : téléphone (facultatif)', a.contact.phone, 'tel')}
-</fieldset>`;
+/** Labels of the decision forms' fields, for the error summary. */
+function decisionLabels(t: Catalogue, review: boolean): Record<string, string> {
+  return {
+    decision: review ? t.task.reviewLegend : t.task.committeeLegend,
+    ...Object.fromEntries(reviewCriteria.map((c) => [c, t.criteria[c]])),
+    comment: t.task.comment,
+    grantedAmount: t.task.grantedAmount,
   };
-  return html`${model.reviewComment ? html`<h2>Modifications demandées par l’instructeur</h2><blockquote>${model.reviewComment}</blockquote>` : ''}
-<fieldset><legend>Projet</legend>
-${input('project.title', 'Titre', v.project.title, 'text', html` required maxlength="200"`)}
-<label for="project.summary">Résumé</label><textarea id="project.summary" name="project.summary" required maxlength="5000">${v.project.summary}</textarea>
-${select('project.theme', 'Thème', themes, v.project.theme)}
-${input('project.startDate', 'Début prévu', v.project.startDate, 'date', html` required`)}
-${input('project.durationMonths', 'Durée (mois)', v.project.durationMonths, 'number', html` required min="1" max="120" step="1"`)}
+}
+
+function reviewFields(t: Catalogue, state: FormState): SafeHtml {
+  const error = (name: string) => state.errors.get(name);
+  return html`${radioGroup(state, {
+    name: 'decision',
+    legend: t.task.reviewLegend,
+    options: (['favorable', 'unfavorable', 'changes'] as const).map((d) => [d, t.decisions[d]] as const),
+  })}
+<fieldset>
+<legend>${t.task.scoresLegend}</legend>
+<table class="grid">
+<thead><tr><th scope="col">${t.task.criterionColumn}</th><th scope="col">${t.task.scoreColumn}</th></tr></thead>
+<tbody>
+${reviewCriteria.map((c) => {
+    const message = error(c);
+    const ids = [`${c}-hint`, ...(message ? [`${c}-error`] : [])].join(' ');
+    return html`<tr><th scope="row"><label for="${c}">${t.criteria[c]}</label><span class="hint" id="${c}-hint">${t.criteriaHelp[c]}</span></th>
+<td>${message ? html`<span class="field-error" id="${c}-error">${message}</span>` : ''}<input type="number" id="${c}" name="${c}" value="${state.values[c] ?? ''}" min="1" max="5" step="1" inputmode="numeric" required aria-describedby="${ids}"${message ? trusted(' aria-invalid="true"') : ''}></td></tr>
+`;
+  })}</tbody>
+</table>
 </fieldset>
-${authority('leadAuthority', 'Collectivité porteuse (France)')}
-${authority('partnerAuthority', 'Collectivité partenaire (Maroc)')}
-<fieldset><legend>Budget (euros)</legend>
-${input('budget.totalCost', 'Coût total', v.budget.totalCost, 'number', html` required min="1" step="1"`)}
-${input('budget.requestedAmount', 'Montant demandé', v.budget.requestedAmount, 'number', html` required min="1" step="1"`)}
-</fieldset>`;
+${textareaField(state, { name: 'comment', label: t.task.comment, hint: t.task.commentReviewHelp, attrs: trusted(' maxlength="5000" rows="6" dir="auto"') })}`;
+}
+
+function committeeFields(t: Catalogue, state: FormState, requested: number): SafeHtml {
+  return html`${radioGroup(state, {
+    name: 'decision',
+    legend: t.task.committeeLegend,
+    options: (['approve', 'reject'] as const).map((d) => [d, t.decisions[d]] as const),
+  })}
+${inputField(state, {
+    name: 'grantedAmount',
+    label: t.task.grantedAmount,
+    hint: fill(t.task.grantedAmountHelp, { max: formatEuros(t, requested) }),
+    type: 'number',
+    value: requested,
+    attrs: html` min="1" max="${requested}" step="1" inputmode="numeric"`,
+    className: 'short',
+  })}
+${textareaField(state, { name: 'comment', label: t.task.comment, hint: t.task.commentCommitteeHelp, attrs: trusted(' maxlength="5000" rows="6" dir="auto"') })}`;
+}
+
+/** For a co-chair: what the reviewer said, where the other co-chair stands, what is left to award. */
+function committeeContext(t: Catalogue, model: TaskPageModel): SafeHtml | string {
+  const c = model.committee;
+  if (!c) return '';
+  const review = c.review;
+  const other = c.otherCoChair;
+  const otherText =
+    other.status === 'waiting'
+      ? t.task.otherWaiting
+      : other.status === 'decided'
+        ? fill(t.task.otherDecided, { date: other.at ? formatDateTime(t, other.at) : '' })
+        : other.status === 'closed'
+          ? t.task.otherClosed
+          : t.task.otherUnknown;
+  const envelope = c.envelope;
+  return html`${review
+    ? html`<h2>${t.task.reviewerHeading}</h2>
+<p>${t.task.reviewerRecommendation}${colon(t)}<strong>${t.decisions[review.decision]}</strong></p>
+<table class="grid">
+<thead><tr><th scope="col">${t.task.criterionColumn}</th><th scope="col">${t.task.scoreColumn}</th></tr></thead>
+<tbody>${reviewCriteria.map((k) => html`<tr><th scope="row">${t.criteria[k]}</th><td>${review.scores[k]} / 5</td></tr>`)}</tbody>
+</table>
+<h3>${t.task.reviewerComment}</h3>
+${review.comment ? html`<blockquote dir="auto">${review.comment}</blockquote>` : html`<p class="muted">${t.task.noReviewerComment}</p>`}`
+    : ''}
+<h2>${t.task.otherCoChairHeading}</h2>
+<p><strong>${t.task.otherCoChair[other.side]}</strong> ${otherText}</p>
+${envelope
+    ? html`<h2>${t.task.envelopeHeading}</h2>
+<dl class="facts">
+<dt>${t.task.envelopeTotal}</dt><dd>${formatEuros(t, envelope.total)}</dd>
+<dt>${t.task.envelopeCommitted}</dt><dd>${formatEuros(t, envelope.committed)}</dd>
+<dt>${t.task.envelopeAvailable}</dt><dd><strong>${formatEuros(t, envelope.available)}</strong></dd>
+</dl>
+${model.application.budget.requestedAmount > envelope.available ? html`<p class="field-warning">${t.task.envelopeShort}</p>` : ''}`
+    : ''}`;
+}
+
+export interface DecisionFormState {
+  /** What was posted, put back in the form. */
+  values: Readonly<Record<string, string>>;
+  issues: readonly FieldIssue[];
 }
 
 /**
- * The decision page of a task link: the application, and a form that POSTs to the same path with
- * the link's signature. Showing it changes nothing.
+ * The decision page of a task link: the application, what the decider needs to know, and a form
+ * that POSTs to the same path with the link's signature. Showing it changes nothing. With
+ * `posted`, the same page again with the errors of a refused decision beside their fields.
  */
-export function decisionPage(model: TaskPageModel): string {
-  const title = stageLabels[model.stage];
+export function decisionPage(model: TaskPageModel, frame: PageFrame, posted?: DecisionFormState): string {
+  const { t } = frame;
+  const title = t.task.title[model.stage];
+  const resubmission = model.stage === 'resubmission' && model.resubmission ? model.resubmission : undefined;
+  const state = posted
+    ? formState(posted.values, posted.issues)
+    : resubmission
+      ? formState(flatten(resubmission.values))
+      : emptyState;
   const fields =
     model.stage === 'review'
-      ? reviewFields()
-      : model.stage === 'resubmission' && model.resubmission
-        ? resubmissionFields(model.resubmission)
-        : committeeFields(model.application.budget.requestedAmount);
-  const button = model.stage === 'resubmission' ? 'Déposer le dossier modifié' : 'Enregistrer ma décision';
+      ? reviewFields(t, state)
+      : resubmission
+        ? applicationFields(t, state, resubmission.rules)
+        : committeeFields(t, state, model.application.budget.requestedAmount);
+  const labels = resubmission ? applicationLabels(t) : decisionLabels(t, model.stage === 'review');
+  const issues = posted?.issues ?? [];
+  const button = resubmission ? t.task.submitResubmission : t.task.submitDecision;
+  const heading = resubmission ? t.task.resubmissionHeading : model.stage === 'review' ? t.task.reviewHeading : t.task.decisionHeading;
   const body = html`<h1>${title}</h1>
-<p class="muted">Ce lien vous est personnel et ne sert qu’une fois ; il est valable jusqu’au ${formatDateTime(model.expiresAt)}.</p>
-${summary(model.application)}
-<h2>${model.stage === 'resubmission' ? 'Modifier le dossier' : 'Votre décision'}</h2>
-<form method="post" action="${encodeURIComponent(model.taskId)}" accept-charset="utf-8">
+<p class="notice">${fill(t.task.personal, { date: formatDateTime(t, model.expiresAt) })}</p>
+${issues.length > 0
+    ? errorSummary(t, t.task.errorSummary, issues, (path) => labels[path] ?? path, (path) => (path === 'decision' ? `decision-group` : path), t.form.errorSummaryHelp)
+    : ''}
+${resubmission?.reviewComment ? html`<h2>${t.tracking.changesHeading}</h2><blockquote dir="auto">${resubmission.reviewComment}</blockquote>` : ''}
+${summary(t, model.application, model.cofinancingCeiling)}
+${committeeContext(t, model)}
+<h2>${heading}</h2>
+<form method="post" action="${model.taskId}${langQuery(frame)}" accept-charset="utf-8">
 <input type="hidden" name="sig" value="${model.sig}">
 ${fields}
 <button type="submit">${button}</button>
 </form>`;
-  return renderPage({ title, body });
+  return renderPage({ title, body, frame, hasErrors: issues.length > 0 });
 }
 
-const nextSteps: Readonly<Record<string, string>> = {
-  favorable: 'Le dossier passe maintenant devant le comité conjoint, dont les deux coprésidents décideront.',
-  unfavorable: 'Le dossier passe maintenant devant le comité conjoint, dont les deux coprésidents décideront.',
-  changes: 'Les porteurs du projet reçoivent votre demande de modifications par courriel, avec un lien pour modifier leur dossier.',
-  approve: 'La subvention est accordée lorsque les deux coprésidents l’ont approuvée, dans la limite de l’enveloppe de l’appel ; les porteurs en seront informés par courriel.',
-  reject: 'Les porteurs du projet seront informés de la décision du comité par courriel.',
-  resubmitted: 'Le dossier modifié va être vérifié de nouveau (recevabilité), puis instruit. Vous serez informés par courriel de chaque étape.',
-};
-
-const decisionWords: Readonly<Record<string, string>> = {
-  favorable: 'avis favorable',
-  unfavorable: 'avis défavorable',
-  changes: 'demande de modifications',
-  approve: 'accord',
-  reject: 'refus',
-};
-
 /** The answer to a decision: what was recorded and what happens next. */
-export function confirmationPage(result: DecideTaskResult): string {
+export function confirmationPage(result: DecideTaskResult, frame: PageFrame): string {
+  const { t } = frame;
+  const c = t.confirmation;
   const resubmitted = result.stage === 'resubmission';
-  const title = resubmitted ? 'Dossier modifié transmis' : 'Décision enregistrée';
+  const title = resubmitted ? c.titleResubmitted : c.title;
+  const words = (t.decisionWords as Record<string, string>)[result.decision] ?? result.decision;
+  const next = (c.next as Record<string, string>)[result.decision] ?? '';
   const body = html`<h1>${title}</h1>
-${resubmitted
-    ? html`<p>Merci : votre dossier modifié a bien été déposé.</p>`
-    : html`<p>Merci. Décision enregistrée : <strong>${decisionWords[result.decision] ?? result.decision}${result.grantedAmount !== undefined ? html` de ${formatEuros(result.grantedAmount)}` : ''}</strong>.</p>`}
-<p>${nextSteps[result.decision] ?? ''}</p>
-${result.trackingUrl ? html`<p><a href="${result.trackingUrl}">Suivre la candidature</a></p>` : ''}
-<p class="muted">Vous pouvez fermer cette page.</p>`;
-  return renderPage({ title, body });
+<div class="success" role="status"><p>${resubmitted
+    ? c.thanksResubmitted
+    : result.grantedAmount !== undefined
+      ? fillHtml(c.thanksGranted, { decision: html`<strong>${words}</strong>`, amount: html`<strong>${formatEuros(t, result.grantedAmount)}</strong>` })
+      : fillHtml(c.thanks, { decision: html`<strong>${words}</strong>` })}</p></div>
+<h2>${t.tracking.nextHeading}</h2>
+<p>${next}</p>
+${result.trackingUrl ? html`<p><a href="${result.trackingUrl}${result.trackingUrl.includes('?') ? '&' : '?'}lang=${t.meta.lang}">${c.track}</a></p>` : ''}
+<p class="muted">${c.close}</p>`;
+  return renderPage({ title, body, frame });
 }

@@ -5,6 +5,7 @@ import {
   TaskGoneError,
   ValidationError,
 } from '../domain/errors.ts';
+import { unflatten } from '../http/form-fields.ts';
 import { parseOrThrow } from '../http/validation.ts';
 import { trackingUrl } from '../links/links.ts';
 import type { Workflow } from '../ports/index.ts';
@@ -36,37 +37,7 @@ export interface DecideTaskResult {
 
 const INVALID = 'Le formulaire contient des erreurs : rien n’a été enregistré.';
 
-/** Numbers a person types: `120 000`, `120000`, `120000,00` is not whole and stays text (an issue). */
-function formNumber(value: string): number | string {
-  const compact = value.replace(/[\s\u00a0\u202f]/g, '');
-  return /^-?\d+(\.\d+)?$/.test(compact) ? Number(compact) : value;
-}
-
-const NUMERIC_PATHS = new Set(['project.durationMonths', 'budget.totalCost', 'budget.requestedAmount']);
-const OPTIONAL_PATHS = new Set(['leadAuthority.contact.phone', 'partnerAuthority.contact.phone']);
-const FIELD_NAME = /^[A-Za-z]{1,40}(\.[A-Za-z]{1,40}){0,3}$/;
-
-/** Dotted form names (`budget.totalCost`) back into the object the schema expects. */
-export function unflatten(fields: Record<string, string>, skip: readonly string[] = []): Record<string, unknown> {
-  const root: Record<string, unknown> = {};
-  for (const [name, raw] of Object.entries(fields)) {
-    if (skip.includes(name)) continue;
-    // Only plain names: no `__proto__`, no index, nothing the schema would not know anyway.
-    if (!FIELD_NAME.test(name)) throw new ValidationError(INVALID, [{ path: name, message: 'champ inconnu' }]);
-    if (OPTIONAL_PATHS.has(name) && raw.trim() === '') continue;
-    const path = name.split('.');
-    let node = root;
-    for (const segment of path.slice(0, -1)) {
-      const next = node[segment];
-      if (next !== undefined && (typeof next !== 'object' || next === null)) {
-        throw new ValidationError(INVALID, [{ path: name, message: 'champ inconnu' }]);
-      }
-      node = (next as Record<string, unknown> | undefined) ?? (node[segment] = {});
-    }
-    node[path.at(-1) as string] = NUMERIC_PATHS.has(name) ? formNumber(raw) : raw;
-  }
-  return root;
-}
+export { unflatten } from '../http/form-fields.ts';
 
 const pick = (fields: Record<string, string>, names: readonly string[]) =>
   Object.fromEntries(names.filter((n) => fields[n] !== undefined).map((n) => [n, fields[n]]));

@@ -4,6 +4,8 @@ import { BadSignatureError, NotFoundError, TaskGoneError } from '../domain/error
 import { checkTaskLink } from '../links/links.ts';
 import type { Clock, Repository, Signer } from '../ports/index.ts';
 import type { Resubmission } from '../schemas/application.ts';
+import type { Call, CoChairSide } from '../schemas/call.ts';
+import { reviewCriteria } from '../schemas/decisions.ts';
 
 export interface TaskLinkPorts {
   repository: Repository;
@@ -54,6 +56,28 @@ export interface ApplicationSummary {
   cofinancingShare: number;
 }
 
+/** What a co-chair sees of the review the committee decides on. */
+export interface ReviewSummary {
+  decision: 'favorable' | 'unfavorable' | 'changes';
+  scores: Record<(typeof reviewCriteria)[number], number>;
+  comment: string;
+}
+
+/** The other side's co-chair, from the tasks of the application: never their vote, only whether they voted. */
+export interface OtherCoChair {
+  side: CoChairSide;
+  status: 'waiting' | 'decided' | 'closed' | 'none';
+  /** When they decided. */
+  at?: string;
+}
+
+/** The call's envelope as the committee sees it (EUR). */
+export interface EnvelopeView {
+  total: number;
+  committed: number;
+  available: number;
+}
+
 export interface TaskPageModel {
   taskId: string;
   /** Echoed in the form's hidden field: the POST is checked exactly like this GET. */
@@ -61,8 +85,18 @@ export interface TaskPageModel {
   stage: TaskStage;
   expiresAt: string;
   application: ApplicationSummary;
+  /** The call's co-financing ceiling (a rate), to compare the application's share with. */
+  cofinancingCeiling?: number;
+  /** Co-chairs only: the review, the other co-chair's status and the envelope still available. */
+  committee?: { review?: ReviewSummary; otherCoChair: OtherCoChair; envelope?: EnvelopeView };
   /** Resubmission only: the current content to edit, and what the reviewer asked for. */
-  resubmission?: { values: Resubmission; reviewComment?: string; themes: { code: string; label: string }[] };
+  resubmission?: {
+    values: Resubmission;
+    reviewComment?: string;
+    themes: { code: string; label: string }[];
+    /** The call's rules, for the fields' hints and the co-financing share. */
+    rules?: Pick<Call, 'closesAt' | 'themes' | 'durationMonths' | 'cofinancingCeiling' | 'grant'>;
+  };
 }
 
 export function summarize(app: ApplicationRecord, call?: { title: string; themes: { code: string; label: string }[] }): ApplicationSummary {
@@ -81,11 +115,34 @@ export function summarize(app: ApplicationRecord, call?: { title: string; themes
   };
 }
 
+const otherSide = (stage: TaskStage): CoChairSide | undefined =>
+  stage === 'committee-FR' ? 'MA' : stage === 'committee-MA' ? 'FR' : undefined;
+
+/** The latest task of the other side's stage says where that co-chair stands. */
+function otherCoChair(side: CoChairSide, tasks: TaskRecord[]): OtherCoChair {
+  const stage: TaskStage = side === 'FR' ? 'committee-FR' : 'committee-MA';
+  const [latest] = tasks.filter((t) => t.stage === stage).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  if (!latest) return { side, status: 'none' };
+  if (latest.status === 'OPEN') return { side, status: 'waiting' };
+  if (latest.status === 'DONE') return { side, status: 'decided', ...(latest.decidedAt ? { at: latest.decidedAt } : {}) };
+  return { side, status: 'closed' };
+}
+
+function reviewSummary(review: NonNullable<ApplicationRecord['review']>): ReviewSummary {
+  return {
+    decision: review.decision,
+    scores: Object.fromEntries(reviewCriteria.map((c) => [c, review[c]])) as ReviewSummary['scores'],
+    comment: review.comment,
+  };
+}
+
 /**
  * GET (and HEAD) /tasks/{taskId}?sig=… — shows, never writes: mail scanners open these links.
  * 1. Check the link (404 / 403 / 410 expired).
  * 2. A task no longer open → 410 saying whether it was decided or closed.
- * 3. Read the application (and its call, for the theme's label) and build the decision page.
+ * 3. Read the application and its call (the theme's label, the co-financing ceiling).
+ * 4. A co-chair also sees the review, whether the other co-chair decided (from the application's
+ *    tasks) and the envelope still available (the call's envelope less what it committed).
  */
 export async function showTask(ports: TaskLinkPorts, request: { taskId: string; sig: string | undefined }): Promise<TaskPageModel> {
   const { task } = await openTaskLink(ports, request.taskId, request.sig);
@@ -94,12 +151,24 @@ export async function showTask(ports: TaskLinkPorts, request: { taskId: string; 
   const app = await ports.repository.getApplication(task.applicationId);
   if (!app) throw new TaskGoneError(TASK_GONE_MESSAGES.closed);
   const call = await ports.repository.getCall(app.callId);
+  const side = otherSide(task.stage);
+  const committee = side
+    ? {
+        ...(app.review ? { review: reviewSummary(app.review) } : {}),
+        otherCoChair: otherCoChair(side, await ports.repository.listTasks(app.id)),
+        ...(call
+          ? { envelope: { total: call.envelope, committed: call.committed, available: Math.max(0, call.envelope - call.committed) } }
+          : {}),
+      }
+    : undefined;
   return {
     taskId: task.id,
     sig: request.sig ?? '',
     stage: task.stage,
     expiresAt: task.expiresAt,
     application: summarize(app, call),
+    ...(call ? { cofinancingCeiling: call.cofinancingCeiling } : {}),
+    ...(committee ? { committee } : {}),
     ...(task.stage === 'resubmission'
       ? {
           resubmission: {
@@ -111,6 +180,17 @@ export async function showTask(ports: TaskLinkPorts, request: { taskId: string; 
             },
             ...(app.review?.comment ? { reviewComment: app.review.comment } : {}),
             themes: call?.themes ?? [],
+            ...(call
+              ? {
+                  rules: {
+                    closesAt: call.closesAt,
+                    themes: call.themes,
+                    durationMonths: call.durationMonths,
+                    cofinancingCeiling: call.cofinancingCeiling,
+                    grant: call.grant,
+                  },
+                }
+              : {}),
           },
         }
       : {}),

@@ -1,4 +1,5 @@
-import type { ApplicationRecord, HistoryEvent } from '../domain/application.ts';
+import type { ApplicationRecord, HistoryEvent, TaskStage } from '../domain/application.ts';
+import type { Ineligibility } from '../domain/eligibility.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { Status } from '../domain/status.ts';
 import { checkTrackingToken } from '../links/links.ts';
@@ -14,6 +15,23 @@ export interface TrackingView {
   history: HistoryEvent[];
   decision?: NonNullable<ApplicationRecord['decision']>;
 }
+
+/**
+ * What the tracking page shows beyond the JSON view: the call's title and theme label, why the
+ * application is not eligible, what the reviewer asked for, and until when each awaited decision
+ * or resubmission is expected (from the open tasks).
+ */
+export interface TrackingPageModel extends TrackingView {
+  callTitle?: string;
+  /** The call's (French) label of the theme; the page prefers its own translation of the code. */
+  themeLabel?: string;
+  ineligibility?: Ineligibility[];
+  /** CHANGES_REQUESTED: the reviewer's comment, which the applicants must address. */
+  reviewComment?: string;
+  waiting: { stage: TaskStage; until: string }[];
+}
+
+const WAITING: ReadonlySet<string> = new Set(['IN_REVIEW', 'CHANGES_REQUESTED', 'IN_COMMITTEE']);
 
 /** Ids are ours (base64url); anything else cannot exist and never reaches the signer. */
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
@@ -31,10 +49,22 @@ export async function trackApplication(
   { repository, signer }: { repository: Repository; signer: Signer },
   request: { id: string; token: string | undefined },
 ): Promise<TrackingView> {
+  const { app, history } = await open({ repository, signer }, request);
+  return view(app, history);
+}
+
+async function open(
+  { repository, signer }: { repository: Repository; signer: Signer },
+  request: { id: string; token: string | undefined },
+): Promise<{ app: ApplicationRecord; history: HistoryEvent[] }> {
   if (!SAFE_ID.test(request.id)) throw notFound();
   if (!(await checkTrackingToken(signer, request.id, request.token))) throw notFound();
   const [app, history] = await Promise.all([repository.getApplication(request.id), repository.getHistory(request.id)]);
   if (!app) throw notFound();
+  return { app, history };
+}
+
+function view(app: ApplicationRecord, history: HistoryEvent[]): TrackingView {
   return {
     id: app.id,
     callId: app.callId,
@@ -43,5 +73,33 @@ export async function trackApplication(
     budget: app.budget,
     history: history.map(({ at, status, actor, reason }) => ({ at, status, actor, ...(reason ? { reason } : {}) })),
     ...(app.decision ? { decision: app.decision } : {}),
+  };
+}
+
+/**
+ * The tracking page (HTML): the same checks and view, plus what the page explains.
+ * 1. Check the id and token, read the application and its history (404 as for JSON).
+ * 2. Read its call (title, theme label) and, while a decision or resubmission is awaited, its
+ *    open tasks (their links' expiry is the deadline shown).
+ */
+export async function trackApplicationPage(
+  ports: { repository: Repository; signer: Signer },
+  request: { id: string; token: string | undefined },
+): Promise<TrackingPageModel> {
+  const { app, history } = await open(ports, request);
+  const [call, tasks] = await Promise.all([
+    ports.repository.getCall(app.callId),
+    WAITING.has(app.status) ? ports.repository.listTasks(app.id) : Promise.resolve([]),
+  ]);
+  const waiting = tasks
+    .filter((t) => t.status === 'OPEN')
+    .sort((a, b) => a.stage.localeCompare(b.stage))
+    .map((t) => ({ stage: t.stage, until: t.expiresAt }));
+  return {
+    ...view(app, history),
+    ...(call ? { callTitle: call.title, themeLabel: call.themes.find((t) => t.code === app.project.theme)?.label ?? app.project.theme } : {}),
+    ...(app.status === 'INELIGIBLE' && app.ineligibility ? { ineligibility: app.ineligibility } : {}),
+    ...(app.status === 'CHANGES_REQUESTED' && app.review?.comment ? { reviewComment: app.review.comment } : {}),
+    waiting,
   };
 }

@@ -41,7 +41,7 @@ beforeAll(() => {
 });
 
 describe('functions', () => {
-  it('are the sixteen handlers, each pointing at an existing source file', () => {
+  it('are the seventeen handlers, each pointing at an existing source file', () => {
     expect([...functions.keys()].sort()).toEqual([...apiFunctionNames, ...workflowFunctionNames].sort());
     for (const [name, { resource }] of functions) {
       const entry = resource.Metadata?.['coopfund:entry'];
@@ -137,7 +137,7 @@ describe('grants', () => {
   });
 
   it('lets the read-only handlers read the table but not write it; health touches nothing', () => {
-    for (const name of ['list-calls', 'track-application', 'show-task']) {
+    for (const name of ['list-calls', 'track-application', 'show-task', 'show-form']) {
       expect(actionsOf(name).has('dynamodb:Query'), name).toBe(true);
       expect(actionsOf(name).has('dynamodb:PutItem'), name).toBe(false);
       expect(actionsOf(name).has('dynamodb:UpdateItem'), name).toBe(false);
@@ -203,13 +203,15 @@ describe('REST API', () => {
       'GET /tasks/{taskId}': 'show-task',
       'HEAD /tasks/{taskId}': 'show-task',
       'POST /tasks/{taskId}': 'decide-task',
+      'GET /': 'show-form',
+      'GET /assets/{asset}': 'show-form',
     });
   });
 
   it('validates requests of the routes that take input', () => {
     synth.stateless.resourceCountIs('AWS::ApiGateway::RequestValidator', 1);
     const validated = resourcesOf('AWS::ApiGateway::Method').filter(([, m]) => m.Properties!.RequestValidatorId);
-    expect(validated.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual(['GET', 'GET', 'HEAD', 'POST', 'POST']);
+    expect(validated.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual(['GET', 'GET', 'GET', 'HEAD', 'POST', 'POST']);
   });
 
   it('throttles and traces the stage', () => {
@@ -247,7 +249,10 @@ describe('REST API', () => {
 });
 
 describe('outputs', () => {
-  it('publishes the API URL, the table name and the state machine ARN, and nothing else', () => {
-    expect(Object.keys(template.Outputs ?? {}).sort()).toEqual(['ApiUrl', 'StateMachineArn', 'TableName']);
+  it('publishes the API URL, the table name, the state machine ARN, the alarm topic and what the admin CLI reads, and nothing else', () => {
+    expect(Object.keys(template.Outputs ?? {}).sort()).toEqual([
+      'AdminEmails', 'AlarmTopicArn', 'ApiUrl', 'BaseUrl', 'DashboardName', 'PersonalDataRetentionDays',
+      'SenderEmail', 'SigningSecretArn', 'StateMachineArn', 'TableName',
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import './env.ts';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendTaskSuccessCommand, SFNClient, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { handler } from '../../../functions/decide-task/handler.ts';
 import { keys } from '../../../shared/adapters/table-keys.ts';
@@ -42,6 +42,7 @@ beforeEach(() => {
   ddb.on(GetCommand, { Key: keys.call(inReview.callId) }).resolves({ Item: callItem(sampleCall()) });
   ddb.on(UpdateCommand).resolves({});
   ddb.on(PutCommand).resolves({});
+  ddb.on(QueryCommand).resolves({ Items: [] });
   sfn.on(SendTaskSuccessCommand).resolves({});
 });
 afterEach(() => {
@@ -57,7 +58,7 @@ describe('POST /tasks/{taskId} — review', () => {
     expect(res.statusCode).toBe(200);
     expect(res.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
     expect(res.body).toContain('Décision enregistrée');
-    expect(res.body).toContain('comité conjoint');
+    expect(res.body).toContain('comité mixte');
 
     expect(claims()).toHaveLength(1);
     expect(claims()[0]?.args[0].input).toMatchObject({
@@ -113,13 +114,19 @@ describe('POST /tasks/{taskId} — review', () => {
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
   });
 
-  it('invalid fields are a 400 page listing them, and nothing is written', async () => {
+  it('invalid fields show the decision page again, values kept, each error beside its field; nothing is written', async () => {
     given(review, inReview);
-    const res = await post(review.id, { sig: await sigFor(review), ...favorable, decision: 'unfavorable', relevance: '7', comment: '' });
+    const sig = await sigFor(review);
+    const res = await post(review.id, { sig, ...favorable, decision: 'unfavorable', relevance: '7', comment: '' });
     expect(res.statusCode).toBe(400);
     expect(res.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
-    expect(res.body).toContain('<strong>relevance</strong>');
-    expect(res.body).toContain('<strong>comment</strong>');
+    expect(res.body).toMatch(/<title>Erreur : /);
+    expect(res.body).toContain('role="alert"');
+    expect(res.body).toContain('<a href="#relevance">Pertinence : Donnez une note entière de 1 à 5.</a>');
+    expect(res.body).toContain('<span class="field-error" id="comment-error">Un commentaire est obligatoire pour cette décision.</span>');
+    expect(res.body).toMatch(/<input type="number" id="relevance" name="relevance" value="7"[^>]*aria-describedby="relevance-hint relevance-error" aria-invalid="true">/);
+    expect(res.body).toContain('id="decision-unfavorable" name="decision" value="unfavorable" checked');
+    expect(res.body).toContain(`<input type="hidden" name="sig" value="${sig}">`);
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     expect(ddb).not.toHaveReceivedCommand(PutCommand);
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
@@ -185,7 +192,8 @@ describe('POST /tasks/{taskId} — committee', () => {
     given(fr, inCommittee);
     const res = await post(fr.id, { sig: await sigFor(fr), decision: 'reject', grantedAmount: '', comment: '' });
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('un commentaire est obligatoire pour un refus');
+    expect(res.body).toContain('<span class="field-error" id="comment-error">Un commentaire est obligatoire pour cette décision.</span>');
+    expect(res.body).toContain('id="decision-reject" name="decision" value="reject" checked');
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
   });
 
@@ -193,7 +201,8 @@ describe('POST /tasks/{taskId} — committee', () => {
     given(fr, inCommittee);
     const res = await post(fr.id, { sig: await sigFor(fr), decision: 'approve', grantedAmount: '50001' });
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('<strong>grantedAmount</strong>');
+    expect(res.body).toMatch(/<span class="field-error" id="grantedAmount-error">Saisissez un montant entier entre 1 et 50\s000\s€\.<\/span>/);
+    expect(res.body).toContain('name="grantedAmount" value="50001"');
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
   });
@@ -259,14 +268,33 @@ describe('POST /tasks/{taskId} — resubmission', () => {
     expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '')).toEqual({ resubmitted: true });
   });
 
-  it('an invalid resubmission is a 400 with dotted paths, nothing written', async () => {
+  it('an invalid resubmission is the form again with its errors beside the dotted fields, nothing written', async () => {
     given(task, changes);
     const res = await post(task.id, { ...form(await sigFor(task)), 'budget.requestedAmount': '999999', 'project.durationMonths': 'deux ans' });
     expect(res.statusCode).toBe(400);
-    expect(res.body).toContain('<strong>budget.requestedAmount</strong>');
-    expect(res.body).toContain('<strong>project.durationMonths</strong>');
+    expect(res.body).toContain('<span class="field-error" id="budget.requestedAmount-error">La subvention demandée ne peut pas dépasser le coût total.</span>');
+    expect(res.body).toContain('<span class="field-error" id="project.durationMonths-error">Saisissez un nombre.</span>');
+    expect(res.body).toContain('name="project.durationMonths" value="deux ans"');
+    expect(res.body).toContain('name="project.title" value="Gestion partagée de l’eau — v2"');
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+  });
+
+  it('in the language of the page the form came from', async () => {
+    given(task, changes);
+    const event = apiEvent({
+      method: 'POST',
+      resource: '/tasks/{taskId}',
+      pathParameters: { taskId: task.id },
+      query: { lang: 'ar' },
+      headers: FORM,
+      body: new URLSearchParams({ ...form(await sigFor(task)), 'budget.totalCost': '' }).toString(),
+    });
+    const res = await handler(event, lambdaContext);
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toMatch(/^<!doctype html>\n<html lang="ar" dir="rtl">/);
+    expect(res.body).toContain('<span class="field-error" id="budget.totalCost-error">هذه الخانة إلزامية.</span>');
+    expect(res.body).toContain(`action="${task.id}?lang=ar"`);
   });
 
   it('field names that are not plain paths are refused', async () => {

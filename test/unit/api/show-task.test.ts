@@ -2,7 +2,7 @@ import './env.ts';
 import { createHash } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { SendTaskSuccessCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { handler } from '../../../functions/show-task/handler.ts';
 import { keys } from '../../../shared/adapters/table-keys.ts';
@@ -60,7 +60,10 @@ describe('GET /tasks/{taskId}?sig=', () => {
     expect(page).toContain('Commune de Chefchaouen');
     expect(page).toContain('Eau et stress hydrique');
     expect(page).toMatch(/41,7\s%/); // 50 000 of 120 000
-    expect(page).toContain(`<form method="post" action="${task.id}"`);
+    // The answer comes back in the page's language.
+    expect(page).toContain(`<form method="post" action="${task.id}?lang=fr"`);
+    // The scoring grid: each criterion explained in one line, tied to its input.
+    expect(page).toContain('<label for="relevance">Pertinence</label><span class="hint" id="relevance-hint">');
     expect(page).toContain(`<input type="hidden" name="sig" value="${sig}">`);
     for (const name of ['decision', 'relevance', 'feasibility', 'partnership', 'impact', 'comment']) {
       expect(page).toContain(`name="${name}"`);
@@ -95,11 +98,65 @@ describe('GET /tasks/{taskId}?sig=', () => {
   it('a co-chair’s page asks approve with an amount up to the requested one, or reject', async () => {
     const task = sampleTask({ id: 'task-fr', stage: 'committee-FR', recipients: ['cochair-fr@example.fr'] });
     given(task, { ...app, status: 'IN_COMMITTEE' });
+    ddb.on(QueryCommand).resolves({ Items: [] });
     const res = await open(task.id, await sigFor(task));
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('value="approve"');
     expect(res.body).toContain('value="reject"');
-    expect(res.body).toContain('name="grantedAmount" min="1" max="50000"');
+    expect(res.body).toContain('name="grantedAmount" value="50000" min="1" max="50000"');
+  });
+
+  it('shows a co-chair the review, whether the other co-chair decided (not how), and the envelope left', async () => {
+    const task = sampleTask({ id: 'task-fr', stage: 'committee-FR', recipients: ['cochair-fr@example.fr'] });
+    const other = sampleTask({
+      id: 'task-ma',
+      stage: 'committee-MA',
+      recipients: ['cochair-ma@example.ma'],
+      status: 'DONE',
+      decidedAt: '2027-01-14T09:30:00.000Z',
+      result: { decision: 'reject', comment: 'Secret du vote' },
+    });
+    given(task, {
+      ...app,
+      status: 'IN_COMMITTEE',
+      review: { decision: 'favorable', relevance: 5, feasibility: 4, partnership: 3, impact: 4, comment: 'Projet solide <b>', at: NOW.toISOString() },
+    });
+    ddb.on(GetCommand, { Key: keys.call(app.callId) }).resolves({ Item: callItem(sampleCall(), 730_000) });
+    ddb.on(GetCommand, { Key: keys.task(other.id) }).resolves({ Item: taskItem(other) });
+    ddb.on(QueryCommand).resolves({ Items: [taskItem(task), taskItem(other)] });
+    const res = await open(task.id, await sigFor(task));
+    expect(res.statusCode).toBe(200);
+    const page = res.body;
+    expect(page).toContain('Recommandation : <strong>Favorable</strong>');
+    expect(page).toContain('<tr><th scope="row">Faisabilité</th><td>4 / 5</td></tr>');
+    expect(page).toContain('Projet solide &lt;b&gt;');
+    expect(page).toContain('<strong>Coprésidence marocaine</strong> a enregistré sa décision le 14 janvier 2027');
+    expect(page).not.toContain('Secret du vote');
+    expect(page).toMatch(/Encore disponible<\/dt><dd><strong>20\s000\s€<\/strong>/);
+    // 50 000 asked, 20 000 left: the co-chair is told before deciding.
+    expect(page).toContain('dépasse ce qui reste de l’enveloppe');
+    expectNothingWritten();
+  });
+
+  it('speaks the visitor’s language: ?lang= first, then Accept-Language; Arabic right to left', async () => {
+    const task = sampleTask();
+    given(task);
+    const sig = await sigFor(task);
+    const arabic = await handler(
+      apiEvent({ method: 'GET', resource: '/tasks/{taskId}', pathParameters: { taskId: task.id }, query: { sig }, headers: { 'Accept-Language': 'ar-MA,ar;q=0.9' } }),
+      lambdaContext,
+    );
+    expect(arabic.body).toMatch(/^<!doctype html>\n<html lang="ar" dir="rtl">/);
+    expect(arabic.body).toContain('<label for="relevance">الملاءمة</label>');
+    const english = await handler(
+      apiEvent({ method: 'GET', resource: '/tasks/{taskId}', pathParameters: { taskId: task.id }, query: { sig, lang: 'en' }, headers: { 'Accept-Language': 'ar' } }),
+      lambdaContext,
+    );
+    expect(english.body).toMatch(/<html lang="en" dir="ltr">/);
+    expect(english.body).toContain('Record my decision');
+    // The language switcher keeps the signature: same page, other language.
+    expect(english.body).toContain(`<a href="?sig=${encodeURIComponent(sig)}&amp;lang=ar" lang="ar" hreflang="ar">العربية</a>`);
+    expect(english.headers?.['Referrer-Policy']).toBe('no-referrer');
   });
 
   it('the resubmission page pre-fills the application under dotted names', async () => {
@@ -143,6 +200,7 @@ describe('GET /tasks/{taskId}?sig=', () => {
     expect(expired.statusCode).toBe(410);
     expect(expired.body).toContain('expiré');
     expect(expired.body).toContain('mailto:secretariat@coopfund.example.org');
+    expect(expired.body).toContain('le secrétariat peut vous envoyer un nouveau lien');
     vi.setSystemTime(NOW);
 
     ddb.reset();

@@ -180,3 +180,95 @@ describe('POST /applications', () => {
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
   });
 });
+
+describe('POST /applications from the form (urlencoded, no JavaScript)', () => {
+  /** The form's fields, named as the page names them. */
+  const formFields = (overrides: Record<string, string> = {}): Record<string, string> => {
+    const input = sampleInput();
+    return {
+      idempotencyKey: 'form-abcdefghijklmnop',
+      callId: input.callId,
+      'project.title': input.project.title,
+      'project.summary': input.project.summary,
+      'project.theme': input.project.theme,
+      'project.startDate': input.project.startDate,
+      'project.durationMonths': '24',
+      'leadAuthority.country': 'FR',
+      'leadAuthority.name': input.leadAuthority.name,
+      'leadAuthority.kind': 'commune',
+      'leadAuthority.contact.name': input.leadAuthority.contact.name,
+      'leadAuthority.contact.email': input.leadAuthority.contact.email,
+      'leadAuthority.contact.phone': '',
+      'partnerAuthority.country': 'MA',
+      'partnerAuthority.name': input.partnerAuthority.name,
+      'partnerAuthority.kind': 'commune',
+      'partnerAuthority.contact.name': input.partnerAuthority.contact.name,
+      'partnerAuthority.contact.email': input.partnerAuthority.contact.email,
+      'partnerAuthority.contact.phone': '',
+      'budget.totalCost': '120 000',
+      'budget.requestedAmount': '50000',
+      ...overrides,
+    };
+  };
+  const post = (fields: Record<string, string>, query?: Record<string, string>, headers: Record<string, string> = {}) =>
+    submit(new URLSearchParams(fields).toString(), { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html', ...headers }, query);
+
+  beforeEach(() => {
+    ddb.on(QueryCommand).resolves({ Items: [callItem(sampleCall())] });
+  });
+
+  it('files the same application as JSON would, then sends the browser to its tracking page (303)', async () => {
+    const res = await post(formFields(), { lang: 'ar' });
+    expect(res.statusCode).toBe(303);
+    const created = ddb.commandCalls(PutCommand).find((c) => c.args[0].input.Item?.sk === 'APP')?.args[0].input.Item;
+    expect(created).toMatchObject({ ...sampleInput(), leadAuthority: { ...sampleInput().leadAuthority, contact: { name: 'Claire Martin', email: 'claire.martin@example.fr' } }, language: 'ar' });
+    const id = created?.id as string;
+    expect(res.headers?.Location).toBe(`${TEST_ENV.BASE_URL}/applications/${id}?token=${await tokenFor(id)}&lang=ar&submitted=1`);
+    expect(sfn).toHaveReceivedCommandExactlyOnceWith(StartExecutionCommand, { name: id });
+  });
+
+  it('the form’s own key is its Idempotency-Key: a double click files one application', async () => {
+    await post(formFields());
+    expect(ddb).toHaveReceivedCommandWith(PutCommand, { Item: expect.objectContaining({ pk: keys.idempotency('form-abcdefghijklmnop').pk }) });
+  });
+
+  it('refused: the form again (400), what was typed kept, each error beside its field, nothing stored', async () => {
+    const res = await post(formFields({ 'project.title': '', 'leadAuthority.contact.email': 'pas-une-adresse', 'budget.requestedAmount': '200000' }));
+    expect(res.statusCode).toBe(400);
+    expect(res.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
+    const page = res.body;
+    expect(page).toMatch(/<title>Erreur : Déposer une candidature/);
+    expect(page).toContain('<div class="error-summary" id="error-summary" role="alert" tabindex="-1"');
+    expect(page).toContain('<span class="field-error" id="project.title-error">Ce champ est obligatoire.</span>');
+    expect(page).toMatch(/<input type="text" id="project.title" name="project.title" value=""[^>]*aria-describedby="project.title-error" aria-invalid="true">/);
+    expect(page).toContain('id="leadAuthority.contact.email-error">Saisissez une adresse électronique valide');
+    expect(page).toContain('name="leadAuthority.contact.email" value="pas-une-adresse"');
+    expect(page).toContain('id="budget.requestedAmount-error">La subvention demandée ne peut pas dépasser le coût total.');
+    expect(page).toContain('name="leadAuthority.name" value="Ville de Lyon"');
+    // The same key again: correcting and sending still files one application.
+    expect(page).toContain('<input type="hidden" name="idempotencyKey" value="form-abcdefghijklmnop">');
+    expectNoWrite();
+  });
+
+  it('refused in the language of the page it came from', async () => {
+    const res = await post(formFields({ 'project.durationMonths': 'deux ans' }), { lang: 'en' });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toMatch(/^<!doctype html>\n<html lang="en" dir="ltr">/);
+    expect(res.body).toContain('<a href="#project.durationMonths">Duration in months: Enter a number.</a>');
+    expect(res.body).toContain(`action="${TEST_ENV.BASE_URL}/applications?lang=en"`);
+  });
+
+  it('a closed call: the form again with the reason, nothing stored', async () => {
+    vi.setSystemTime(new Date('2027-04-01T00:00:00Z'));
+    const res = await post(formFields());
+    expect(res.statusCode).toBe(409);
+    expect(res.body).toContain('Cet appel à projets n’accepte plus de candidatures.');
+    expectNoWrite();
+  });
+
+  it('JSON clients still get the contract’s JSON, whatever they accept', async () => {
+    const res = await submit({ ...sampleInput(), status: 'APPROVED' }, { Accept: 'text/html' });
+    expect(res.statusCode).toBe(400);
+    expect(bodyOf(res)).toMatchObject({ error: 'VALIDATION_FAILED', issues: [{ path: 'status', message: 'champ inconnu' }] });
+  });
+});

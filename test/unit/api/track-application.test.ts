@@ -70,8 +70,9 @@ describe('GET /applications/{id}?token=', () => {
     const res = await track(app.id, await tokenFor(app.id), 'text/html,application/xhtml+xml');
     expect(res.statusCode).toBe(200);
     expect(res.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
-    expect(res.body).toMatch(/^<!doctype html>\n<html lang="fr">/);
-    expect(res.body).toContain('Accordée');
+    expect(res.body).toMatch(/^<!doctype html>\n<html lang="fr" dir="ltr">/);
+    expect(res.body).toContain('<span class="status status-APPROVED">Subvention accordée</span>');
+    expect(res.body).toMatch(/Le comité mixte a accordé une subvention de <strong>45\s000\s€<\/strong>/);
     expect(res.body).toMatch(/45\s000\s€/);
     expect(res.body).toContain('Avis favorable');
     expect(res.body).toContain('Eau &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co');

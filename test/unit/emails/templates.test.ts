@@ -110,3 +110,48 @@ describe('renderEmail', () => {
     expect(html).toContain('border-right:4px');
   });
 });
+
+describe('in the applicants’ language, with the French text for the administration', () => {
+  const arabic = anApplication({ language: 'ar' });
+  const english = anApplication({ language: 'en' });
+
+  it('writes an Arabic application’s emails right to left, then the French version, in both parts', () => {
+    const email = receivedEmail(arabic, TRACK);
+    expect(email.subject).toBe(`تم استلام الملف / Dossier reçu — ${arabic.project.title}`);
+    expect(email.html.startsWith('<!DOCTYPE html>\n<html lang="ar" dir="rtl">')).toBe(true);
+    expect(email.html).toContain('السلام عليكم،');
+    expect(email.html).toContain('<div lang="fr" dir="ltr"');
+    expect(email.html).toContain('Version française');
+    expect(email.html.indexOf('تم استلام الملف')).toBeLessThan(email.html.indexOf('a bien été reçu'));
+    expect(email.text).toMatch(/تم استلام الملف «[^»]+» المودَع[\s\S]*==== Version française ====[\s\S]*a bien été reçu/);
+    // Each section opens the tracking page in its own language.
+    expect(email.text).toContain(`${TRACK}&lang=ar`);
+    expect(email.text).toContain(`${TRACK}&lang=fr`);
+  });
+
+  it('writes an English application’s decision in English, amounts English style, then in French', () => {
+    const email = decisionEmail(english, { outcome: 'APPROVED', grantedAmount: 40_000 }, TRACK);
+    expect(email.subject).toBe(`Grant awarded / Subvention accordée — ${english.project.title}`);
+    expect(email.text).toContain('It is awarded a grant of €40,000.');
+    expect(email.text).toMatch(/Une subvention de 40\s000\s€ lui est accordée/);
+    expect(email.html.startsWith('<!DOCTYPE html>\n<html lang="en" dir="ltr">')).toBe(true);
+  });
+
+  it('sends reviewers and co-chairs French first, then the applicants’ language; admins French only', () => {
+    const request = decisionRequestEmail(arabic, 'review', LINK, EXPIRES, 0);
+    expect(request.subject).toBe(`Avis d’instruction attendu / رأي المقيِّم منتظر — ${arabic.project.title}`);
+    expect(request.html.startsWith('<!DOCTYPE html>\n<html lang="fr" dir="ltr">')).toBe(true);
+    expect(request.html).toContain('<div lang="ar" dir="rtl"');
+    expect(request.text).toContain(`${LINK}&lang=fr`);
+    expect(request.text).toContain(`${LINK}&lang=ar`);
+    const escalation = escalationEmail(arabic, 'review', 3);
+    expect(escalation.html).not.toContain('dir="rtl"');
+    expect(escalation.subject).toBe(`Décision en attente après 3 relances — ${arabic.project.title}`);
+  });
+
+  it('escapes user values in every section', () => {
+    const email = changesRequestedEmail({ ...app, language: 'en' }, `Comment ${hostile}`, LINK, EXPIRES, TRACK);
+    expect(email.html).not.toMatch(/<script/i);
+    expect(email.html.split('&lt;script&gt;alert(1)&lt;/script&gt;').length).toBeGreaterThan(4);
+  });
+});

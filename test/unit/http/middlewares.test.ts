@@ -77,6 +77,17 @@ describe('form parsing', () => {
   });
 });
 
+describe('JSON or form parsing (POST /applications)', () => {
+  const either = apiHandler({ body: 'json-or-form' }, async (event) => json(200, { format: event.bodyFormat, received: event.body }));
+
+  it('takes JSON and urlencoded bodies, saying which it got; refuses anything else with 415', async () => {
+    expect(bodyOf(await either(post('{"a":1}'), lambdaContext))).toEqual({ format: 'json', received: { a: 1 } });
+    const form = await either(post('a=1&b.c=%C3%A9', { 'Content-Type': 'application/x-www-form-urlencoded' }), lambdaContext);
+    expect(bodyOf(form)).toEqual({ format: 'form', received: { a: '1', 'b.c': 'é' } });
+    expect((await either(post('a', { 'Content-Type': 'text/plain' }), lambdaContext)).statusCode).toBe(415);
+  });
+});
+
 describe('error mapping', () => {
   const failing = (error: unknown) =>
     apiHandler({}, async () => {
@@ -139,6 +150,32 @@ describe('error mapping', () => {
     expect(res.headers?.['Content-Type']).toBe('text/html; charset=utf-8');
     expect(res.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
     expect(res.body).not.toContain('<script>');
+  });
+});
+
+describe('error pages', () => {
+  it('a page that cannot be drawn still answers the problem (as JSON), and is logged', async () => {
+    const error = vi.fn();
+    const logger = { info: vi.fn(), warn: vi.fn(), error } as unknown as Pick<Logger, 'info' | 'warn' | 'error'>;
+    const failing = middy<ApiEvent<unknown>, ApiResult>()
+      .use(httpErrorHandler({ logger, render: async () => Promise.reject(new Error('calls unavailable')) }))
+      .handler(async () => {
+        throw new CallNotFoundError('Appel inconnu.');
+      });
+    const res = await failing(post(null), lambdaContext);
+    expect(res.statusCode).toBe(404);
+    expect(bodyOf(res)).toMatchObject({ error: 'CALL_NOT_FOUND' });
+    expect(error).toHaveBeenCalledWith('problem page failed', expect.any(Error));
+  });
+
+  it('are in the visitor’s language', async () => {
+    const page = apiHandler({ renderProblem: htmlProblem({ contact: 'secretariat@example.org' }) }, async () => {
+      throw new TransientError('indisponible');
+    });
+    const res = await page(apiEvent({ method: 'GET', resource: '/tasks/{taskId}', query: { lang: 'en' } }), lambdaContext);
+    expect(res.statusCode).toBe(503);
+    expect(res.body).toContain('<h1>Service briefly unavailable</h1>');
+    expect(res.body).toContain('mailto:secretariat@example.org');
   });
 });
 

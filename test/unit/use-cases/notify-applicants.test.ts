@@ -67,7 +67,7 @@ describe('notifyApplicants', () => {
     expect(email?.to).toEqual([LEAD, PARTNER]);
     for (const reason of reasons) {
       expect(email?.text).toContain(`- ${reason}`);
-      expect(email?.html).toContain(`<li style="margin:0 0 6px;">${reason}</li>`);
+      expect(email?.html).toContain(`<li style="margin:0 0 6px;"><span dir="auto">${reason}</span></li>`);
     }
   });
 

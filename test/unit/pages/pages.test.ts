@@ -1,0 +1,118 @@
+import { describe, expect, it } from 'vitest';
+import { textsFor, type Language } from '../../../shared/i18n/index.ts';
+import type { PageFrame } from '../../../shared/pages/layout.ts';
+import { problemPage } from '../../../shared/pages/problem-page.ts';
+import { confirmationPage } from '../../../shared/pages/task-pages.ts';
+import { trackingPage } from '../../../shared/pages/tracking-page.ts';
+import { TASK_GONE_MESSAGES } from '../../../shared/use-cases/show-task.ts';
+import type { TrackingPageModel } from '../../../shared/use-cases/track-application.ts';
+import { anApplication } from '../../fixtures/domain.ts';
+
+const frame = (lang: Language): PageFrame => ({ t: textsFor(lang), contact: 'secretariat@coopfund.example.org' });
+const input = anApplication();
+
+const tracking = (overrides: Partial<TrackingPageModel> = {}): TrackingPageModel => ({
+  id: 'app-1',
+  callId: input.callId,
+  status: 'SUBMITTED',
+  project: input.project,
+  budget: input.budget,
+  history: [{ at: '2027-01-10T09:00:00.000Z', status: 'SUBMITTED', actor: 'applicant' }],
+  callTitle: 'Appel à projets 2027 — tranche 1',
+  themeLabel: 'Eau et stress hydrique',
+  waiting: [],
+  ...overrides,
+});
+
+describe('the tracking page', () => {
+  it('for changes requested: the reviewer’s words, that the link was emailed, and the deadline', () => {
+    const page = trackingPage(
+      tracking({
+        status: 'CHANGES_REQUESTED',
+        reviewComment: 'Précisez le budget <b>2028</b>.',
+        waiting: [{ stage: 'resubmission', until: '2027-02-15T10:00:00.000Z' }],
+      }),
+      frame('fr'),
+    );
+    expect(page).toContain('<span class="status status-CHANGES_REQUESTED">Modifications demandées</span>');
+    expect(page).toContain('<blockquote dir="auto">Précisez le budget &lt;b&gt;2028&lt;/b&gt;.</blockquote>');
+    expect(page).toContain('Le lien pour déposer la nouvelle version a été envoyé par courriel aux deux contacts.');
+    expect(page).toContain('Déposez la nouvelle version avant le 15 février 2027');
+  });
+
+  it('says what happens next for every status, in each language', () => {
+    for (const lang of ['fr', 'ar', 'en'] as const) {
+      for (const status of ['SUBMITTED', 'IN_REVIEW', 'IN_COMMITTEE', 'APPROVED', 'REJECTED', 'WITHDRAWN', 'ERROR'] as const) {
+        const page = trackingPage(tracking({ status }), frame(lang));
+        expect(page, `${lang} ${status}`).toContain(textsFor(lang).tracking.next[status]);
+      }
+    }
+  });
+
+  it('explains ineligibility in the visitor’s words, with the workflow’s French reason marked as French', () => {
+    const page = trackingPage(
+      tracking({
+        status: 'INELIGIBLE',
+        ineligibility: [{ rule: 'duration', reason: 'La durée du projet (48 mois) doit être comprise entre 12 et 36 mois.' }],
+      }),
+      frame('en'),
+    );
+    expect(page).toContain('The project’s duration must be within the call’s limits.');
+    expect(page).toContain('<span lang="fr" dir="ltr">La durée du projet (48 mois) doit être comprise entre 12 et 36 mois.</span>');
+  });
+
+  it('welcomes a new application and tells to keep the address', () => {
+    const page = trackingPage(tracking(), frame('ar'), { justSubmitted: true });
+    expect(page).toMatch(/^<!doctype html>\n<html lang="ar" dir="rtl">/);
+    expect(page).toContain('<div class="success" role="status"><p>تم إيداع ترشيحكم بنجاح.');
+    expect(page).toContain('احتفظوا بعنوان هذه الصفحة');
+  });
+});
+
+describe('problem pages of decision links', () => {
+  const problem = (status: number, code: string, message: string) => ({ status, code, message });
+
+  it('tell an expired, a replayed and a closed link apart, and whom to write to', () => {
+    const t = textsFor('en');
+    const expired = problemPage(problem(410, 'TASK_GONE', TASK_GONE_MESSAGES.expired), frame('en'));
+    expect(expired).toContain(t.problem.what.expired);
+    expect(expired).toContain(t.problem.advice[410]);
+    expect(expired).toContain('<a href="mailto:secretariat@coopfund.example.org" dir="ltr">secretariat@coopfund.example.org</a>');
+    expect(problemPage(problem(410, 'TASK_GONE', TASK_GONE_MESSAGES.decided), frame('en'))).toContain(t.problem.what.decided);
+    expect(problemPage(problem(410, 'TASK_GONE', TASK_GONE_MESSAGES.closed), frame('en'))).toContain(t.problem.what.closed);
+    expect(problemPage(problem(409, 'ALREADY_DECIDED', 'déjà'), frame('en'))).toContain(t.problem.what.ALREADY_DECIDED);
+  });
+
+  it('explain a tampered link in Arabic', () => {
+    const page = problemPage(problem(403, 'BAD_SIGNATURE', 'Ce lien de décision n’est pas valide.'), frame('ar'));
+    expect(page).toContain('<h1>هذا الرابط غير صالح</h1>');
+    expect(page).toContain(textsFor('ar').problem.what.BAD_SIGNATURE);
+  });
+});
+
+describe('the confirmation', () => {
+  it('says what was recorded and what happens next', () => {
+    const page = confirmationPage({ stage: 'committee-FR', applicationId: 'app-1', decision: 'approve', grantedAmount: 45_000 }, frame('fr'));
+    expect(page).toMatch(/Décision enregistrée : <strong>accord<\/strong> de <strong>45\s000\s€<\/strong>/);
+    expect(page).toContain('lorsque les deux coprésidents l’ont approuvée');
+  });
+});
+
+describe('every page', () => {
+  it('has no style attribute and no inline script (the CSP allows neither)', () => {
+    const pages = (['fr', 'ar', 'en'] as const).flatMap((lang) => [
+      trackingPage(tracking({ status: 'APPROVED', decision: { outcome: 'APPROVED', grantedAmount: 1, at: '2027-05-01T00:00:00Z' } }), frame(lang)),
+      problemPage(problem404(), frame(lang)),
+      confirmationPage({ stage: 'review', applicationId: 'a', decision: 'changes' }, frame(lang)),
+    ]);
+    for (const page of pages) {
+      expect(page).not.toMatch(/\sstyle="/);
+      expect(page).not.toMatch(/<script(?![^>]*\ssrc=)/);
+      expect(page).toMatch(/<html lang="(fr|ar|en)" dir="(ltr|rtl)">/);
+    }
+  });
+});
+
+function problem404() {
+  return { status: 404, code: 'NOT_FOUND', message: 'Aucune candidature ne correspond à ce lien de suivi.' };
+}
