@@ -196,7 +196,7 @@ export class Workflow extends Construct {
           Condition.booleanEquals('$.eligibility.eligible', true),
           assignReviewer.next(requestReview).next(recordReview).next(
             reviewOutcome
-              .when(Condition.stringEquals('$.reviewResult.next', 'changes'), requestChanges.next(checkEligibility))
+              .when(Condition.stringEquals('$.reviewResult.next', 'changes'), requestChanges.next(sendReceipt))
               .when(
                 Condition.stringEquals('$.reviewResult.next', 'committee'),
                 committee.next(

@@ -150,6 +150,9 @@ describe('the local stack, end to end', { timeout: 120_000 }, () => {
     const resubmitted = await fillAndSend(taskLinkIn(changes), { 'budget.requestedAmount': 55_000 });
     expect(resubmitted.status, resubmitted.html.slice(0, 800)).toBe(200);
     expect(resubmitted.html).toContain('Dossier modifié transmis');
+    // Both contacts learn that the new version arrived (the partner did not resubmit it).
+    const acknowledged = await waitForEmail(mailbox, { to: body.partnerAuthority.contact.email, subject: `Nouvelle version reçue — ${body.project.title}` });
+    expect(acknowledged.destination.to).toContain(lead);
 
     // A second review round, by the same reviewer, then the committee.
     const second = await waitForEmail(mailbox, { to: first.reviewer, subject: `Avis d’instruction attendu — ${body.project.title}`, not: new Set([first.email.messageId]) });

@@ -161,10 +161,10 @@ describe('state machine definition', () => {
     }
   });
 
-  it('withdraws an application whose resubmission times out, and re-checks a resubmitted one', () => {
+  it('withdraws an application whose resubmission times out, and acknowledges then re-checks a resubmitted one', () => {
     const s = state(STATES.requestChanges);
     expect(s.Catch[0]).toEqual({ ErrorEquals: ['States.Timeout'], ResultPath: null, Next: STATES.withdraw });
-    expect(s.Next).toBe(STATES.checkEligibility);
+    expect(s.Next).toBe(STATES.sendReceipt);
     expect(state(STATES.withdraw).Next).toBe(STATES.notifyWithdrawn);
     expect(state(STATES.notifyWithdrawn).Next).toBe(HELPER_STATES.done);
   });

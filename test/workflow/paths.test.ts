@@ -152,12 +152,14 @@ describe('the synthesized workflow, decided by people in time', () => {
     expect(await h.statesEntered(arn)).toEqual([
       'SendReceipt', 'CheckEligibility', 'IsEligible', 'AssignReviewer', 'RequestReview', 'RecordReview',
       'ReviewOutcome', 'RequestChanges',
-      'CheckEligibility', 'IsEligible', 'AssignReviewer', 'RequestReview', 'RecordReview', 'ReviewOutcome',
+      // The new version is acknowledged to both contacts, then checked again from the start.
+      'SendReceipt', 'CheckEligibility', 'IsEligible', 'AssignReviewer', 'RequestReview', 'RecordReview', 'ReviewOutcome',
       'Committee', 'RequestFrenchCoChairDecision', 'RequestMoroccanCoChairDecision', 'CommitteeOutcome',
       'AwardGrant', 'NotifyDecision', 'Done',
     ]);
     expect(h.callsOf(id, 'record-review').map((p) => p.review)).toEqual([changes, favorable]);
     expect(h.callsOf(id, 'check-eligibility')).toHaveLength(2);
+    expect(h.callsOf(id, 'notify-applicants').filter((p) => p.template === 'received')).toHaveLength(2);
     expect(h.callsOf(id, 'award-grant')).toHaveLength(1);
   });
 });
