@@ -1,7 +1,8 @@
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import {
   apiFunctionNames,
   entryOf,
@@ -13,6 +14,7 @@ import {
 import { esbuildOptionsFor, outfileName, type FunctionBundling } from './lib/esbuild-options.ts';
 import { functionEnvironment } from './lib/function-env.ts';
 import { node24, repoRoot, run } from './lib/node.ts';
+import { sectionMain } from './lib/section.ts';
 import { interleave, summarize, type Summary } from './lib/stats.ts';
 
 /**
@@ -44,6 +46,10 @@ export interface FunctionBundle {
   contributors: Contributor[];
   floor: string;
   load: LoadFigures;
+  /** The same function with PROPOSAL applied to its sources (not to the repository). */
+  proposal: { bytes: number; zodBytes: number; load: LoadFigures };
+  /** The same function bundled as before FUNCTION_BUNDLING went CommonJS (ESM_BUNDLING), for ESM_SAMPLE only. */
+  esm?: { bytes: number; load: LoadFigures };
 }
 
 export interface Floor {
@@ -55,6 +61,7 @@ export interface Floor {
 
 export interface BundlesResult {
   samples: number;
+  proposal: string;
   nodeOptions: string;
   functions: FunctionBundle[];
   floors: Floor[];
@@ -62,6 +69,44 @@ export interface BundlesResult {
   /** Summed over every function, by package: what weighs most overall. */
   overall: Contributor[];
 }
+
+/**
+ * A change to our sources that the bench measures without making it: `import { z } from 'zod'`
+ * reaches the `z` namespace through a re-export, which esbuild cannot tree-shake, so every bundle
+ * carries all of zod (its JSON-schema tools, its ~40 locales: ~460 KB); `import * as z from 'zod'`
+ * lets esbuild keep only what is used. `z.locales.fr()` would still keep every locale, hence the
+ * French locale imported on its own.
+ */
+export const PROPOSAL = "zod as a namespace: `import * as z from 'zod'` instead of `import { z } from 'zod'`, and `z.config(fr())` with `import fr from 'zod/v4/locales/fr.js'` instead of `z.config(z.locales.fr())`";
+
+export function applyProposal(source: string): string {
+  return source
+    .replace(/import \{ z \} from 'zod';/g, "import * as z from 'zod';")
+    .replace('z.config(z.locales.fr());', "import __zodFr from 'zod/v4/locales/fr.js';\nz.config(__zodFr());");
+}
+
+const proposalPlugin: Plugin = {
+  name: 'bench-proposal',
+  setup(b) {
+    const ours = new RegExp(`^${repoRoot.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/(shared|functions)/.*\\.ts$`);
+    b.onLoad({ filter: ours }, async (args) => ({ contents: applyProposal(await readFile(args.path, 'utf8')), loader: 'ts' }));
+  },
+};
+
+/**
+ * How the functions were bundled until FUNCTION_BUNDLING went CommonJS: ESM, with a banner that
+ * gives bundled CommonJS dependencies a `require`. Measured beside it to keep the reason visible.
+ */
+export const ESM_BUNDLING: FunctionBundling = {
+  ...(FUNCTION_BUNDLING as FunctionBundling),
+  format: 'esm',
+  banner: "import { createRequire as __coopfundCreateRequire } from 'node:module'; const require = __coopfundCreateRequire(import.meta.url);",
+};
+
+/** The functions the ESM comparison loads: one without SDK client, API and workflow ones, the largest. */
+export const ESM_SAMPLE: readonly FunctionName[] = ['health', 'submit-application', 'check-eligibility', 'show-form'];
+
+export const DYNAMODB_ONLY = ['@aws-sdk/client-dynamodb', '@aws-sdk/lib-dynamodb'] as const;
 
 /** The client class each SDK package exports (the floor bundle constructs one of each). */
 const clientClasses: Record<string, string> = {
@@ -122,7 +167,7 @@ export function floorSource(clients: readonly string[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-async function bundle(options: { entry?: string; source?: string; outdir: string; bundling: FunctionBundling }) {
+async function bundle(options: { entry?: string; source?: string; outdir: string; bundling: FunctionBundling; plugins?: Plugin[] }) {
   await mkdir(options.outdir, { recursive: true });
   const base = esbuildOptionsFor(options.bundling, {
     entry: options.entry ?? join(repoRoot, 'bench', 'floor.ts'),
@@ -131,10 +176,11 @@ async function bundle(options: { entry?: string; source?: string; outdir: string
     runtimeTarget: 'node24',
   });
   const { entryPoints: _e, ...rest } = base;
+  const plugins = options.plugins ?? [];
   const result = await build(
     options.source === undefined
-      ? base
-      : { ...rest, stdin: { contents: options.source, resolveDir: repoRoot, sourcefile: 'floor.ts', loader: 'ts' } },
+      ? { ...base, plugins }
+      : { ...rest, plugins, stdin: { contents: options.source, resolveDir: repoRoot, sourcefile: 'floor.ts', loader: 'ts' } },
   );
   const file = join(options.outdir, outfileName(options.bundling));
   const [js, map] = await Promise.all([stat(file), stat(`${file}.map`).catch(() => undefined)]);
@@ -151,6 +197,8 @@ export interface BundlesOptions {
   workDir: string;
   /** Fresh processes per bundle (interleaved across bundles). */
   samples: number;
+  /** No new round of samples once this is spent (at least 3 rounds run). */
+  budgetMs?: number;
   functions?: readonly FunctionName[];
   log?: (line: string) => void;
 }
@@ -160,16 +208,30 @@ export async function benchBundles(options: BundlesOptions): Promise<BundlesResu
   const names = options.functions ?? allFunctionNames;
   const bundling = FUNCTION_BUNDLING as FunctionBundling;
 
-  log(`bundling ${names.length} functions with FUNCTION_BUNDLING…`);
+  log(`bundling ${names.length} functions with FUNCTION_BUNDLING (and, for comparison, with the zod proposal and as ESM)…`);
   const built = [];
   for (const name of names) {
     const out = await bundle({ entry: join(repoRoot, entryOf(name)), outdir: join(options.workDir, 'functions', name), bundling });
     const contributors = contributorsOf(out.metafile);
-    built.push({ name, ...out, contributors, clients: sdkClientsOf(contributors) });
+    const proposed = await bundle({ entry: join(repoRoot, entryOf(name)), outdir: join(options.workDir, 'proposal', name), bundling, plugins: [proposalPlugin] });
+    const zodBytes = contributorsOf(proposed.metafile).find((c) => c.name === 'zod')?.bytes ?? 0;
+    const esm = ESM_SAMPLE.includes(name)
+      ? await bundle({ entry: join(repoRoot, entryOf(name)), outdir: join(options.workDir, 'esm', name), bundling: ESM_BUNDLING })
+      : undefined;
+    built.push({
+      name,
+      ...out,
+      contributors,
+      clients: sdkClientsOf(contributors),
+      proposed: { file: proposed.file, bytes: proposed.bytes, zodBytes },
+      esm: esm ? { file: esm.file, bytes: esm.bytes } : undefined,
+    });
   }
 
   const floorKeys = new Map<string, string[]>();
   for (const b of built) floorKeys.set(floorKey(b.clients), b.clients);
+  // For reference: what a function that only reads and writes the table would hold.
+  floorKeys.set(floorKey(DYNAMODB_ONLY), [...DYNAMODB_ONLY]);
   const floors = [];
   for (const [key, clients] of floorKeys) {
     const out = await bundle({ source: floorSource(clients), outdir: join(options.workDir, 'floors', slug(key)), bundling });
@@ -184,6 +246,8 @@ export async function benchBundles(options: BundlesOptions): Promise<BundlesResu
     { id: 'empty', file: empty.file, fn: 'empty' },
     ...floors.map((f) => ({ id: `floor:${f.key}`, file: f.file, fn: 'floor' })),
     ...built.map((b) => ({ id: `fn:${b.name}`, file: b.file, fn: b.name })),
+    ...built.map((b) => ({ id: `proposal:${b.name}`, file: b.proposed.file, fn: b.name })),
+    ...built.flatMap((b) => (b.esm ? [{ id: `esm:${b.name}`, file: b.esm.file, fn: b.name }] : [])),
   ];
   log(`loading ${variants.length} bundles ${options.samples} times each in fresh Node processes (NODE_OPTIONS=${FUNCTION_NODE_OPTIONS})…`);
   const imports = new Map<string, number[]>();
@@ -199,14 +263,18 @@ export async function benchBundles(options: BundlesOptions): Promise<BundlesResu
       imports.set(id, [...(imports.get(id) ?? []), importMs]);
       return result.wallMs;
     },
+    { ...(options.budgetMs !== undefined ? { budgetMs: options.budgetMs } : {}), minRounds: 3 },
   );
+  const rounds = Math.min(...Object.values<number[]>(processes).map((v) => v.length));
+  if (rounds < options.samples) log(`the time budget allowed ${rounds} rounds of ${options.samples}`);
   const loadOf = (id: string): LoadFigures => ({ importMs: summarize(imports.get(id) ?? []), processMs: summarize(processes[id] ?? []) });
 
   const overall = new Map<string, number>();
   for (const b of built) for (const c of b.contributors) overall.set(c.name, (overall.get(c.name) ?? 0) + c.bytes);
 
   return {
-    samples: options.samples,
+    samples: rounds,
+    proposal: PROPOSAL,
     nodeOptions: FUNCTION_NODE_OPTIONS,
     functions: built.map((b) => ({
       name: b.name,
@@ -216,6 +284,8 @@ export async function benchBundles(options: BundlesOptions): Promise<BundlesResu
       contributors: b.contributors.slice(0, 12),
       floor: floorKey(b.clients),
       load: loadOf(`fn:${b.name}`),
+      proposal: { bytes: b.proposed.bytes, zodBytes: b.proposed.zodBytes, load: loadOf(`proposal:${b.name}`) },
+      ...(b.esm ? { esm: { bytes: b.esm.bytes, load: loadOf(`esm:${b.name}`) } } : {}),
     })),
     floors: floors.map((f) => ({ key: f.key, clients: f.clients, bytes: f.bytes, load: loadOf(`floor:${f.key}`) })),
     empty: { bytes: empty.bytes, load: loadOf('empty') },
@@ -226,3 +296,14 @@ export async function benchBundles(options: BundlesOptions): Promise<BundlesResu
 const short = (pkg: string) => pkg.replace('@aws-sdk/client-', '').replace('@aws-sdk/', '');
 export const floorKey = (clients: readonly string[]): string => (clients.length === 0 ? 'none' : clients.map(short).join('+'));
 const slug = (key: string) => key.replace(/[^a-z0-9+-]/gi, '_');
+
+if (import.meta.main) {
+  await sectionMain(async ({ quick, log }) => {
+    const workDir = await mkdtemp(join(tmpdir(), 'coopfund-bench-bundles-'));
+    try {
+      return await benchBundles({ workDir, samples: quick ? 3 : 9, budgetMs: quick ? 30_000 : 100_000, log });
+    } finally {
+      await rm(workDir, { recursive: true, force: true });
+    }
+  });
+}

@@ -27,14 +27,25 @@ export interface RunResult {
 }
 
 /** Runs a child to its end; its output is kept, never shown. */
-export function run(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number } = {}): Promise<RunResult> {
+export function run(
+  command: string,
+  args: readonly string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; timeoutMs?: number; onStderrLine?: (line: string) => void } = {},
+): Promise<RunResult> {
   return new Promise((done, fail) => {
     const started = performance.now();
     const child = spawn(command, args, { cwd: options.cwd ?? repoRoot, env: options.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => out.push(chunk));
-    child.stderr.on('data', (chunk: Buffer) => err.push(chunk));
+    let partial = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      err.push(chunk);
+      if (!options.onStderrLine) return;
+      const lines = (partial + chunk.toString('utf8')).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) options.onStderrLine(line);
+    });
     const timer = options.timeoutMs
       ? setTimeout(() => {
           child.kill('SIGKILL');
@@ -46,6 +57,7 @@ export function run(command: string, args: readonly string[], options: { env?: N
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
+      if (partial && options.onStderrLine) options.onStderrLine(partial);
       done({
         code,
         signal,

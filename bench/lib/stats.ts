@@ -44,14 +44,19 @@ export const since = (start: number): number => performance.now() - start;
 /**
  * Alternates the variants sample by sample (a, b, c, a, b, c…) so that a burst of load from
  * elsewhere on a shared machine lands on every variant alike, not on whichever ran at that moment.
+ * With a `budgetMs`, no new round starts once it is spent, as long as `minRounds` are done: a
+ * loaded machine gets fewer samples rather than a run that never ends.
  */
 export async function interleave<K extends string>(
   variants: readonly K[],
   rounds: number,
   sample: (variant: K, round: number) => Promise<number>,
+  limits: { budgetMs?: number; minRounds?: number } = {},
 ): Promise<Record<K, number[]>> {
   const out = Object.fromEntries(variants.map((v) => [v, [] as number[]])) as Record<K, number[]>;
+  const started = performance.now();
   for (let round = 0; round < rounds; round++) {
+    if (limits.budgetMs !== undefined && round >= (limits.minRounds ?? 1) && performance.now() - started > limits.budgetMs) break;
     for (const variant of variants) out[variant].push(await sample(variant, round));
   }
   return out;

@@ -57,21 +57,23 @@ export interface AppFunctionProps extends FunctionDefaults {
   readonly description?: string;
 }
 
-// esbuild's ESM output has no `require`; some bundled CommonJS dependencies still call it.
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __coopfundCreateRequire } from 'node:module'; const require = __coopfundCreateRequire(import.meta.url);";
-
 /**
- * How every function is bundled (esbuild through `NodejsFunction`): an ESM bundle for Node 24 with
- * the AWS SDK inside (its version is ours, not the runtime's), minified, with source maps.
+ * How every function is bundled (esbuild through `NodejsFunction`): one CommonJS file for Node 24
+ * with the AWS SDK inside (its version is ours, not the runtime's), minified, with source maps.
+ * CommonJS rather than ESM because it starts faster (BENCHMARKS.md §1): in an ESM bundle every
+ * `node:` import is hoisted to the top and loaded before the handler runs, and `import … from
+ * 'node:http'` makes Node build the module's ESM facade, which loads undici; in CommonJS they are
+ * `require` calls inside the modules that need them, which the lazy ports (shared/adapters/ports.ts)
+ * reach only on first use. Our sources stay ESM: esbuild converts them (no `import.meta`, no
+ * top-level await in function code: esbuild refuses the latter, and empties the former, in CJS).
  * `npm run bench` bundles with this very object (bench/lib/esbuild-options.ts), so the sizes and
  * load times it publishes are the deployed ones.
  */
 export const FUNCTION_BUNDLING = {
-  format: OutputFormat.ESM,
+  format: OutputFormat.CJS,
   target: 'node24',
+  // ESM builds of dependencies first: esbuild tree-shakes them, not CommonJS ones.
   mainFields: ['module', 'main'],
-  banner: ESM_REQUIRE_BANNER,
   minify: true,
   // Error classes set `name` from the class: Retry/Catch match on it, so names must survive.
   keepNames: true,
@@ -86,9 +88,9 @@ export const FUNCTION_BUNDLING = {
 export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
 
 /**
- * A Lambda function with the project's defaults fixed once: Node 24 on ARM, an ESM bundle with the
- * AWS SDK inside (its version is ours, not the runtime's), source maps, active tracing, and its own
- * log group and role (write access to that log group only, not `AWSLambdaBasicExecutionRole`).
+ * A Lambda function with the project's defaults fixed once: Node 24 on ARM, a bundle with the AWS
+ * SDK inside (FUNCTION_BUNDLING), source maps, active tracing, and its own log group and role
+ * (write access to that log group only, not `AWSLambdaBasicExecutionRole`).
  */
 export class AppFunction extends NodejsFunction {
   /** The handler's source, relative to the repository root. */

@@ -1,0 +1,123 @@
+import { readMailbox, type MailboxEmail } from '../../local/services.ts';
+
+/**
+ * The people of a workflow path, over HTTP, as the end-to-end tests drive the local stack: the
+ * applicants post the JSON and open their tracking page; reviewers and co-chairs open the link
+ * they were mailed and send the page's form. Nothing here asserts: a step that does not happen
+ * within its time throws, with what was seen.
+ */
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function submit(api: string, body: unknown): Promise<{ id: string; status: string; trackingUrl: string }> {
+  const response = await fetch(`${api}/applications`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await response.text();
+  if (response.status !== 201) throw new Error(`POST /applications answered ${response.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text) as { id: string; status: string; trackingUrl: string };
+}
+
+/** Waits for the first email (oldest first) that `match` accepts and `seen` does not hold yet. */
+export async function waitForEmail(
+  mailboxUrl: string,
+  match: (email: MailboxEmail) => boolean,
+  what: string,
+  options: { seen?: Set<string>; timeoutMs?: number } = {},
+): Promise<MailboxEmail> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  const base = mailboxUrl.replace(/\/$/, '');
+  while (Date.now() < deadline) {
+    const found = (await readMailbox(base)).find((e) => match(e) && !options.seen?.has(e.messageId));
+    if (found) {
+      options.seen?.add(found.messageId);
+      return found;
+    }
+    await sleep(50);
+  }
+  throw new Error(`no email for ${what} within ${options.timeoutMs ?? 60_000} ms`);
+}
+
+export const recipients = (email: MailboxEmail): string[] => [...email.destination.to, ...email.destination.cc, ...email.destination.bcc];
+
+export function linksIn(email: MailboxEmail): string[] {
+  const text = email.body.text ?? email.body.html ?? '';
+  return [...text.matchAll(/https?:\/\/[^\s<>"')]+/g)].map((m) => m[0].replace(/[.,;]+$/, ''));
+}
+
+/** The decision link (`/tasks/{id}?sig=…`) of an email, if it has one. */
+export const taskLinkIn = (email: MailboxEmail): string | undefined => linksIn(email).find((l) => /\/tasks\/[^/?]+\?sig=/.test(l));
+
+export interface PageForm {
+  action: string;
+  fields: Array<[string, string]>;
+}
+
+const decodeEntities = (s: string) =>
+  s
+    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
+    .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
+    .replace(/&quot;/g, '"')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+const attribute = (tag: string, name: string): string | undefined => {
+  const m = new RegExp(`\\s${name}="([^"]*)"`, 'i').exec(tag);
+  return m ? decodeEntities(m[1] ?? '') : undefined;
+};
+
+/** The first POST form of a page, with what a browser sends before anyone types. */
+export function formOf(pageHtml: string, pageUrl: string): PageForm {
+  const form = /<form\b([^>]*method="post"[^>]*)>([\s\S]*?)<\/form>/i.exec(pageHtml) ?? /<form\b([^>]*)>([\s\S]*?)<\/form>/i.exec(pageHtml);
+  if (!form) throw new Error(`the page ${pageUrl} has no form`);
+  const [, attributes = '', inner = ''] = form;
+  const action = new URL(attribute(`<form ${attributes}>`, 'action') ?? '', pageUrl).toString();
+  const fields: Array<[string, string]> = [];
+  for (const m of inner.matchAll(/<input\b[^>]*>/gi)) {
+    const tag = m[0];
+    const name = attribute(tag, 'name');
+    const type = (attribute(tag, 'type') ?? 'text').toLowerCase();
+    if (!name || type === 'submit' || type === 'button') continue;
+    if ((type === 'radio' || type === 'checkbox') && !/\schecked\b/i.test(tag)) continue;
+    fields.push([name, attribute(tag, 'value') ?? '']);
+  }
+  for (const m of inner.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/gi)) {
+    const name = attribute(`<textarea ${m[1] ?? ''}>`, 'name');
+    if (name) fields.push([name, decodeEntities(m[2] ?? '')]);
+  }
+  for (const m of inner.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/gi)) {
+    const name = attribute(`<select ${m[1] ?? ''}>`, 'name');
+    const selected = /<option\b([^>]*\sselected\b[^>]*)>/i.exec(m[2] ?? '') ?? /<option\b([^>]*)>/i.exec(m[2] ?? '');
+    if (name && selected) fields.push([name, attribute(`<option ${selected[1] ?? ''}>`, 'value') ?? '']);
+  }
+  return { action, fields };
+}
+
+/** Opens a decision link (GET), fills its form and sends it (POST), as a person would. */
+export async function decide(link: string, values: Record<string, string | number>): Promise<void> {
+  const page = await fetch(link, { headers: { Accept: 'text/html' } });
+  const html = await page.text();
+  if (page.status !== 200) throw new Error(`GET ${link} answered ${page.status}`);
+  const form = formOf(html, link);
+  const body = new URLSearchParams();
+  const given = new Set(Object.keys(values));
+  for (const [name, value] of form.fields) if (!given.has(name)) body.append(name, value);
+  for (const [name, value] of Object.entries(values)) body.append(name, String(value));
+  const answer = await fetch(form.action, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' },
+    body,
+  });
+  const text = await answer.text();
+  if (answer.status !== 200) throw new Error(`POST ${form.action} answered ${answer.status}: ${text.slice(0, 300)}`);
+}
+
+/** The tracking page, as the applicant opens it from their receipt. */
+export async function openTracking(trackingUrl: string): Promise<void> {
+  const page = await fetch(trackingUrl, { headers: { Accept: 'text/html' } });
+  await page.arrayBuffer();
+  if (page.status !== 200) throw new Error(`GET ${trackingUrl} answered ${page.status}`);
+}
