@@ -1,5 +1,5 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** `local` is never deployed: the embedded stack (`npm start`) synthesizes it in-process. */
 export const stages = ['dev', 'prod', 'local'] as const;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CallRecord } from '../../shared/domain/application.ts';
 import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
 import { coChairSchema, reviewerSchema } from '../../shared/schemas/call.ts';

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { realPorts } from '../../shared/adapters/ports.ts';
 import { committeeDecisionSchema } from '../../shared/schemas/decisions.ts';
 import { awardGrant } from '../../shared/use-cases/award-grant.ts';

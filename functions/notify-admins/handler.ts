@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { realPorts } from '../../shared/adapters/ports.ts';
 import { notifyAdmins } from '../../shared/use-cases/notify-admins.ts';
 import { parseTaskEvent, runTask } from '../../shared/use-cases/workflow-support.ts';

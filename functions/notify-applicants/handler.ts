@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { realPorts } from '../../shared/adapters/ports.ts';
 import { notifyApplicants } from '../../shared/use-cases/notify-applicants.ts';
 import { parseTaskEvent, runTask } from '../../shared/use-cases/workflow-support.ts';

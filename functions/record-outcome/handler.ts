@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { realPorts } from '../../shared/adapters/ports.ts';
 import type { Status } from '../../shared/domain/status.ts';
 import { committeeDecisionSchema } from '../../shared/schemas/decisions.ts';

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { realPorts } from '../../shared/adapters/ports.ts';
 import { reviewDecisionSchema } from '../../shared/schemas/decisions.ts';
 import { requestChanges } from '../../shared/use-cases/request-changes.ts';

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { z } from 'zod';
+import * as z from 'zod';
 import { realPorts } from '../../shared/adapters/ports.ts';
 import { coChairSide } from '../../shared/schemas/call.ts';
 import { requestDecision, type RequestDecisionOutput } from '../../shared/use-cases/request-decision.ts';

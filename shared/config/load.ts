@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isTransient } from '../adapters/aws-errors.ts';
 import { TransientError } from '../domain/errors.ts';
 import { ENV } from './env.ts';

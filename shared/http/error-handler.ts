@@ -1,6 +1,6 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DomainError, TransientError, type Issue } from '../domain/errors.ts';
 import { logger as defaultLogger } from './logger.ts';
 import { json } from './responses.ts';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { email, isoDate, positiveEuros, text } from './common.ts';
 import { callId } from './call.ts';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoDateTime, positiveEuros, text } from './common.ts';
 
 export const callId = z

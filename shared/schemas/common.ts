@@ -1,7 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import { fr } from 'zod/locales';
 
 // French is the administration's language: zod's own messages (wrong type, missing field) too.
-z.config(z.locales.fr());
+z.config(fr());
 
 /** Whole euros: amounts are integers, never floats of cents. */
 export const euros = z.number().int('montant en euros entiers').nonnegative('montant négatif');

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { positiveEuros } from './common.ts';
 
 const score = z.coerce.number().int('note entière de 1 à 5').min(1, 'note de 1 à 5').max(5, 'note de 1 à 5');

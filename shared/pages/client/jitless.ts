@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 // First import of the browser script: zod decides at schema construction whether to compile
 // parsers with `new Function`, which our Content-Security-Policy (no 'unsafe-eval') forbids and
