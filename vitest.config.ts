@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 60_000,
     pool: 'forks',
     setupFiles: ['test/setup.ts'],
+    // Collects the figures of the reliability suite and prints them as one table at the end.
+    globalSetup: ['test/reliability/report.ts'],
   },
 });

@@ -245,8 +245,9 @@ export function buildProxyEvent(
   const path = queryIndex < 0 ? request.url : request.url.slice(0, queryIndex);
   const query = queryIndex < 0 ? '' : request.url.slice(queryIndex + 1);
 
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Null-prototype records: a header or parameter named `__proto__` is a plain key, as in API Gateway.
+  const headers: Record<string, string> = Object.create(null);
+  const multiValueHeaders: Record<string, string[]> = Object.create(null);
   const names = new Map<string, string>(); // lower case → the first spelling seen
   const add = (rawName: string, value: string) => {
     const name = names.get(rawName.toLowerCase()) ?? rawName;
@@ -265,8 +266,8 @@ export function buildProxyEvent(
   let queryStringParameters: Record<string, string> | null = null;
   let multiValueQueryStringParameters: Record<string, string[]> | null = null;
   if (query) {
-    queryStringParameters = {};
-    multiValueQueryStringParameters = {};
+    queryStringParameters = Object.create(null) as Record<string, string>;
+    multiValueQueryStringParameters = Object.create(null) as Record<string, string[]>;
     for (const [key, value] of new URLSearchParams(query)) {
       queryStringParameters[key] = value;
       (multiValueQueryStringParameters[key] ??= []).push(value);

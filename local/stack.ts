@@ -379,9 +379,18 @@ export function apiStageOf(template: LocalTemplate): string | undefined {
   return typeof name === 'string' ? name : undefined;
 }
 
+/**
+ * One line per email sent. Addresses are personal data and console output ends up in logs: the
+ * line shows `c…@example.org`, the mailbox page shows them in full.
+ */
 function describeEmail(email: MailboxEmail): string {
-  const to = [...email.destination.to, ...email.destination.cc].join(', ');
+  const to = [...email.destination.to, ...email.destination.cc].map(maskAddress).join(', ');
   return `✉  ${email.subject}  →  ${to}`;
+}
+
+export function maskAddress(address: string): string {
+  const at = address.lastIndexOf('@');
+  return at < 1 ? '…' : `${address.slice(0, 1)}…${address.slice(at)}`;
 }
 
 function describeStateEvent(event: HistoryEvent, executionName: string): string | undefined {

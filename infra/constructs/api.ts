@@ -37,6 +37,20 @@ export const ACCESS_LOG_FIELDS = {
   errorType: '$context.error.responseType',
 } as const;
 
+/**
+ * The headers of API Gateway's own answers (unknown route, throttled, too large, integration
+ * failure), static values in API Gateway's quoting. A static value cannot hold a quote, hence
+ * `sandbox` as the policy: a JSON error needs no more, and nothing it holds can run.
+ */
+export const GATEWAY_SECURITY_HEADERS: Record<string, string> = {
+  'X-Content-Type-Options': "'nosniff'",
+  'Content-Security-Policy': "'sandbox'",
+  'X-Frame-Options': "'DENY'",
+  'Referrer-Policy': "'no-referrer'",
+  'Strict-Transport-Security': "'max-age=63072000; includeSubDomains'",
+  'Cache-Control': "'no-store'",
+};
+
 export interface ApiProps {
   readonly config: StageConfig;
   readonly defaults: FunctionDefaults;
@@ -108,9 +122,11 @@ export class Api extends Construct {
     this.url = `https://${this.restApi.restApiId}.execute-api.${Aws.REGION}.${Aws.URL_SUFFIX}/${config.stage}`;
 
     // API Gateway's own errors in the contract's shape; an unknown route is a 404, not its 403.
+    // They carry the security headers our functions add to every answer (GATEWAY_SECURITY_HEADERS).
     this.restApi.addGatewayResponse('UnknownRoute', {
       type: ResponseType.MISSING_AUTHENTICATION_TOKEN,
       statusCode: '404',
+      responseHeaders: GATEWAY_SECURITY_HEADERS,
       templates: { 'application/json': '{"error":"NOT_FOUND","message":"Not found"}' },
     });
     for (const [id, type] of [
@@ -119,6 +135,7 @@ export class Api extends Construct {
     ] as const) {
       this.restApi.addGatewayResponse(id, {
         type,
+        responseHeaders: GATEWAY_SECURITY_HEADERS,
         templates: { 'application/json': '{"error":"$context.error.responseType","message":$context.error.messageString}' },
       });
     }

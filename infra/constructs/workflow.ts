@@ -29,14 +29,17 @@ import { AppFunction, type FunctionDefaults, type WorkflowFunctionName } from '.
 import { type FunctionNeeds, grantNeeds, type SharedResources } from './permissions.ts';
 
 /**
- * Errors worth retrying: Lambda's own service errors and our `TransientError` (throttling, 5xx of a
- * dependency). Everything else is a bug or a business outcome and goes to RecordError at once.
+ * Errors worth retrying: Lambda's own service errors, our `TransientError` (throttling, 5xx of a
+ * dependency), and a function that ran out of time (`Sandbox.Timedout`: a dependency that hung
+ * through the SDK's own retries; every task is safe to run again). Everything else is a bug or a
+ * business outcome and goes to RecordError at once.
  */
 export const TRANSIENT_ERRORS = [
   'Lambda.ServiceException',
   'Lambda.AWSLambdaException',
   'Lambda.SdkClientException',
   'Lambda.TooManyRequestsException',
+  'Sandbox.Timedout',
   'TransientError',
 ] as const;
 

@@ -502,7 +502,8 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
               TableName,
               Key: keys.task(id),
               UpdateExpression: 'SET taskToken = :token, reminders = if_not_exists(reminders, :zero) + :one',
-              ConditionExpression: '#status = :open',
+              // Once per token: a second run of the same invocation must not count a second reminder.
+              ConditionExpression: '#status = :open AND taskToken <> :token',
               ExpressionAttributeNames: { '#status': 'status' },
               ExpressionAttributeValues: { ':token': taskToken, ':zero': 0, ':one': 1, ':open': 'OPEN' },
               ReturnValues: 'ALL_NEW',
@@ -511,8 +512,10 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
         );
         return strip<TaskRecord>(out.Attributes ?? {});
       } catch (error) {
-        if (isConditionFailed(error)) throw new TaskGoneError(`task ${id} is not open any more`);
-        throw error;
+        if (!isConditionFailed(error)) throw error;
+        const now = await getTaskItem(id);
+        if (now?.status === 'OPEN' && now.taskToken === taskToken) return now;
+        throw new TaskGoneError(`task ${id} is not open any more`);
       }
     },
 

@@ -31,6 +31,16 @@ export async function checkTaskLink(signer: Signer, task: TaskRecord, sig: strin
   return { ok: true, recipient };
 }
 
+/**
+ * The id of the task a waiting state creates for its Step Functions token: a MAC of the token, so
+ * as unguessable as a random id (132 bits, the secret is needed), yet the same for every run of
+ * one invocation. Step Functions and Lambda may run a task twice, even at once: both runs then
+ * write the same task and their emails share its sent-markers, so the person gets one link.
+ */
+export async function taskIdFor(signer: Signer, taskToken: string): Promise<string> {
+  return (await signer.sign(['task-id', taskToken])).slice(0, 22);
+}
+
 /** The tracking token is derived from the id (nothing to store, recoverable for every email). */
 export async function trackingToken(signer: Signer, applicationId: string): Promise<string> {
   return (await signer.sign(['track', applicationId])).slice(0, 32);

@@ -56,7 +56,7 @@ export interface Repository {
   listTasks(applicationId: string): Promise<TaskRecord[]>;
   /** The open task of a stage, if any (the same task is reused when a wait times out). */
   findOpenTask(applicationId: string, stage: TaskStage): Promise<TaskRecord | undefined>;
-  /** Replaces the token of an open task, counting a reminder. */
+  /** Replaces the token of an open task, counting a reminder (once per token: the same token again is a no-op). */
   renewTaskToken(id: string, taskToken: string): Promise<TaskRecord>;
   /** OPEN → DONE for `by`, single use: `false` when it was not open any more. */
   claimTask(id: string, by: string, result: Record<string, unknown>, at: string): Promise<boolean>;

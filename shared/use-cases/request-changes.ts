@@ -1,7 +1,6 @@
 import { InvalidTransitionError } from '../domain/errors.ts';
-import { newId } from '../domain/ids.ts';
 import { changesRequestedEmail } from '../emails/templates.ts';
-import { taskLink, trackingUrl } from '../links/links.ts';
+import { taskIdFor, taskLink, trackingUrl } from '../links/links.ts';
 import type { RequestChangesInput } from '../workflow/contract.ts';
 import {
   applicantEmails,
@@ -37,7 +36,8 @@ export async function requestChanges(
   let task = open.find((t) => t.taskToken === input.taskToken);
   if (!task) {
     task = newTask(ports, {
-      id: newId(),
+      // Two runs of one invocation (even at once) write one task, and so send one email each.
+      id: await taskIdFor(signer, input.taskToken),
       applicationId: app.id,
       stage: 'resubmission',
       taskToken: input.taskToken,

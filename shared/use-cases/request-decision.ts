@@ -1,9 +1,8 @@
 import { stageOf } from '../domain/application.ts';
 import type { ApplicationRecord, TaskRecord } from '../domain/application.ts';
 import { InvalidTransitionError, NotFoundError } from '../domain/errors.ts';
-import { newId } from '../domain/ids.ts';
 import { decisionRequestEmail, escalationEmail } from '../emails/templates.ts';
-import { taskLink } from '../links/links.ts';
+import { taskIdFor, taskLink } from '../links/links.ts';
 import type { CoChairSide } from '../schemas/call.ts';
 import type { WaitingTaskInput } from '../workflow/contract.ts';
 import { baseUrlOf, loadApplication, newTask, openTasks, sendOnce, taskEmailKey } from './workflow-support.ts';
@@ -50,8 +49,8 @@ const sameRecipients = (a: string[], b: string[]) =>
  * 4. Another open task: the wait timed out and the state machine came back. Keep the same task
  *    and link with the new token and one more reminder; but when its link is about to expire or
  *    its recipients changed (an admin reassigned the decision), replace it by a fresh task.
- * 5. No open task: create one (random id, the reviewer or the side's co-chairs, links valid for
- *    the configured TTL).
+ * 5. No open task: create one (its id a MAC of the token, so that two runs of one invocation write
+ *    one task; the reviewer or the side's co-chairs; links valid for the configured TTL).
  * 6. Email each recipient their own signed link: the request, or a reminder; from the third
  *    reminder on, also an escalation to the admins. The decision keeps waiting.
  */
@@ -80,7 +79,7 @@ export async function requestDecision(
 
 /** A new invocation without its own task: a retry of a failed attempt, a timeout, or the first time. */
 async function nextTask(
-  ports: Pick<TaskPorts, 'repository' | 'clock' | 'config'>,
+  ports: Pick<TaskPorts, 'repository' | 'signer' | 'clock' | 'config'>,
   app: ApplicationRecord,
   stage: DecisionStage,
   input: RequestDecisionInput,
@@ -96,7 +95,8 @@ async function nextTask(
     return repository.renewTaskToken(previous.id, input.taskToken);
   }
   const reminders = previous ? previous.reminders + (retried ? 0 : 1) : 0;
-  const task = newTask(ports, { id: newId(), applicationId: app.id, stage, taskToken: input.taskToken, recipients, reminders });
+  const id = await taskIdFor(ports.signer, input.taskToken);
+  const task = newTask(ports, { id, applicationId: app.id, stage, taskToken: input.taskToken, recipients, reminders });
   await repository.putTask(task);
   return task;
 }

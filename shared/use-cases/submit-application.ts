@@ -16,6 +16,11 @@ export interface SubmitApplicationPorts {
   newId?: () => string;
   /** Called as soon as the application id is known (log correlation). */
   tagApplication?: (applicationId: string) => void;
+  /**
+   * The workflow did not start and the application could not be deleted either (two dependencies
+   * failing at once): it waits for the client's retry. Told so that it is logged for the admins.
+   */
+  onUndoFailed?: (applicationId: string, error: unknown) => void;
 }
 
 export interface SubmitApplicationRequest {
@@ -44,7 +49,26 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value);
 }
 
-const ignoreFailure = (p: Promise<unknown>) => p.catch(() => undefined);
+/** Pauses between attempts to undo a submission (the fault that made us undo may touch the table too). */
+const UNDO_BACKOFF_MS = [0, 250];
+
+/**
+ * Deletes the application and frees its key, retried briefly. Whether it was undone: when not, the
+ * application stays without its workflow until the client's retry with the same key starts it.
+ */
+async function undo(repository: Repository, id: string, key: string | undefined): Promise<boolean> {
+  for (const pause of UNDO_BACKOFF_MS) {
+    if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+    try {
+      await repository.deleteApplication(id);
+      if (key !== undefined) await repository.releaseIdempotencyKey(key);
+      return true;
+    } catch {
+      // tried again after a pause
+    }
+  }
+  return false;
+}
 
 /**
  * POST /applications. Nothing is stored unless the application is valid and its call open, and
@@ -56,8 +80,9 @@ const ignoreFailure = (p: Promise<unknown>) => p.catch(() => undefined);
  * 4. Create the application (SUBMITTED, the applicant's language, first history event) — a
  *    replay finds it created.
  * 5. Start its workflow (execution named after the id, so a replay starts nothing new).
- * 6. If 4 or 5 failed, the request that owns the id deletes the application and frees the key, and
- *    the caller gets 503 to retry.
+ * 6. If 4 or 5 failed, the request that owns the id deletes the application and frees the key
+ *    (retried briefly), and the caller gets 503 to retry. Should even that fail, the application
+ *    waits, without workflow, for the retry with the same key, which starts it (`onUndoFailed`).
  */
 export async function submitApplication(ports: SubmitApplicationPorts, request: SubmitApplicationRequest): Promise<SubmitApplicationResult> {
   const { repository, workflow, signer, clock } = ports;
@@ -95,11 +120,9 @@ export async function submitApplication(ports: SubmitApplicationPorts, request: 
     await repository.createApplication(record, first);
     await workflow.start(id);
   } catch (error) {
-    if (owner) {
-      await ignoreFailure(repository.deleteApplication(id));
-      if (key !== undefined) await ignoreFailure(repository.releaseIdempotencyKey(key));
-    }
-    // Transient (throttling, 5xx) → 503 with Retry-After; anything else is a bug → 500.
+    // Transient (throttling, 5xx) → 503 with Retry-After; anything else is a bug → 500. Either way
+    // the client retries: a retry with the same key finds what is left and starts its workflow.
+    if (owner && !(await undo(repository, id, key))) ports.onUndoFailed?.(id, error);
     throw error;
   }
   return { id, status: 'SUBMITTED', trackingUrl: await trackingUrl(signer, request.baseUrl, id) };

@@ -81,7 +81,7 @@ describe('request-review handler', () => {
     expect(result).toEqual({ taskId: 'task-1', reminders: 1 });
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: keys.task('task-1'),
-      ConditionExpression: '#status = :open',
+      ConditionExpression: '#status = :open AND taskToken <> :token',
       ExpressionAttributeValues: expect.objectContaining({ ':token': TOKEN }),
     });
     // Same task, same link: no new task item.
