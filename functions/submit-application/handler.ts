@@ -2,7 +2,7 @@ import { realPorts } from '../../shared/adapters/ports.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { applicationFormProblem } from '../../shared/http/application-form.ts';
 import { unflatten } from '../../shared/http/form-fields.ts';
-import { tagApplication } from '../../shared/http/logger.ts';
+import { logger, tagApplication } from '../../shared/http/logger.ts';
 import { baseUrlFor, header, preferredLanguage } from '../../shared/http/request.ts';
 import { json, seeOther } from '../../shared/http/responses.ts';
 import { FORM_ONLY_FIELDS } from '../../shared/pages/application-validation.ts';
@@ -25,7 +25,12 @@ export const handler = apiHandler(
     const form = event.bodyFormat === 'form' ? (event.body as Record<string, string>) : undefined;
     const language = preferredLanguage(event);
     const result = await submitApplication(
-      { ...ports, tagApplication },
+      {
+        ...ports,
+        tagApplication,
+        // Rare: the workflow did not start and the undo failed too. The same key's retry heals it.
+        onUndoFailed: (applicationId) => logger.error('application stored without its workflow', { applicationId }),
+      },
       {
         body: form ? unflatten(form, FORM_ONLY_FIELDS) : event.body,
         idempotencyKey: header(event.headers, 'idempotency-key') ?? form?.idempotencyKey,

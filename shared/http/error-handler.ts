@@ -1,7 +1,7 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { DomainError, TransientError, type Issue } from '../domain/errors.ts';
+import { DomainError, type Issue } from '../domain/errors.ts';
 import { logger as defaultLogger } from './logger.ts';
 import { json } from './responses.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
@@ -36,10 +36,19 @@ const INTERNAL: HttpProblem = {
   message: 'Une erreur interne est survenue. Réessayez plus tard.',
 };
 
+const TIMED_OUT: HttpProblem = {
+  status: 503,
+  code: 'SERVICE_UNAVAILABLE',
+  message: 'Le service est momentanément indisponible. Réessayez dans quelques instants.',
+};
+
 export function toProblem(error: unknown): HttpProblem {
   if (error instanceof DomainError) {
     return { status: error.status, code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
   }
+  // middy stops a request just before Lambda's own timeout: the dependencies were too slow, a
+  // retry may well succeed (the submission's idempotency key makes it safe).
+  if (error instanceof Error && error.name === 'TimeoutError') return TIMED_OUT;
   if (error instanceof z.ZodError) {
     return { status: 400, code: 'VALIDATION_FAILED', message: 'Certains champs sont invalides.', issues: issuesOf(error) };
   }
@@ -48,7 +57,8 @@ export function toProblem(error: unknown): HttpProblem {
 
 /**
  * The one place errors become HTTP answers: a DomainError answers its own status and code, a zod
- * error 400 with dotted paths, a TransientError 503 with Retry-After, anything else a logged 500.
+ * error 400 with dotted paths, a TransientError or a timeout 503 with Retry-After, anything else a
+ * logged 500.
  */
 export function httpErrorHandler(options: ErrorHandlerOptions = {}): MiddlewareObj<ApiEvent<unknown>, ApiResult, unknown, Context> {
   const render = options.render ?? renderJsonProblem;
@@ -77,7 +87,7 @@ export function httpErrorHandler(options: ErrorHandlerOptions = {}): MiddlewareO
         response = renderJsonProblem(problem);
       }
       request.response =
-        error instanceof TransientError ? { ...response, headers: { ...response.headers, 'Retry-After': retryAfter } } : response;
+        problem.status === 503 ? { ...response, headers: { ...response.headers, 'Retry-After': retryAfter } } : response;
     },
   };
 }

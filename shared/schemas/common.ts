@@ -13,6 +13,12 @@ export const isoDateTime = z.iso.datetime({ offset: true, message: 'horodatage I
 
 /** Trimmed, non-empty, bounded text: user-supplied strings never reach storage unbounded. */
 export const text = (max: number) =>
-  z.string().trim().min(1, 'champ obligatoire').max(max, `${max} caractères au plus`);
+  z
+    .string()
+    .trim()
+    .min(1, 'champ obligatoire')
+    .max(max, `${max} caractères au plus`)
+    // A lone surrogate is no character: it cannot be shown, emailed, nor stored as valid UTF-8.
+    .refine((s) => typeof s.isWellFormed !== 'function' || s.isWellFormed(), 'texte mal encodé');
 
 export const email = z.email({ message: 'adresse électronique invalide' }).max(254);

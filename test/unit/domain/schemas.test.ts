@@ -24,6 +24,12 @@ describe('application schema', () => {
     expect(paths(r2)).toEqual(['budget.requestedAmount']);
   });
 
+  it('refuses text that is not well-formed Unicode (a lone surrogate)', () => {
+    const app = anApplication();
+    const r = applicationInputSchema.safeParse({ ...app, project: { ...app.project, title: 'Eau \uD800 potable' } });
+    expect(paths(r)).toEqual(['project.title']);
+  });
+
   it('refuses an authority kind that does not exist in its country', () => {
     const app = anApplication();
     const r = applicationInputSchema.safeParse({

@@ -127,6 +127,14 @@ describe('error mapping', () => {
     expect(bodyOf(res)).toMatchObject({ error: 'SERVICE_UNAVAILABLE' });
   });
 
+  it('a request stopped before Lambda\'s timeout (slow dependencies) is a 503 with Retry-After, not a 500', async () => {
+    const timedOut = Object.assign(new Error('[AbortError]: The operation was aborted.'), { name: 'TimeoutError' });
+    const res = await failing(timedOut)(get, lambdaContext);
+    expect(res.statusCode).toBe(503);
+    expect(res.headers?.['Retry-After']).toBe('5');
+    expect(bodyOf(res)).toMatchObject({ error: 'SERVICE_UNAVAILABLE' });
+  });
+
   it('anything else is a 500 that tells nothing of our internals, and is logged', async () => {
     const log = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
     const h = middy<ApiEvent<unknown>, ApiResult>()
