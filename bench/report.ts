@@ -222,14 +222,10 @@ function bundlesSection(b: BundlesResult): string[] {
   out.push('');
   if (sdkFloor) {
     out.push(
-      `- *Size.* The SDK clients alone weigh ${kb(sdkFloor.bytes)} minified (${sdkFloor.key}): every function holding them is over 400 KB before a line of ours. ` +
-        'They are all bundled because `realPorts()` (shared/adapters/ports.ts) loads each port lazily but the bundler cannot know which ports a handler ' +
-        'will use, so every function holds DynamoDB, SES, Step Functions and (for the signing key) Secrets Manager. A function that held only its own ' +
-        'clients (check-eligibility, assign-reviewer, record-review… use the table alone) would need handlers to name their ports (e.g. ' +
-        '`realPorts({ ports: [\'repository\'] })`, one module per adapter), a change to functions/**. Even then ' +
+      `- *Size.* Each function holds only the SDK clients of the ports it wires (\`realPorts({ repository: dynamodb, … })\`, one module per adapter in shared/adapters/wire-*.ts); the largest set weighs ${kb(sdkFloor.bytes)} minified (${sdkFloor.key}). ` +
         (dynamoOnly
-          ? `DynamoDB and its document client weigh ${kb(dynamoOnly.bytes)} (${ms(dynamoOnly.load.importMs.median)} to import), which leaves ` +
-            `${kb(Math.max(0, TARGETS.bundleBytes - dynamoOnly.bytes))} under the target for zod (${kb(minZod)} even with the proposal below) and our code: `
+          ? `DynamoDB and its document client alone weigh ${kb(dynamoOnly.bytes)} (${ms(dynamoOnly.load.importMs.median)} to import), which leaves ` +
+            `${kb(Math.max(0, TARGETS.bundleBytes - dynamoOnly.bytes))} under the target for zod (${kb(minZod)}) and our code: `
           : '') +
         'with the SDK bundled (DESIGN §5: our version, not the runtime\'s), 400 KB is out of reach for any function that touches the table.',
     );
@@ -237,33 +233,14 @@ function bundlesSection(b: BundlesResult): string[] {
   if (zod) {
     const f = b.functions.find((x) => x.name === 'health');
     out.push(
-      `- *zod.* \`import { z } from 'zod'\` reaches zod's namespace through a re-export that esbuild cannot tree-shake, and \`z.locales.fr()\` keeps ` +
-        `every locale: each bundle carries all of zod (${kb(zod.bytes / b.functions.length)} per function). ` +
-        (f ? `health, which holds no SDK client, is ${kb(f.bytes)} for that reason alone. ` : '') +
-        'The table below measures the fix without making it (the files are other helpers\').',
+      `- *zod.* Imported as a namespace (\`import * as z from 'zod'\`) with only its French locale, so esbuild keeps what the schemas use: ` +
+        `${kb(zod.bytes / b.functions.length)} per function on average (it was ≈ 460 KB with \`import { z }\` and \`z.locales\`). ` +
+        (f ? `health, which holds no SDK client, is ${kb(f.bytes)}; its floor is an empty module, hence its ratio. ` : ''),
     );
   }
   out.push(
     '- *Load time.* Node compiles the whole bundle at import even though the SDK modules are only evaluated on first use: import time follows ' +
       'bundle size. Source maps (`--enable-source-maps`, kept for readable stack traces) add the reading of each `.map` at load.',
-  );
-  out.push('');
-  out.push(`**Proposal, measured:** ${b.proposal}.`);
-  out.push('');
-  out.push(
-    table(
-      ['function', 'bundle now', 'with proposal', 'zod in it', 'import now', 'with proposal', 'ratio to floor'],
-      b.functions.map((f) => [
-        f.name,
-        kb(f.bytes),
-        kb(f.proposal.bytes),
-        kb(f.proposal.zodBytes),
-        ms(f.load.importMs.median),
-        ms(f.proposal.load.importMs.median),
-        times(loadRatio(b, f, 'proposal')),
-      ]),
-      ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
-    ),
   );
   out.push('');
   return out;

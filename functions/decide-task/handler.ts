@@ -1,4 +1,7 @@
 import { realPorts } from '../../shared/adapters/ports.ts';
+import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
+import { stepFunctions } from '../../shared/adapters/wire-sfn.ts';
+import { secretSigner } from '../../shared/adapters/wire-signer.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { tagApplication } from '../../shared/http/logger.ts';
 import { pageFrame } from '../../shared/http/page-frame.ts';
@@ -9,7 +12,7 @@ import { confirmationPage } from '../../shared/pages/task-pages.ts';
 import { decideTask } from '../../shared/use-cases/decide-task.ts';
 import { showTask } from '../../shared/use-cases/show-task.ts';
 
-const ports = realPorts();
+const ports = realPorts({ repository: dynamodb, signer: secretSigner, workflow: stepFunctions });
 const contact = ports.config.adminEmails[0];
 
 /**

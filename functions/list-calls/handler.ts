@@ -1,9 +1,10 @@
 import { realPorts } from '../../shared/adapters/ports.ts';
+import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { json } from '../../shared/http/responses.ts';
 import { listCalls } from '../../shared/use-cases/list-calls.ts';
 
-const ports = realPorts();
+const ports = realPorts({ repository: dynamodb });
 
 /** GET /calls — the calls open now. */
 export const handler = apiHandler({}, async () => json(200, { calls: await listCalls(ports) }));

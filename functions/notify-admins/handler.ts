@@ -1,11 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import { realPorts } from '../../shared/adapters/ports.ts';
+import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
+import { ses } from '../../shared/adapters/wire-ses.ts';
 import { notifyAdmins } from '../../shared/use-cases/notify-admins.ts';
 import { parseTaskEvent, runTask } from '../../shared/use-cases/workflow-support.ts';
 
 /** NotifyFailure: the workflow failed; the admins get the application id, its call and the error name. */
-const ports = realPorts();
+const ports = realPorts({ repository: dynamodb, mailer: ses });
 const logger = new Logger({ persistentKeys: { task: 'notify-admins' } });
 const eventSchema = z.object({
   applicationId: z.string().min(1),

@@ -1,6 +1,9 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import { realPorts } from '../../shared/adapters/ports.ts';
+import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
+import { ses } from '../../shared/adapters/wire-ses.ts';
+import { secretSigner } from '../../shared/adapters/wire-signer.ts';
 import { coChairSide } from '../../shared/schemas/call.ts';
 import { requestDecision, type RequestDecisionOutput } from '../../shared/use-cases/request-decision.ts';
 import { parseTaskEvent, runTask } from '../../shared/use-cases/workflow-support.ts';
@@ -9,7 +12,7 @@ import { parseTaskEvent, runTask } from '../../shared/use-cases/workflow-support
  * RequestFrenchCoChairDecision / RequestMoroccanCoChairDecision (waitForTaskToken): the same
  * function for both sides, told which by `side`; reminders and escalation as for the review.
  */
-const ports = realPorts({ require: ['baseUrl'] });
+const ports = realPorts({ repository: dynamodb, mailer: ses, signer: secretSigner, require: ['baseUrl'] });
 const logger = new Logger({ persistentKeys: { task: 'request-committee-decision' } });
 const eventSchema = z.object({ applicationId: z.string().min(1), taskToken: z.string().min(1), side: coChairSide });
 

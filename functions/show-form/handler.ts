@@ -1,4 +1,5 @@
 import { realPorts } from '../../shared/adapters/ports.ts';
+import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { applicationFormPage, formScript, newFormKey } from '../../shared/http/application-form.ts';
@@ -8,7 +9,7 @@ import { FORM_CSP } from '../../shared/http/security-headers.ts';
 import { emptyState } from '../../shared/pages/fields.ts';
 import { listCalls } from '../../shared/use-cases/list-calls.ts';
 
-const ports = realPorts();
+const ports = realPorts({ repository: dynamodb });
 const options = { contact: ports.config.adminEmails[0], baseUrl: ports.config.baseUrl };
 
 /**

@@ -1,4 +1,7 @@
 import { realPorts } from '../../shared/adapters/ports.ts';
+import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
+import { stepFunctions } from '../../shared/adapters/wire-sfn.ts';
+import { secretSigner } from '../../shared/adapters/wire-signer.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { applicationFormProblem } from '../../shared/http/application-form.ts';
 import { unflatten } from '../../shared/http/form-fields.ts';
@@ -9,7 +12,7 @@ import { FORM_ONLY_FIELDS } from '../../shared/pages/application-validation.ts';
 import { listCalls } from '../../shared/use-cases/list-calls.ts';
 import { submitApplication } from '../../shared/use-cases/submit-application.ts';
 
-const ports = realPorts({ require: ['stateMachineArn'] });
+const ports = realPorts({ repository: dynamodb, signer: secretSigner, workflow: stepFunctions, require: ['stateMachineArn'] });
 
 /**
  * POST /applications — JSON (the contract: 201, or a JSON problem), or the form of `GET /`

@@ -1,4 +1,6 @@
 import { realPorts } from '../../shared/adapters/ports.ts';
+import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
+import { secretSigner } from '../../shared/adapters/wire-signer.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { tagApplication } from '../../shared/http/logger.ts';
 import { pageFrame } from '../../shared/http/page-frame.ts';
@@ -8,7 +10,7 @@ import { html, json } from '../../shared/http/responses.ts';
 import { trackingPage } from '../../shared/pages/tracking-page.ts';
 import { trackApplication, trackApplicationPage } from '../../shared/use-cases/track-application.ts';
 
-const ports = realPorts();
+const ports = realPorts({ repository: dynamodb, signer: secretSigner });
 const contact = ports.config.adminEmails[0];
 const vary = { Vary: 'Accept, Accept-Language' };
 

@@ -1,5 +1,4 @@
-import { loadConfig, signingSecret, type Config, type LoadConfigOptions } from '../config/load.ts';
-import { hmacSigner } from '../links/signing.ts';
+import { loadConfig, type Config, type LoadConfigOptions } from '../config/load.ts';
 import type { Clock, Mailer, Repository, Signer, Workflow } from '../ports/index.ts';
 
 /** Everything a use case may need, built from the environment. */
@@ -12,14 +11,22 @@ export interface Ports {
   config: Config;
 }
 
-type AsyncPort = object;
-
 /**
- * A port whose adapter (and AWS client) is built on the first call of any of its methods. A
- * function that never sends an email never loads, let alone builds, the SES client: the bundle
- * keeps it, but module evaluation and client set-up stay off the cold start.
+ * Which adapters a function wires. Each factory lives in its own module (shared/adapters/wire-*.ts)
+ * and reaches its AWS client through a dynamic import: a function's bundle holds only the clients
+ * of the ports it names, and loads them on first use, off the cold start.
  */
-function lazy<T extends AsyncPort>(load: () => Promise<T>): T {
+export interface Wiring {
+  repository?: (config: Config) => Promise<Repository>;
+  mailer?: (config: Config) => Promise<Mailer>;
+  workflow?: (config: Config) => Promise<Workflow>;
+  signer?: (config: Config) => Signer;
+}
+
+export type RealPortsOptions = Wiring & Pick<LoadConfigOptions, 'require'>;
+
+/** A port built on the first call of any of its methods; a failed build is tried again next call. */
+function lazy<T extends object>(load: () => Promise<T>): T {
   let ready: Promise<T> | undefined;
   const target = () =>
     (ready ??= load().catch((error: unknown) => {
@@ -40,43 +47,39 @@ function lazy<T extends AsyncPort>(load: () => Promise<T>): T {
   });
 }
 
-let ports: Ports | undefined;
+/** A port this function did not wire: using it is a bug of the handler, said plainly. */
+const unwired = <T extends object>(name: string): T =>
+  lazy<T>(async () => {
+    throw new Error(`the ${name} port is not wired in this function (realPorts options)`);
+  });
+
+/** One set of ports per wiring: a container runs one handler, a test process may import several. */
+const built = new Map<string, Ports>();
 
 /**
  * The real adapters, once per container: call at module scope, so a missing variable fails the
  * cold start. `require` names optional settings this function needs (e.g. `stateMachineArn`).
  * AWS endpoints come from the SDK's own `AWS_ENDPOINT_URL_*` variables (local mode).
  */
-export function realPorts(options: Pick<LoadConfigOptions, 'require'> = {}): Ports {
+export function realPorts(options: RealPortsOptions = {}): Ports {
   const config = loadConfig(options);
-  if (ports) return ports;
-  ports = {
+  const { repository, mailer, workflow, signer } = options;
+  const key = [repository, mailer, workflow, signer].map((factory) => factory?.name ?? '-').join('|');
+  const existing = built.get(key);
+  if (existing) return existing;
+  const ports: Ports = {
     config,
     clock: { now: () => new Date() },
-    signer: hmacSigner(() => signingSecret()),
-    repository: lazy(async () => {
-      const [{ DynamoDBClient }, { DynamoDBDocumentClient }, { dynamoRepository }] = await Promise.all([
-        import('@aws-sdk/client-dynamodb'),
-        import('@aws-sdk/lib-dynamodb'),
-        import('./dynamodb-repository.ts'),
-      ]);
-      const client = new DynamoDBClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } });
-      const doc = DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
-      return dynamoRepository(doc, config.tableName);
-    }),
-    mailer: lazy(async () => {
-      const [{ SESClient }, { sesMailer }] = await Promise.all([import('@aws-sdk/client-ses'), import('./ses-mailer.ts')]);
-      return sesMailer(new SESClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 } }), config.senderEmail);
-    }),
-    workflow: lazy(async () => {
-      const [{ SFNClient }, { sfnWorkflow }] = await Promise.all([import('@aws-sdk/client-sfn'), import('./sfn-workflow.ts')]);
-      return sfnWorkflow(new SFNClient({ requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 } }), config.stateMachineArn);
-    }),
+    signer: signer ? signer(config) : unwired<Signer>('signer'),
+    repository: repository ? lazy(() => repository(config)) : unwired<Repository>('repository'),
+    mailer: mailer ? lazy(() => mailer(config)) : unwired<Mailer>('mailer'),
+    workflow: workflow ? lazy(() => workflow(config)) : unwired<Workflow>('workflow'),
   };
+  built.set(key, ports);
   return ports;
 }
 
 /** Tests only: forget the singletons (a test that changes the environment between imports). */
 export function resetRealPorts(): void {
-  ports = undefined;
+  built.clear();
 }

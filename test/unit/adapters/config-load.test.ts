@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, resetSigningSecretCache, signingSecret } from '../../../shared/config/load.ts';
+import { loadConfig } from '../../../shared/config/load.ts';
+import { resetSigningSecretCache, signingSecret } from '../../../shared/adapters/signing-secret.ts';
 
 const valid = {
   TABLE_NAME: 'coopfund',
