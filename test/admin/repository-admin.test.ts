@@ -1,27 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoRepository } from '../../shared/adapters/dynamodb-repository.ts';
+import { describe, expect, it } from 'vitest';
 import { executionName } from '../../shared/adapters/sfn-workflow.ts';
 import type { TaskRecord } from '../../shared/domain/application.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
-import type { Repository } from '../../shared/ports/index.ts';
-import { MemoryRepository } from '../fixtures/memory-repository.ts';
-import { startDynaliteTable, type DynaliteTable } from '../unit/adapters/dynalite-table.ts';
+import { bothRepositories } from '../fixtures/repositories.ts';
 import { anApplication, pastCall } from './support.ts';
 
 /** The Repository's admin additions keep the same promises over memory and over DynamoDB. */
-let table: DynaliteTable;
 let n = 0;
-beforeAll(async () => {
-  table = await startDynaliteTable();
-});
-afterAll(async () => {
-  await table.stop();
-});
-
-const repositories: Array<[string, () => Repository]> = [
-  ['in memory', () => new MemoryRepository()],
-  ['DynamoDB adapter on dynalite', () => dynamoRepository(table.doc, table.tableName)],
-];
+const repositories = bothRepositories();
 
 describe.each(repositories)('admin operations of the repository %s', (_, make) => {
   async function world() {

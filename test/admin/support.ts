@@ -11,7 +11,7 @@ import { closeServer, readMailbox, startMailbox, type MailboxEmail } from '../..
 import { dynamoRepository } from '../../shared/adapters/dynamodb-repository.ts';
 import type { ApplicationRecord } from '../../shared/domain/application.ts';
 import { hmacSigner } from '../../shared/links/signing.ts';
-import type { EmailMessage, Mailer, Repository } from '../../shared/ports/index.ts';
+import type { Repository } from '../../shared/ports/index.ts';
 import type { Call, CoChair, Reviewer } from '../../shared/schemas/call.ts';
 import { assignReviewer } from '../../shared/use-cases/assign-reviewer.ts';
 import { awardGrant } from '../../shared/use-cases/award-grant.ts';
@@ -22,7 +22,9 @@ import { recordReview } from '../../shared/use-cases/record-review.ts';
 import { requestChanges } from '../../shared/use-cases/request-changes.ts';
 import { requestDecision } from '../../shared/use-cases/request-decision.ts';
 import type { TaskPorts } from '../../shared/use-cases/workflow-support.ts';
-import { startDynaliteTable, type DynaliteTable } from '../unit/adapters/dynalite-table.ts';
+import { aCall, aCommune, anApplicationRecord, aProject, aRoster, someCoChairs, THEMES } from '../fixtures/domain.ts';
+import { FakeClock, FakeMailer } from '../fixtures/fake-ports.ts';
+import { startDynaliteTable, type DynaliteTable } from '../fixtures/dynalite-table.ts';
 
 /**
  * A real local environment for the admin CLI, without the whole local stack: dynalite with the
@@ -38,87 +40,35 @@ export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-3:000000000000:stateMac
 export const ADMIN = 'admins@coopfund.localhost';
 
 /** A call of the past: applications closed in it can be purged. */
-export const pastCall: Call = {
+export const pastCall: Call = aCall({
   id: '2025-T1',
   title: 'Appel à projets 2025 — tranche 1',
   opensAt: '2024-12-15T00:00:00.000Z',
   closesAt: '2025-03-31T23:59:59.000Z',
-  themes: [
-    { code: 'eau', label: 'Eau et stress hydrique' },
-    { code: 'patrimoine', label: 'Patrimoine et culture' },
-  ],
-  durationMonths: { min: 12, max: 36 },
-  cofinancingCeiling: 0.5,
-  grant: { min: 10_000, max: 150_000 },
-  envelope: 300_000,
-};
+  themes: [THEMES.eau, THEMES.patrimoine],
+});
 
-export const roster: Reviewer[] = [
-  { name: 'Claire Martin', email: 'claire.martin@instruction.example.fr', authority: 'DAECT' },
-  { name: 'Youssef Alaoui', email: 'youssef.alaoui@instruction.example.ma', authority: 'DGCT' },
-];
-export const coChairs: CoChair[] = [
-  { side: 'FR', name: 'Hélène Mercier', email: 'copresidence.fr@daect.example.fr' },
-  { side: 'MA', name: 'Karim Bennani', email: 'copresidence.ma@dgct.example.ma' },
-];
+export const roster: Reviewer[] = aRoster(['DAECT', 'DGCT']);
+export const coChairs: CoChair[] = someCoChairs({ FR: 'Hélène Mercier', MA: 'Karim Bennani' });
 
 export const LEAD = 'lea.bernard@lyon.example.fr';
 export const PARTNER = 'omar.benali@chefchaouen.example.ma';
 
 export function anApplication(id: string, overrides: Partial<ApplicationRecord> = {}): ApplicationRecord {
-  return {
+  return anApplicationRecord({
     id,
     callId: pastCall.id,
-    status: 'SUBMITTED',
-    language: 'fr',
     createdAt: '2025-02-01T10:00:00.000Z',
     updatedAt: '2025-02-01T10:00:00.000Z',
-    project: {
+    project: aProject({
       title: 'Eau potable pour la médina',
       summary: 'Réhabilitation du réseau d’eau potable de la médina, avec Mme Léa Bernard.',
-      theme: 'eau',
       startDate: '2025-09-01',
-      durationMonths: 24,
-    },
-    leadAuthority: {
-      name: 'Ville de Lyon',
-      country: 'FR',
-      kind: 'commune',
-      contact: { name: 'Léa Bernard', email: LEAD, phone: '+33 4 72 10 30 30' },
-    },
-    partnerAuthority: {
-      name: 'جماعة شفشاون — Commune de Chefchaouen',
-      country: 'MA',
-      kind: 'commune',
-      contact: { name: 'Omar Benali', email: PARTNER },
-    },
-    budget: { totalCost: 120_000, requestedAmount: 50_000 },
+    }),
+    leadAuthority: aCommune('FR', 'Ville de Lyon', { name: 'Léa Bernard', email: LEAD, phone: '+33 4 72 10 30 30' }),
+    partnerAuthority: aCommune('MA', 'جماعة شفشاون — Commune de Chefchaouen', { name: 'Omar Benali', email: PARTNER }),
     ...overrides,
-  };
-}
-
-class RecordingMailer implements Mailer {
-  readonly sent: EmailMessage[] = [];
-  async send(message: EmailMessage): Promise<void> {
-    this.sent.push(message);
-  }
-}
-
-/** A clock the seeding moves by hand. */
-class ManualClock {
-  #now: number;
-  constructor(iso: string) {
-    this.#now = Date.parse(iso);
-  }
-  now(): Date {
-    return new Date(this.#now);
-  }
-  set(iso: string): void {
-    this.#now = Date.parse(iso);
-  }
-  advance(seconds: number): void {
-    this.#now += seconds * 1000;
-  }
+  });
 }
 
 export const favorable = { decision: 'favorable' as const, relevance: 4, feasibility: 3, partnership: 5, impact: 4, comment: '' };
@@ -185,7 +135,7 @@ export interface AdminEnv {
   emails(): Promise<MailboxEmail[]>;
   /** Brings a new application to `stop` with the workflow's use cases; returns its id. */
   seed(id: string, stop: Stop, overrides?: Partial<ApplicationRecord>): Promise<string>;
-  ports: TaskPorts & { clock: ManualClock };
+  ports: TaskPorts & { clock: FakeClock };
   stop(): Promise<void>;
 }
 
@@ -212,10 +162,10 @@ export async function startAdminEnv(options: { describeStack?: DescribeStack } =
   await repository.putCoChairs(pastCall.id, coChairs);
 
   const signer = hmacSigner(async () => SECRET);
-  const clock = new ManualClock('2025-02-01T10:00:00.000Z');
+  const clock = new FakeClock('2025-02-01T10:00:00.000Z');
   const ports = {
     repository,
-    mailer: new RecordingMailer(),
+    mailer: new FakeMailer(),
     signer,
     clock,
     config: { baseUrl: BASE_URL, adminEmails: [ADMIN], linkTtlSeconds: 14 * 24 * 3600 },

@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   anApplication,
-  emailsTo,
-  openCalls,
+  demoCallOf,
+  reviewRequest,
   showStackLinesOnFailure,
   startTestStack,
   submit,
@@ -16,7 +14,8 @@ import {
   waitForEmail,
   waitForStatus,
 } from '../e2e/support.ts';
-import type { ApplicationBody, OpenCall, TestStack } from '../e2e/support.ts';
+import type { ApplicationBody, TestStack } from '../e2e/support.ts';
+import { CHROMIUM, hasChromium, launchChromium } from './support.ts';
 
 /**
  * The workflow in a real browser (headless Chromium): an applicant files the form of `GET /`
@@ -29,10 +28,7 @@ language is test/browser/pages.
  * locally, and fails on CI (`CI` set): a browser test that silently never runs proves nothing.
  */
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const screenshots = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
-const REVIEWERS = ['camille.laurent@example.org', 'youssef.elamrani@example.org', 'claire.fontaine@example.org'];
 
 if (process.env.CI && !hasChromium) {
   describe('browser', () => {
@@ -47,22 +43,7 @@ describe.skipIf(!hasChromium)('a decision page in Chromium', { timeout: 120_000 
   let browser: Browser;
 
   beforeAll(async () => {
-    [t, browser] = await Promise.all([
-      startTestStack(),
-      chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--headless',
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-dev-shm-usage',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      }),
-    ]);
+    [t, browser] = await Promise.all([startTestStack(), launchChromium()]);
     await mkdir(screenshots, { recursive: true });
   }, 60_000);
 
@@ -105,7 +86,7 @@ describe.skipIf(!hasChromium)('a decision page in Chromium', { timeout: 120_000 
   it('takes an application from the form to the reviewer\'s decision, clicked on the emailed page', async () => {
     showStackLinesOnFailure(() => t.lines);
     const { api, mailbox } = t.stack.urls;
-    const [call] = (await openCalls(api)).filter((c) => c.id === t.stack.demoCallId) as [OpenCall];
+    const call = await demoCallOf(t);
     const body = anApplication(call, { title: 'Observatoire franco-marocain de l’eau', requestedAmount: 45_000, totalCost: 100_000 });
 
     const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1100, height: 900 } });
@@ -115,24 +96,17 @@ describe.skipIf(!hasChromium)('a decision page in Chromium', { timeout: 120_000 
       expect((await track(trackingUrl)).project.title).toBe(body.project.title);
       await waitForEmail(mailbox, { to: body.leadAuthority.contact.email, subject: 'Dossier reçu' });
 
-      let request;
-      for (let i = 0; i < 400 && !request; i++) {
-        for (const reviewer of REVIEWERS) {
-          request ??= (await emailsTo(mailbox, reviewer, /^Avis d’instruction attendu/)).find((e) => e.subject.includes(body.project.title));
-        }
-        if (!request) await new Promise((r) => setTimeout(r, 150));
-      }
-      expect(request, 'the reviewer got the request').toBeDefined();
+      const { email: request } = await reviewRequest(mailbox, body.project.title);
 
       // The mailbox, as the reviewer sees it.
       await page.goto(mailbox);
-      await page.getByText(request!.subject).first().waitFor();
+      await page.getByText(request.subject).first().waitFor();
       await page.getByRole('button', { name: 'Toggle text view' }).first().click();
       await page.getByText('Instruire le dossier').first().waitFor();
       await page.screenshot({ path: join(screenshots, 'mailbox.png'), fullPage: true });
 
       // The decision page of the emailed link.
-      const response = await page.goto(taskLinkIn(request!));
+      const response = await page.goto(taskLinkIn(request));
       expect(response?.status()).toBe(200);
       await page.getByText(body.project.title).first().waitFor();
       await page.screenshot({ path: join(screenshots, 'decision-page.png'), fullPage: true });

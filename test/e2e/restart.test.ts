@@ -3,8 +3,9 @@ import {
   anApplication,
   emailsTo,
   fillAndSend,
-  openCalls,
+  demoCallOf,
   openPage,
+  reviewRequest,
   showStackLinesOnFailure,
   startTestStack,
   submit,
@@ -13,14 +14,12 @@ import {
   waitForEmail,
   waitForStatus,
 } from './support.ts';
-import type { OpenCall, TestStack } from './support.ts';
+import type { TestStack } from './support.ts';
 
 /**
  * `npm start` stopped in the middle of a review and started again on the same data folder: the
  * link the reviewer already has still decides, and the application goes on to the committee.
  */
-
-const REVIEWERS = ['camille.laurent@example.org', 'youssef.elamrani@example.org', 'claire.fontaine@example.org'];
 
 describe('a restart of the local stack', { timeout: 120_000 }, () => {
   const stacks: TestStack[] = [];
@@ -34,19 +33,11 @@ describe('a restart of the local stack', { timeout: 120_000 }, () => {
     const first = await startTestStack();
     stacks.push(first);
     const api = first.stack.urls.api;
-    const [call] = (await openCalls(api)).filter((c) => c.id === first.stack.demoCallId) as [OpenCall];
-    const body = anApplication(call);
+    const body = anApplication(await demoCallOf(first));
     const { id, trackingUrl } = await submit(api, body);
 
-    let request;
-    for (let i = 0; i < 400 && !request; i++) {
-      for (const reviewer of REVIEWERS) {
-        request ??= (await emailsTo(first.stack.urls.mailbox, reviewer, /^Avis d’instruction attendu/)).find((e) => e.subject.includes(body.project.title));
-      }
-      if (!request) await new Promise((resolve) => setTimeout(resolve, 150));
-    }
-    expect(request, 'the reviewer got the request').toBeDefined();
-    const link = taskLinkIn(request!);
+    const { email: request } = await reviewRequest(first.stack.urls.mailbox, body.project.title);
+    const link = taskLinkIn(request);
     expect((await track(trackingUrl)).status).toBe('IN_REVIEW');
 
     // Ctrl-C, then `npm start` again: same data folder, same API port (the link names it).
@@ -57,7 +48,7 @@ describe('a restart of the local stack', { timeout: 120_000 }, () => {
     expect(second.stack.urls.api).toBe(api);
 
     // The mailbox kept the email; the reviewer opens the old link and decides.
-    expect((await emailsTo(second.stack.urls.mailbox, request!.destination.to[0]!)).map((e) => e.messageId)).toContain(request!.messageId);
+    expect((await emailsTo(second.stack.urls.mailbox, request.destination.to[0]!)).map((e) => e.messageId)).toContain(request.messageId);
     expect((await openPage(link)).status).toBe(200);
     const decided = await fillAndSend(link, { decision: 'favorable', relevance: 5, feasibility: 4, partnership: 4, impact: 5 });
     expect(decided.status).toBe(200);

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, onTestFailed } from 'vitest';
+import { afterAll, beforeAll, beforeEach, expect, onTestFailed } from 'vitest';
 import { readMailbox } from '../../local/services.ts';
 import type { MailboxEmail } from '../../local/services.ts';
 import { startLocalStack } from '../../local/stack.ts';
@@ -297,3 +297,53 @@ export async function fillAndSend(
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// ---------------------------------------------------------------------------------------------
+// One stack per test file
+
+/** The local stack's demo roster (local/seed.ts): whichever of them gets a review request. */
+export const REVIEWERS = ['camille.laurent@example.org', 'youssef.elamrani@example.org', 'claire.fontaine@example.org'];
+
+/** The demo call the stack seeds, as the API lists it. */
+export async function demoCallOf(t: TestStack): Promise<OpenCall> {
+  const [call] = (await openCalls(t.stack.urls.api)).filter((c) => c.id === t.stack.demoCallId) as [OpenCall];
+  return call;
+}
+
+export interface ReadyStack {
+  t: TestStack;
+  api: string;
+  mailbox: string;
+  demoCall: OpenCall;
+}
+
+/**
+ * Starts one stack for the whole file (before its tests, disposed after them), shows its output
+ * when a test fails, and hands it to `ready` once the demo call is open.
+ */
+export function useTestStack(options: Partial<LocalStackOptions>, ready: (stack: ReadyStack) => void): void {
+  let t: TestStack | undefined;
+  beforeAll(async () => {
+    t = await startTestStack(options);
+    ready({ t, api: t.stack.urls.api, mailbox: t.stack.urls.mailbox, demoCall: await demoCallOf(t) });
+  }, 60_000);
+  afterAll(async () => {
+    await t?.dispose();
+  });
+  beforeEach(() => {
+    showStackLinesOnFailure(() => t?.lines ?? []);
+  });
+}
+
+/** The review request for the application titled `title`: whichever of the roster got it. */
+export async function reviewRequest(mailboxUrl: string, title: string, timeoutMs = 60_000): Promise<{ reviewer: string; email: MailboxEmail }> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const reviewer of REVIEWERS) {
+      const [email] = (await emailsTo(mailboxUrl, reviewer, /^Avis d’instruction attendu/)).filter((e) => e.subject.includes(title));
+      if (email) return { reviewer, email };
+    }
+    await sleep(150);
+  }
+  throw new Error(`no reviewer was asked to review « ${title} »`);
+}

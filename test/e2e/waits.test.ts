@@ -1,17 +1,15 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   anApplication,
-  emailsTo,
   fillAndSend,
-  openCalls,
-  showStackLinesOnFailure,
-  startTestStack,
+  reviewRequest as reviewRequestIn,
   submit,
   taskLinkIn,
+  useTestStack,
   waitForEmail,
   waitForStatus,
 } from './support.ts';
-import type { OpenCall, TestStack } from './support.ts';
+import type { OpenCall } from './support.ts';
 
 /**
  * The waits of the workflow, shortened by configuration as a demo would (`REVIEW_TIMEOUT_SECONDS`
@@ -19,40 +17,18 @@ import type { OpenCall, TestStack } from './support.ts';
  * resubmit in time see their application withdrawn.
  */
 
-const REVIEWERS = ['camille.laurent@example.org', 'youssef.elamrani@example.org', 'claire.fontaine@example.org'];
 const ADMIN = 'secretariat@example.org';
 const scores = { relevance: 3, feasibility: 4, partnership: 4, impact: 4 };
 
-let t: TestStack;
 let api: string;
 let mailbox: string;
 let call: OpenCall;
 
-beforeAll(async () => {
-  t = await startTestStack({ timeouts: { reviewTimeoutSeconds: 2, resubmissionTimeoutSeconds: 3 }, context: { adminEmails: ADMIN } });
-  api = t.stack.urls.api;
-  mailbox = t.stack.urls.mailbox;
-  [call] = (await openCalls(api)).filter((c) => c.id === t.stack.demoCallId) as [OpenCall];
-}, 60_000);
-
-afterAll(async () => {
-  await t?.dispose();
+useTestStack({ timeouts: { reviewTimeoutSeconds: 2, resubmissionTimeoutSeconds: 3 }, context: { adminEmails: ADMIN } }, (s) => {
+  ({ api, mailbox, demoCall: call } = s);
 });
 
-beforeEach(() => {
-  showStackLinesOnFailure(() => t.lines);
-});
-
-async function reviewRequest(title: string) {
-  for (let i = 0; i < 400; i++) {
-    for (const reviewer of REVIEWERS) {
-      const [email] = (await emailsTo(mailbox, reviewer, /^Avis d’instruction attendu/)).filter((e) => e.subject.includes(title));
-      if (email) return { reviewer, email };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`no reviewer was asked to review « ${title} »`);
-}
+const reviewRequest = (title: string) => reviewRequestIn(mailbox, title);
 
 describe('shortened waits', { timeout: 120_000 }, () => {
   it('reminds a silent reviewer, tells the admins after three reminders, and still takes the decision', async () => {

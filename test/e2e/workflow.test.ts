@@ -1,19 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { localRepository } from '../../local/seed.ts';
 import { LOCAL_REGION } from '../../local/template.ts';
 import {
   anApplication,
-  emailsTo,
   fillAndSend,
   openCalls,
   openPage,
-  showStackLinesOnFailure,
-  startTestStack,
+  reviewRequest as reviewRequestIn,
   submit,
   taskLinkIn,
   track,
   trackingLinkIn,
   waitForEmail,
+  useTestStack,
   waitForStatus,
 } from './support.ts';
 import type { OpenCall, TestStack } from './support.ts';
@@ -25,7 +24,6 @@ import type { OpenCall, TestStack } from './support.ts';
  * seeds a second call as an admin would.
  */
 
-const REVIEWERS = ['camille.laurent@example.org', 'youssef.elamrani@example.org', 'claire.fontaine@example.org'];
 const CO_CHAIR_FR = 'copresidence.fr@example.org';
 const CO_CHAIR_MA = 'copresidence.ma@example.org';
 const scores = { relevance: 4, feasibility: 4, partnership: 5, impact: 3 };
@@ -35,33 +33,11 @@ let api: string;
 let mailbox: string;
 let demoCall: OpenCall;
 
-beforeAll(async () => {
-  t = await startTestStack();
-  api = t.stack.urls.api;
-  mailbox = t.stack.urls.mailbox;
-  [demoCall] = (await openCalls(api)).filter((c) => c.id === t.stack.demoCallId) as [OpenCall];
-}, 60_000);
-
-afterAll(async () => {
-  await t?.dispose();
+useTestStack({}, (s) => {
+  ({ t, api, mailbox, demoCall } = s);
 });
 
-beforeEach(() => {
-  showStackLinesOnFailure(() => t.lines);
-});
-
-/** The reviewer's request for this application: whichever of the roster got it. */
-async function reviewRequest(title: string) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    for (const reviewer of REVIEWERS) {
-      const [email] = (await emailsTo(mailbox, reviewer, /^Avis d’instruction attendu/)).filter((e) => e.subject.includes(title));
-      if (email) return { reviewer, email };
-    }
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  throw new Error(`no reviewer was asked to review « ${title} »`);
-}
+const reviewRequest = (title: string) => reviewRequestIn(mailbox, title);
 
 const committeeRequest = (to: string, title: string) => waitForEmail(mailbox, { to, subject: `Décision du comité mixte attendue — ${title}` });
 

@@ -1,15 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { ApplicationRecord, HistoryEvent, TaskRecord, TaskStage } from '../../../shared/domain/application.ts';
 import { taskLink } from '../../../shared/links/links.ts';
 import { hmacSigner } from '../../../shared/links/signing.ts';
 import type { Call } from '../../../shared/schemas/call.ts';
 import { apiEvent, lambdaContext } from '../../fixtures/api-event.ts';
+import { aCall, anApplicationRecord, aProject, aTask as aDomainTask, THEMES } from '../../fixtures/domain.ts';
 import { MemoryRepository } from '../../fixtures/memory-repository.ts';
 
 /**
@@ -21,24 +22,7 @@ import { MemoryRepository } from '../../fixtures/memory-repository.ts';
 // ---------------------------------------------------------------------------------------------
 // Chromium
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
+export { CHROMIUM, hasChromium, launchChromium } from '../support.ts';
 
 // ---------------------------------------------------------------------------------------------
 // In-memory ports, returned by the mocked `realPorts()`
@@ -81,74 +65,49 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** A call open now, closing in two months. */
 export function openCall(): Call {
   const now = Date.now();
-  return {
+  return aCall({
     id: 'DEMO-T1',
     title: 'Appel à projets (démonstration) — coopération décentralisée franco-marocaine',
     opensAt: iso(now - 30 * DAY),
     closesAt: iso(now + 60 * DAY),
-    themes: [
-      { code: 'gouvernance', label: 'Gouvernance et régionalisation avancée' },
-      { code: 'eau', label: 'Eau et stress hydrique' },
-      { code: 'numerique', label: 'Numérique' },
-      { code: 'jeunesse', label: 'Jeunesse' },
-    ],
-    durationMonths: { min: 12, max: 36 },
-    cofinancingCeiling: 0.5,
-    grant: { min: 10_000, max: 150_000 },
-    envelope: 300_000,
-  };
+    themes: [THEMES.gouvernance, THEMES.eau, THEMES.numerique, THEMES.jeunesse],
+  });
 }
 
 /** A start date the call accepts (after it closes). */
 export const startDate = (): string => iso(Date.now() + 120 * DAY).slice(0, 10);
 
+const randomId = () => Math.random().toString(36).slice(2, 10);
+
 export function anApplication(overrides: Partial<ApplicationRecord> = {}): ApplicationRecord {
   const now = iso(Date.now() - 3 * DAY);
-  return {
-    id: `app-${Math.random().toString(36).slice(2, 10)}`,
+  return anApplicationRecord({
+    id: `app-${randomId()}`,
     callId: 'DEMO-T1',
     status: 'IN_REVIEW',
-    language: 'fr',
     createdAt: now,
     updatedAt: now,
-    project: {
+    project: aProject({
       title: 'Observatoire partagé de l’eau de Chefchaouen et de Rennes',
       summary:
         'Mesurer les pertes du réseau d’eau potable, former les agents des deux collectivités et publier chaque année un rapport commun.',
-      theme: 'eau',
       startDate: startDate(),
-      durationMonths: 24,
-    },
-    leadAuthority: {
-      name: 'Ville de Rennes',
-      country: 'FR',
-      kind: 'commune',
-      contact: { name: 'Claire Martin', email: 'claire.martin@example.org', phone: '+33 2 99 00 00 00' },
-    },
-    partnerAuthority: {
-      name: 'Commune de Chefchaouen',
-      country: 'MA',
-      kind: 'commune',
-      contact: { name: 'Youssef Alaoui', email: 'youssef.alaoui@example.org' },
-    },
-    budget: { totalCost: 120_000, requestedAmount: 50_000 },
+    }),
     ...overrides,
-  };
+  });
 }
 
 export function aTask(app: ApplicationRecord, stage: TaskStage, recipients: string[], overrides: Partial<TaskRecord> = {}): TaskRecord {
-  return {
-    id: `task-${Math.random().toString(36).slice(2, 10)}`,
+  return aDomainTask({
+    id: `task-${randomId()}`,
     applicationId: app.id,
     stage,
     taskToken: `token-${stage}`,
     recipients,
-    status: 'OPEN',
     createdAt: iso(Date.now() - DAY),
     expiresAt: iso(Date.now() + 13 * DAY),
-    reminders: 0,
     ...overrides,
-  };
+  });
 }
 
 /** Stores an application with a plausible history, and its tasks. */

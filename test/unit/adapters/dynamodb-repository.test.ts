@@ -4,7 +4,7 @@ import { dynamoRepository } from '../../../shared/adapters/dynamodb-repository.t
 import { InvalidTransitionError, NotFoundError, TaskGoneError } from '../../../shared/domain/errors.ts';
 import type { Repository } from '../../../shared/ports/index.ts';
 import { sampleApplication, sampleCall, sampleTask } from '../api/samples.ts';
-import { startDynaliteTable, type DynaliteTable } from './dynalite-table.ts';
+import { startDynaliteTable, type DynaliteTable } from '../../fixtures/dynalite-table.ts';
 
 let table: DynaliteTable;
 let repo: Repository;

@@ -7,7 +7,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { dynamoRepository } from '../../../shared/adapters/dynamodb-repository.ts';
 import type { Repository } from '../../../shared/ports/index.ts';
 import { apiEvent, bodyOf, lambdaContext } from '../../fixtures/api-event.ts';
-import { startDynaliteTable, type DynaliteTable } from '../adapters/dynalite-table.ts';
+import { startDynaliteTable, type DynaliteTable } from '../../fixtures/dynalite-table.ts';
 import { TEST_ENV } from './env.ts';
 import { NOW, sampleCall, sampleInput } from './samples.ts';
 

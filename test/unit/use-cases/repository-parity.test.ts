@@ -1,6 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dynamoRepository } from '../../../shared/adapters/dynamodb-repository.ts';
-import type { Repository } from '../../../shared/ports/index.ts';
+import { describe, expect, it } from 'vitest';
 import { assignReviewer } from '../../../shared/use-cases/assign-reviewer.ts';
 import { awardGrant } from '../../../shared/use-cases/award-grant.ts';
 import { checkEligibility } from '../../../shared/use-cases/check-eligibility.ts';
@@ -9,28 +7,15 @@ import { recordOutcome } from '../../../shared/use-cases/record-outcome.ts';
 import { recordReview } from '../../../shared/use-cases/record-review.ts';
 import { requestChanges } from '../../../shared/use-cases/request-changes.ts';
 import { requestDecision } from '../../../shared/use-cases/request-decision.ts';
-import { MemoryRepository } from '../../fixtures/memory-repository.ts';
-import { startDynaliteTable, type DynaliteTable } from '../adapters/dynalite-table.ts';
+import { bothRepositories } from '../../fixtures/repositories.ts';
 import { ADMIN, LEAD, PARTNER, seed, setupWith } from './fakes.ts';
 
 /**
  * The same journeys over the in-memory repository and over the DynamoDB adapter on dynalite: what
  * the use-case tests prove with the fake holds with the real store.
  */
-let table: DynaliteTable;
 let n = 0;
-beforeAll(async () => {
-  table = await startDynaliteTable();
-});
-afterAll(async () => {
-  await table.stop();
-});
-
-const repositories: Array<[string, () => Repository]> = [
-  ['in memory', () => new MemoryRepository()],
-  // One table, a fresh call per test: ids never collide.
-  ['DynamoDB adapter on dynalite', () => dynamoRepository(table.doc, table.tableName)],
-];
+const repositories = bothRepositories();
 
 const scores = { relevance: 4, feasibility: 4, partnership: 5, impact: 4 };
 
