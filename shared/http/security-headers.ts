@@ -3,33 +3,29 @@ import type { Context } from 'aws-lambda';
 import { PAGE_STYLE_HASH } from '../pages/layout.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
 
+/** A Content-Security-Policy from the strict base plus a page's own extra directives. */
+const policy = (...extra: string[]) =>
+  [
+    "default-src 'none'",
+    ...extra,
+    `style-src 'self' ${PAGE_STYLE_HASH}`,
+    "img-src 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "base-uri 'none'",
+  ].join('; ');
+
 /**
  * Strict by default: nothing loads but our own stylesheet (by hash) and images, no script at all,
  * forms post only to us, no framing. A page that needs more passes its own policy.
  */
-export const DEFAULT_CSP = [
-  "default-src 'none'",
-  `style-src 'self' ${PAGE_STYLE_HASH}`,
-  "img-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+export const DEFAULT_CSP = policy();
 
 /**
  * The application form: the default policy plus one same-origin script file (no inline script,
  * no eval) and the `GET /calls` it reads.
  */
-export const FORM_CSP = [
-  "default-src 'none'",
-  "script-src 'self'",
-  "connect-src 'self'",
-  `style-src 'self' ${PAGE_STYLE_HASH}`,
-  "img-src 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-  "base-uri 'none'",
-].join('; ');
+export const FORM_CSP = policy("script-src 'self'", "connect-src 'self'");
 
 export interface SecurityHeadersOptions {
   contentSecurityPolicy?: string;
