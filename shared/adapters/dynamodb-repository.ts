@@ -275,8 +275,21 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
     },
 
     async getHistory(id) {
-      const items = await itemsUnder(keys.applicationPk(id), keys.eventPrefix);
-      return items.map(toEvent);
+      // The application item and its events in one query. A status change updates the item first
+      // and writes its event right after: until then the item's `lastEvent` stands in for it, so
+      // the history never lags behind the status it explains.
+      const items = await queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.applicationPk(id) },
+        ConsistentRead: true,
+      });
+      const events = items.filter((item) => (item.sk as string).startsWith(keys.eventPrefix));
+      const app = items.find((item) => item.sk === keys.application(id).sk);
+      const last = app?.lastEvent as HistoryEvent | undefined;
+      if (last && typeof app?.seq === 'number' && !events.some((e) => e.sk === keys.event(id, last.at, app.seq as number).sk)) {
+        events.push(last as unknown as Item);
+      }
+      return events.map(toEvent);
     },
 
     async deleteApplication(id) {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { dynamoRepository } from '../../../shared/adapters/dynamodb-repository.ts';
 import { InvalidTransitionError, NotFoundError, TaskGoneError } from '../../../shared/domain/errors.ts';
 import type { Repository } from '../../../shared/ports/index.ts';
@@ -95,6 +95,19 @@ describe('applications', () => {
     expect(await repo.createApplication({ ...app, budget: { totalCost: 1, requestedAmount: 1 } }, first)).toBe('exists');
     expect(await repo.getApplication(app.id)).toEqual(app);
     expect(await repo.getHistory(app.id)).toEqual([first]);
+  });
+
+  it('shows a status change in the history even before its event item is written', async () => {
+    const app = sampleApplication({ id: unique('app') });
+    await repo.createApplication(app, { at: '2027-01-10T09:00:00.000Z', status: 'SUBMITTED', actor: 'applicant' });
+    await repo.transition(app.id, 'IN_REVIEW', { at: '2027-01-10T09:01:00.000Z', status: 'IN_REVIEW', actor: 'workflow' });
+    // The moment between the item's update and its event's write: the event item is not there yet.
+    const events = await table.doc.send(
+      new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)', ExpressionAttributeValues: { ':pk': `APP#${app.id}`, ':e': 'EVENT#' } }),
+    );
+    const inReview = events.Items?.find((e) => e.status === 'IN_REVIEW');
+    await table.doc.send(new DeleteCommand({ TableName: table.tableName, Key: { pk: inReview?.pk, sk: inReview?.sk } }));
+    expect((await repo.getHistory(app.id)).map((e) => e.status)).toEqual(['SUBMITTED', 'IN_REVIEW']);
   });
 
   it('transition moves along the status machine, keeps the history and the listing key', async () => {
