@@ -12,7 +12,7 @@ const ports = realPorts({ repository: dynamodb });
 const logger = new Logger({ persistentKeys: { task: 'record-outcome' } });
 const applicationId = z.string().min(1);
 const eventSchema = z.discriminatedUnion('status', [
-  z.object({ applicationId, status: z.literal('REJECTED'), decisions: z.array(committeeDecisionSchema) }),
+  z.object({ applicationId, status: z.literal('REJECTED'), decisions: z.array(committeeDecisionSchema).optional() }),
   z.object({ applicationId, status: z.literal('WITHDRAWN') }),
   z.object({
     applicationId,

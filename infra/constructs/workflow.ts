@@ -48,10 +48,22 @@ export const HELPER_STATES = {
   reviewTimedOut: 'ReviewTimedOut',
   frenchCoChairTimedOut: 'FrenchCoChairTimedOut',
   moroccanCoChairTimedOut: 'MoroccanCoChairTimedOut',
+  frenchCoChairVerdict: 'FrenchCoChairVerdict',
+  moroccanCoChairVerdict: 'MoroccanCoChairVerdict',
+  frenchCoChairApproved: 'FrenchCoChairApproved',
+  moroccanCoChairApproved: 'MoroccanCoChairApproved',
+  frenchCoChairRejected: 'FrenchCoChairRejected',
+  moroccanCoChairRejected: 'MoroccanCoChairRejected',
   unexpectedResult: 'UnexpectedTaskResult',
   done: 'Done',
   failed: 'Failed',
 } as const;
+
+/**
+ * The error a co-chair's rejection fails its Committee branch with: an award needs both co-chairs,
+ * so one rejection decides, and failing the Parallel stops the other branch's wait at once.
+ */
+export const COMMITTEE_REJECTED = 'CommitteeRejected';
 
 export interface WorkflowProps {
   readonly config: StageConfig;
@@ -169,11 +181,22 @@ export class Workflow extends Construct {
     const moroccanCoChair = coChair(STATES.requestMoroccanCoChair, 'MA');
     const frenchTimedOut = new Pass(this, HELPER_STATES.frenchCoChairTimedOut, { comment: 'Back to the same decision (reminder).' });
     const moroccanTimedOut = new Pass(this, HELPER_STATES.moroccanCoChairTimedOut, { comment: 'Back to the same decision (reminder).' });
+    /** After a co-chair's decision: a rejection fails the branch (and so the Committee), else it ends. */
+    const verdict = (choiceName: string, approvedName: string, rejectedName: string) =>
+      new Choice(this, choiceName)
+        .when(
+          Condition.stringEquals('$.decision', 'reject'),
+          new Fail(this, rejectedName, { error: COMMITTEE_REJECTED, cause: 'A co-chair rejected the application' }),
+        )
+        .otherwise(new Succeed(this, approvedName));
+    const frenchVerdict = verdict(HELPER_STATES.frenchCoChairVerdict, HELPER_STATES.frenchCoChairApproved, HELPER_STATES.frenchCoChairRejected);
+    const moroccanVerdict = verdict(HELPER_STATES.moroccanCoChairVerdict, HELPER_STATES.moroccanCoChairApproved, HELPER_STATES.moroccanCoChairRejected);
     const committee = new Parallel(this, STATES.committee, { resultPath: '$.committee' });
     const committeeOutcome = new Choice(this, STATES.committeeOutcome);
-    const decisions = JsonPath.objectAt('$.committee');
-    const awardGrant = invoke(STATES.awardGrant, 'award-grant', { decisions }, '$.award');
-    const recordRejection = invoke(STATES.recordRejection, 'record-outcome', { status: 'REJECTED', decisions }, JsonPath.DISCARD);
+    const awardGrant = invoke(STATES.awardGrant, 'award-grant', { decisions: JsonPath.objectAt('$.committee') }, '$.award');
+    // No decisions in the payload: after a rejection the Committee failed and left no output; the
+    // use case reads both co-chairs' decisions from their tasks.
+    const recordRejection = invoke(STATES.recordRejection, 'record-outcome', { status: 'REJECTED' }, JsonPath.DISCARD);
     const notifyDecision = notify(STATES.notifyDecision, 'decision');
     const done = new Succeed(this, HELPER_STATES.done);
 
@@ -191,7 +214,7 @@ export class Workflow extends Construct {
 
     // --- Happy paths, top to bottom --------------------------------------------------------------
     const approved = (i: number) => Condition.stringEquals(`$.committee[${i}].decision`, 'approve');
-    committee.branch(frenchCoChair).branch(moroccanCoChair);
+    committee.branch(frenchCoChair.next(frenchVerdict)).branch(moroccanCoChair.next(moroccanVerdict));
     const definition = sendReceipt.next(checkEligibility).next(
       isEligible
         .when(Condition.booleanEquals('$.eligibility.eligible', false), notifyIneligible.next(done))
@@ -247,6 +270,8 @@ export class Workflow extends Construct {
     ]) {
       task.addCatch(recordError, toRecordError);
     }
+    // First match wins: a rejection is an outcome, not an error, so its catcher comes first.
+    committee.addCatch(recordRejection, { errors: [COMMITTEE_REJECTED], resultPath: JsonPath.DISCARD });
     committee.addCatch(recordError, toRecordError);
     // If the error cannot even be recorded, the admins must still hear of it.
     recordError.addCatch(notifyFailure, { errors: [Errors.ALL], resultPath: JsonPath.DISCARD });

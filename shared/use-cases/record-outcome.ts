@@ -1,7 +1,7 @@
-import type { ApplicationRecord } from '../domain/application.ts';
+import type { ApplicationRecord, TaskRecord } from '../domain/application.ts';
 import { isFinal } from '../domain/status.ts';
 import type { Status } from '../domain/status.ts';
-import type { CommitteeDecision } from '../schemas/decisions.ts';
+import { type CommitteeDecision, committeeDecisionSchema } from '../schemas/decisions.ts';
 import type { RecordOutcomeInput } from '../workflow/contract.ts';
 import { loadApplication, workflowEvent } from './workflow-support.ts';
 import type { TaskPorts } from './workflow-support.ts';
@@ -41,7 +41,9 @@ function describeCause(cause: string | undefined): string | undefined {
 
 /**
  * RecordRejection / Withdraw / RecordError: a final status decided by the state machine.
- * 1. REJECTED (from IN_COMMITTEE): the rejecting co-chairs' comments as reason and decision.
+ * 1. REJECTED (from IN_COMMITTEE): the rejecting co-chairs' comments as reason and decision (the
+ *    decisions given, else those stored on the co-chairs' decided tasks); the other co-chair's
+ *    link, still open when one rejection ended the committee, is closed.
  * 2. WITHDRAWN (from CHANGES_REQUESTED): no new version in time; the resubmission link is closed.
  * 3. ERROR (from any status that is not final): the error stored for admins, a generic reason for
  *    the applicants, open links closed. An application already final stays as it is.
@@ -55,10 +57,12 @@ export async function recordOutcome(
   const at = clock.now().toISOString();
 
   if (input.status === 'REJECTED') {
-    const reason = rejectionReason(input.decisions);
+    const tasks = await repository.listTasks(app.id);
+    const reason = rejectionReason(input.decisions ?? committeeDecisions(tasks));
     await repository.transition(app.id, 'REJECTED', workflowEvent(clock, 'REJECTED', reason), {
       decision: { outcome: 'REJECTED', reason, at },
     });
+    await closeOpenTasks(repository, app, tasks);
     return { status: 'REJECTED' };
   }
 
@@ -77,9 +81,23 @@ export async function recordOutcome(
   return { status: 'ERROR' };
 }
 
+/** What the co-chairs posted: the `result` of each decided committee task (one per side). */
+export function committeeDecisions(tasks: TaskRecord[]): CommitteeDecision[] {
+  return tasks
+    .filter((t) => (t.stage === 'committee-FR' || t.stage === 'committee-MA') && t.status === 'DONE')
+    .flatMap((t) => {
+      const parsed = committeeDecisionSchema.safeParse(t.result);
+      return parsed.success ? [parsed.data] : [];
+    });
+}
+
 /** A late click on a link of a finished workflow gets "expired", not a decision nobody waits for. */
-async function closeOpenTasks(repository: TaskPorts['repository'], app: ApplicationRecord): Promise<void> {
-  for (const task of await repository.listTasks(app.id)) {
+async function closeOpenTasks(
+  repository: TaskPorts['repository'],
+  app: ApplicationRecord,
+  tasks?: TaskRecord[],
+): Promise<void> {
+  for (const task of tasks ?? (await repository.listTasks(app.id))) {
     if (task.status === 'OPEN') await repository.closeTask(task.id);
   }
 }

@@ -85,10 +85,14 @@ export interface AwardGrantOutput {
   reason?: string;
 }
 
-/** record-outcome: a final status decided by the state machine's routing. */
+/**
+ * record-outcome: a final status decided by the state machine's routing. RecordRejection sends no
+ * `decisions` (a co-chair's rejection fails the Committee, which then has no output): the use case
+ * reads them from the co-chairs' decided tasks.
+ */
 export type RecordOutcomeInput = ApplicationRef &
   (
-    | { status: 'REJECTED'; decisions: CommitteeDecision[] }
+    | { status: 'REJECTED'; decisions?: CommitteeDecision[] }
     | { status: 'WITHDRAWN' }
     | { status: 'ERROR'; error: { Error?: string; Cause?: string } }
   );

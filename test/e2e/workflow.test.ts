@@ -150,22 +150,30 @@ describe('the local stack, end to end', { timeout: 120_000 }, () => {
     ]);
   });
 
-  it('rejects the application when a co-chair refuses, telling the applicants why', async () => {
+  it('rejects the application as soon as one co-chair refuses, telling the applicants why', async () => {
     const body = anApplication(demoCall);
     const { trackingUrl } = await submit(api, body);
 
     const { email } = await reviewRequest(body.project.title);
     await fillAndSend(taskLinkIn(email), { decision: 'unfavorable', ...scores, comment: 'Partenariat trop fragile.' });
-    await fillAndSend(taskLinkIn(await committeeRequest(CO_CHAIR_FR, body.project.title)), {
+    const maLink = taskLinkIn(await committeeRequest(CO_CHAIR_MA, body.project.title));
+    const refused = await fillAndSend(taskLinkIn(await committeeRequest(CO_CHAIR_FR, body.project.title)), {
       decision: 'reject',
       comment: 'Le partenariat doit être consolidé avant tout financement.',
     });
-    await fillAndSend(taskLinkIn(await committeeRequest(CO_CHAIR_MA, body.project.title)), { decision: 'approve', grantedAmount: 30_000 });
+    expect(refused.status).toBe(200);
 
+    // An award needs both co-chairs: one refusal decides, the other co-chair is not waited for.
     const rejected = await waitForStatus(trackingUrl, 'REJECTED');
     expect(rejected.decision?.outcome).toBe('REJECTED');
+    expect(rejected.decision?.reason).toBe('Le partenariat doit être consolidé avant tout financement.');
+    expect(rejected.history.map((h) => h.status)).toEqual(['SUBMITTED', 'IN_REVIEW', 'IN_COMMITTEE', 'REJECTED']);
     const letter = await waitForEmail(mailbox, { to: body.partnerAuthority.contact.email, subject: `Dossier non retenu — ${body.project.title}` });
     expect(letter.body.text).toContain('Le partenariat doit être consolidé avant tout financement.');
+    // The Moroccan co-chair's link is over (closed with the rejection): the page says so.
+    const late = await openPage(maLink);
+    expect(late.status).toBe(410);
+    expect(late.html).toContain('n’attend plus de décision');
   });
 
   it('never awards beyond the envelope of a call', async () => {

@@ -1,6 +1,6 @@
 import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HELPER_STATES, TRANSIENT_ERRORS } from '../../infra/constructs/workflow.ts';
+import { COMMITTEE_REJECTED, HELPER_STATES, TRANSIENT_ERRORS } from '../../infra/constructs/workflow.ts';
 import { STATES } from '../../shared/workflow/contract.ts';
 import {
   allStates,
@@ -69,7 +69,8 @@ describe('state machine definition', () => {
       [STATES.requestFrenchCoChair]: ['request-committee-decision', { 'taskToken.$': '$$.Task.Token', side: 'FR' }],
       [STATES.requestMoroccanCoChair]: ['request-committee-decision', { 'taskToken.$': '$$.Task.Token', side: 'MA' }],
       [STATES.awardGrant]: ['award-grant', { 'decisions.$': '$.committee' }],
-      [STATES.recordRejection]: ['record-outcome', { status: 'REJECTED', 'decisions.$': '$.committee' }],
+      // No decisions: after a rejection Committee has no output; the function reads the tasks.
+      [STATES.recordRejection]: ['record-outcome', { status: 'REJECTED' }],
       [STATES.notifyDecision]: ['notify-applicants', { template: 'decision' }],
       [STATES.recordError]: ['record-outcome', { status: 'ERROR', 'error.$': '$.error' }],
       [STATES.notifyFailure]: ['notify-admins', { 'error.$': '$.error' }],
@@ -138,6 +139,30 @@ describe('state machine definition', () => {
       for (const c of s.Catch.slice(0, -1)) expect(c.ErrorEquals, name).not.toContain('States.ALL');
     }
     for (const [name, { inBranch }] of states) if (exempt.has(name) && name.startsWith('Request')) expect(inBranch).toBe(true);
+  });
+
+  it('ends the committee at the first rejection: the branch fails, Committee catches it before the catch-all', () => {
+    const branches: Array<[string, string, string, string]> = [
+      [STATES.requestFrenchCoChair, HELPER_STATES.frenchCoChairVerdict, HELPER_STATES.frenchCoChairRejected, HELPER_STATES.frenchCoChairApproved],
+      [STATES.requestMoroccanCoChair, HELPER_STATES.moroccanCoChairVerdict, HELPER_STATES.moroccanCoChairRejected, HELPER_STATES.moroccanCoChairApproved],
+    ];
+    for (const [task, verdict, rejected, approved] of branches) {
+      expect(state(task).Next, task).toBe(verdict);
+      expect(state(task).ResultPath, task).toBe('$');
+      expect(state(verdict), verdict).toEqual({
+        Type: 'Choice',
+        Choices: [{ Variable: '$.decision', StringEquals: 'reject', Next: rejected }],
+        Default: approved,
+      });
+      expect(state(rejected), rejected).toMatchObject({ Type: 'Fail', Error: COMMITTEE_REJECTED });
+      // The branch's output is the decision itself, as AwardGrant reads it.
+      expect(state(approved), approved).toEqual({ Type: 'Succeed' });
+      for (const name of [verdict, rejected, approved]) expect(states.get(name)?.inBranch, name).toBe(true);
+    }
+    expect(state(STATES.committee).Catch).toEqual([
+      { ErrorEquals: [COMMITTEE_REJECTED], ResultPath: null, Next: STATES.recordRejection },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.recordError },
+    ]);
   });
 
   it('records the error, alerts the admins, then fails', () => {

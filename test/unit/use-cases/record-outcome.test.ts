@@ -19,7 +19,64 @@ const openTask = (id: string, stage: TaskRecord['stage']): TaskRecord => ({
   reminders: 0,
 });
 
+/** A co-chair's task as decide-task leaves it: DONE, the posted decision as its result. */
+const decidedTask = (id: string, stage: TaskRecord['stage'], decision: CommitteeDecision): TaskRecord => ({
+  ...openTask(id, stage),
+  status: 'DONE',
+  decidedBy: LEAD,
+  decidedAt: '2027-04-02T07:00:00.000Z',
+  result: decision as unknown as Record<string, unknown>,
+});
+
 describe('recordOutcome', () => {
+  it('ends the committee at one rejection: the reason from the stored decision, the other co-chair’s link closed', async () => {
+    const { ports, repository } = await setup();
+    await seed(repository, 'IN_COMMITTEE');
+    await repository.putTask(decidedTask('t-ma', 'committee-MA', reject('Hors des priorités de l’appel.')));
+    await repository.putTask(openTask('t-fr', 'committee-FR'));
+
+    // As RecordRejection sends it: the failed Committee has no decisions to pass on.
+    expect(await recordOutcome(ports, { applicationId: 'app-0001', status: 'REJECTED' })).toEqual({ status: 'REJECTED' });
+    await recordOutcome(ports, { applicationId: 'app-0001', status: 'REJECTED' });
+
+    const app = await repository.getApplication('app-0001');
+    expect(app?.status).toBe('REJECTED');
+    expect(app?.decision).toEqual({ outcome: 'REJECTED', reason: 'Hors des priorités de l’appel.', at: '2027-04-02T08:00:00.000Z' });
+    expect((await repository.getHistory('app-0001')).at(-1)).toMatchObject({ status: 'REJECTED', reason: 'Hors des priorités de l’appel.' });
+    // The French co-chair's link now answers "already closed"; the Moroccan decision stays recorded.
+    expect((await repository.getTask('t-fr'))?.status).toBe('CLOSED');
+    expect(await repository.getTask('t-ma')).toMatchObject({ status: 'DONE', result: reject('Hors des priorités de l’appel.') });
+    expect(repository.writesOf('transition')).toHaveLength(1);
+  });
+
+  it('takes only the rejecting co-chairs’ stored comments, not an approval nor an undecided task', async () => {
+    const { ports, repository } = await setup();
+    await seed(repository, 'IN_COMMITTEE');
+    await repository.putTask(decidedTask('t-fr', 'committee-FR', approve));
+    await repository.putTask(decidedTask('t-ma', 'committee-MA', reject('Budget insuffisant.')));
+    // A closed task of an earlier round (reminder replaced it) carries no decision.
+    await repository.putTask({ ...openTask('t-ma-old', 'committee-MA'), status: 'CLOSED' });
+
+    await recordOutcome(ports, { applicationId: 'app-0001', status: 'REJECTED' });
+
+    const reason = (await repository.getApplication('app-0001'))?.decision?.reason;
+    expect(reason).toBe('Budget insuffisant.');
+    expect(reason).not.toContain('Très bon projet');
+  });
+
+  it('keeps both stored comments when both co-chairs rejected', async () => {
+    const { ports, repository } = await setup();
+    await seed(repository, 'IN_COMMITTEE');
+    await repository.putTask(decidedTask('t-fr', 'committee-FR', reject('Budget insuffisant.')));
+    await repository.putTask(decidedTask('t-ma', 'committee-MA', reject('Calendrier irréaliste.')));
+
+    await recordOutcome(ports, { applicationId: 'app-0001', status: 'REJECTED' });
+
+    const reason = (await repository.getApplication('app-0001'))?.decision?.reason;
+    expect(reason?.split('\n').sort()).toEqual(['Budget insuffisant.', 'Calendrier irréaliste.']);
+  });
+
+
   it('records a rejection with the rejecting co-chairs’ comments as the reason', async () => {
     const { ports, repository } = await setup();
     await seed(repository, 'IN_COMMITTEE');
