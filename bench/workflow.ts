@@ -141,9 +141,13 @@ function pathWalker(stack: LocalStack, call: { id: string; closesAt: string }, t
       }
       const fr = await linkFor('the French co-chair’s request', (e) => recipients(e).includes(coChair.FR));
       const ma = await linkFor('the Moroccan co-chair’s request', (e) => recipients(e).includes(coChair.MA));
-      if (path === 'rejected') await decide(fr, { decision: 'reject', comment: 'Le partenariat doit être consolidé.' });
-      else await decide(fr, { decision: 'approve', grantedAmount: 40_000 });
-      await decide(ma, { decision: 'approve', grantedAmount: 40_000 });
+      if (path === 'rejected') {
+        // One rejection ends the committee: the Moroccan co-chair's link is closed, not decided.
+        await decide(fr, { decision: 'reject', comment: 'Le partenariat doit être consolidé.' });
+      } else {
+        await decide(fr, { decision: 'approve', grantedAmount: 40_000 });
+        await decide(ma, { decision: 'approve', grantedAmount: 40_000 });
+      }
     }
     const arn = executionArnOf(stack, id);
     const done = await stack.engine.waitForExecution(arn, 60_000);
