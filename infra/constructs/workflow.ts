@@ -151,10 +151,10 @@ export class Workflow extends Construct {
 
     // --- States, in the order they run ---------------------------------------------------------
     const sendReceipt = notify(STATES.sendReceipt, 'received');
-    // The reasons are stored on the application; the state keeps only the verdict.
-    const checkEligibility = invoke(STATES.checkEligibility, 'check-eligibility', {}, '$.eligibility', {
-      eligible: JsonPath.stringAt('$.eligible'),
-    });
+    // No ResultSelector: a result missing the field it names would fail the execution with
+    // States.Runtime, which no Catch takes, so the application would never be marked ERROR. The
+    // Choices below test presence instead and send a broken contract to UnexpectedTaskResult.
+    const checkEligibility = invoke(STATES.checkEligibility, 'check-eligibility', {}, '$.eligibility');
     const isEligible = new Choice(this, STATES.isEligible);
     const notifyIneligible = notify(STATES.notifyIneligible, 'ineligible');
     // The reviewer (a person) stays in the table, out of the execution history.
@@ -214,17 +214,19 @@ export class Workflow extends Construct {
 
     // --- Happy paths, top to bottom --------------------------------------------------------------
     const approved = (i: number) => Condition.stringEquals(`$.committee[${i}].decision`, 'approve');
+    /** A Choice on a task's result: absent is no match (rather than States.Runtime, which no Catch takes). */
+    const present = (path: string, condition: Condition) => Condition.and(Condition.isPresent(path), condition);
     committee.branch(frenchCoChair.next(frenchVerdict)).branch(moroccanCoChair.next(moroccanVerdict));
     const definition = sendReceipt.next(checkEligibility).next(
       isEligible
-        .when(Condition.booleanEquals('$.eligibility.eligible', false), notifyIneligible.next(done))
+        .when(present('$.eligibility.eligible', Condition.booleanEquals('$.eligibility.eligible', false)), notifyIneligible.next(done))
         .when(
-          Condition.booleanEquals('$.eligibility.eligible', true),
+          present('$.eligibility.eligible', Condition.booleanEquals('$.eligibility.eligible', true)),
           assignReviewer.next(requestReview).next(recordReview).next(
             reviewOutcome
-              .when(Condition.stringEquals('$.reviewResult.next', 'changes'), requestChanges.next(sendReceipt))
+              .when(present('$.reviewResult.next', Condition.stringEquals('$.reviewResult.next', 'changes')), requestChanges.next(sendReceipt))
               .when(
-                Condition.stringEquals('$.reviewResult.next', 'committee'),
+                present('$.reviewResult.next', Condition.stringEquals('$.reviewResult.next', 'committee')),
                 committee.next(
                   committeeOutcome
                     .when(Condition.and(approved(0), approved(1)), awardGrant.next(notifyDecision))

@@ -196,23 +196,26 @@ describe('state machine definition', () => {
 
   it('follows the happy paths with small state data', () => {
     expect(state(STATES.sendReceipt)).toMatchObject({ ResultPath: null, Next: STATES.checkEligibility });
-    expect(state(STATES.checkEligibility)).toMatchObject({
-      ResultPath: '$.eligibility',
-      ResultSelector: { 'eligible.$': '$.eligible' },
-      Next: STATES.isEligible,
+    expect(state(STATES.checkEligibility)).toMatchObject({ ResultPath: '$.eligibility', Next: STATES.isEligible });
+    // No ResultSelector: a missing field must reach the Choice's default, not fail with States.Runtime.
+    expect(state(STATES.checkEligibility).ResultSelector).toBeUndefined();
+    const present = (variable: string, test: Record<string, unknown>, next: string) => ({
+      And: [{ Variable: variable, IsPresent: true }, { Variable: variable, ...test }],
+      Next: next,
     });
     expect(state(STATES.isEligible).Choices).toEqual([
-      { Variable: '$.eligibility.eligible', BooleanEquals: false, Next: STATES.notifyIneligible },
-      { Variable: '$.eligibility.eligible', BooleanEquals: true, Next: STATES.assignReviewer },
+      present('$.eligibility.eligible', { BooleanEquals: false }, STATES.notifyIneligible),
+      present('$.eligibility.eligible', { BooleanEquals: true }, STATES.assignReviewer),
     ]);
+    expect(state(STATES.isEligible).Default).toBe(HELPER_STATES.unexpectedResult);
     expect(state(STATES.notifyIneligible).Next).toBe(HELPER_STATES.done);
     expect(state(STATES.assignReviewer)).toMatchObject({ ResultPath: null, Next: STATES.requestReview });
     expect(state(STATES.requestReview)).toMatchObject({ ResultPath: '$.review', Next: STATES.recordReview });
     expect(state(STATES.recordReview)).toMatchObject({ ResultPath: '$.reviewResult', Next: STATES.reviewOutcome });
     expect(state(STATES.reviewOutcome)).toMatchObject({
       Choices: [
-        { Variable: '$.reviewResult.next', StringEquals: 'changes', Next: STATES.requestChanges },
-        { Variable: '$.reviewResult.next', StringEquals: 'committee', Next: STATES.committee },
+        present('$.reviewResult.next', { StringEquals: 'changes' }, STATES.requestChanges),
+        present('$.reviewResult.next', { StringEquals: 'committee' }, STATES.committee),
       ],
       Default: HELPER_STATES.unexpectedResult,
     });

@@ -304,15 +304,20 @@ describe('the synthesized workflow, when a function fails', () => {
     }
   });
 
-  it('fails without RecordError when a result lacks a field its ResultSelector reads (States.Runtime, as in AWS)', async () => {
+  it('records ERROR and alerts the admins when a result lacks the field a Choice reads (never an uncatchable States.Runtime)', async () => {
     const id = newApplication();
     h.script({ 'check-eligibility': () => ({ verdict: 'yes' }) });
     try {
       const arn = await h.start(id);
       const done = await h.finish(arn);
 
-      expect(done).toMatchObject({ status: 'FAILED', error: 'States.Runtime' });
-      expect(h.callsOf(id, 'record-outcome')).toEqual([]);
+      expect(done).toMatchObject({ status: 'FAILED', error: 'WorkflowFailed' });
+      expect(await h.statesEntered(arn)).toEqual([
+        'SendReceipt', 'CheckEligibility', 'IsEligible', 'UnexpectedTaskResult', 'RecordError', 'NotifyFailure', 'Failed',
+      ]);
+      expect(h.callsOf(id, 'record-outcome')).toEqual([
+        { applicationId: id, status: 'ERROR', error: { Error: 'UnexpectedTaskResult', Cause: expect.any(String) } },
+      ]);
     } finally {
       h.script({ 'check-eligibility': defaultFakes['check-eligibility'] });
     }
