@@ -1,4 +1,5 @@
 import { readMailbox, type MailboxEmail } from '../../local/services.ts';
+import { formOf, linksIn } from '../../test/fixtures/page-forms.ts';
 
 /**
  * The people of a workflow path, over HTTP, as the end-to-end tests drive the local stack: the
@@ -42,59 +43,8 @@ export async function waitForEmail(
 
 export const recipients = (email: MailboxEmail): string[] => [...email.destination.to, ...email.destination.cc, ...email.destination.bcc];
 
-export function linksIn(email: MailboxEmail): string[] {
-  const text = email.body.text ?? email.body.html ?? '';
-  return [...text.matchAll(/https?:\/\/[^\s<>"')]+/g)].map((m) => m[0].replace(/[.,;]+$/, ''));
-}
-
 /** The decision link (`/tasks/{id}?sig=…`) of an email, if it has one. */
 export const taskLinkIn = (email: MailboxEmail): string | undefined => linksIn(email).find((l) => /\/tasks\/[^/?]+\?sig=/.test(l));
-
-export interface PageForm {
-  action: string;
-  fields: Array<[string, string]>;
-}
-
-const decodeEntities = (s: string) =>
-  s
-    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
-    .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-
-const attribute = (tag: string, name: string): string | undefined => {
-  const m = new RegExp(`\\s${name}="([^"]*)"`, 'i').exec(tag);
-  return m ? decodeEntities(m[1] ?? '') : undefined;
-};
-
-/** The first POST form of a page, with what a browser sends before anyone types. */
-export function formOf(pageHtml: string, pageUrl: string): PageForm {
-  const form = /<form\b([^>]*method="post"[^>]*)>([\s\S]*?)<\/form>/i.exec(pageHtml) ?? /<form\b([^>]*)>([\s\S]*?)<\/form>/i.exec(pageHtml);
-  if (!form) throw new Error(`the page ${pageUrl} has no form`);
-  const [, attributes = '', inner = ''] = form;
-  const action = new URL(attribute(`<form ${attributes}>`, 'action') ?? '', pageUrl).toString();
-  const fields: Array<[string, string]> = [];
-  for (const m of inner.matchAll(/<input\b[^>]*>/gi)) {
-    const tag = m[0];
-    const name = attribute(tag, 'name');
-    const type = (attribute(tag, 'type') ?? 'text').toLowerCase();
-    if (!name || type === 'submit' || type === 'button') continue;
-    if ((type === 'radio' || type === 'checkbox') && !/\schecked\b/i.test(tag)) continue;
-    fields.push([name, attribute(tag, 'value') ?? '']);
-  }
-  for (const m of inner.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/gi)) {
-    const name = attribute(`<textarea ${m[1] ?? ''}>`, 'name');
-    if (name) fields.push([name, decodeEntities(m[2] ?? '')]);
-  }
-  for (const m of inner.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/gi)) {
-    const name = attribute(`<select ${m[1] ?? ''}>`, 'name');
-    const selected = /<option\b([^>]*\sselected\b[^>]*)>/i.exec(m[2] ?? '') ?? /<option\b([^>]*)>/i.exec(m[2] ?? '');
-    if (name && selected) fields.push([name, attribute(`<option ${selected[1] ?? ''}>`, 'value') ?? '']);
-  }
-  return { action, fields };
-}
 
 /** Opens a decision link (GET), fills its form and sends it (POST), as a person would. */
 export async function decide(link: string, values: Record<string, string | number>): Promise<void> {

@@ -6,6 +6,9 @@ import { readMailbox } from '../../local/services.ts';
 import type { MailboxEmail } from '../../local/services.ts';
 import { startLocalStack } from '../../local/stack.ts';
 import type { LocalStack, LocalStackOptions } from '../../local/stack.ts';
+import { formOf, linksIn } from '../fixtures/page-forms.ts';
+
+export { formOf, linksIn, type PageForm } from '../fixtures/page-forms.ts';
 
 /**
  * The end-to-end tests use the local stack as people do: HTTP requests to the API, and the
@@ -195,12 +198,6 @@ export async function emailsTo(mailboxUrl: string, to: string, subject?: RegExp)
 }
 
 /** The links of an email's text part, in order. */
-export function linksIn(email: MailboxEmail): string[] {
-  const text = email.body.text ?? email.body.html ?? '';
-  return [...text.matchAll(/https?:\/\/[^\s<>"')]+/g)].map((m) => m[0].replace(/[.,;]+$/, ''));
-}
-
-/** The decision link (`/tasks/{id}?sig=…`) of an email. */
 export function taskLinkIn(email: MailboxEmail): string {
   const link = linksIn(email).find((l) => /\/tasks\/[^/?]+\?sig=/.test(l));
   if (!link) throw new Error(`no decision link in « ${email.subject} »: ${linksIn(email).join(' ')}`);
@@ -213,55 +210,6 @@ export function trackingLinkIn(email: MailboxEmail): string | undefined {
 
 // ---------------------------------------------------------------------------------------------
 // Pages and their forms
-
-export interface PageForm {
-  action: string;
-  fields: Array<[string, string]>;
-}
-
-const decodeEntities = (s: string) =>
-  s
-    .replace(/&#x([0-9a-f]+);/gi, (_, hex: string) => String.fromCodePoint(parseInt(hex, 16)))
-    .replace(/&#(\d+);/g, (_, dec: string) => String.fromCodePoint(Number(dec)))
-    .replace(/&quot;/g, '"')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&');
-
-const attribute = (tag: string, name: string): string | undefined => {
-  const m = new RegExp(`\\s${name}="([^"]*)"`, 'i').exec(tag);
-  return m ? decodeEntities(m[1] ?? '') : undefined;
-};
-
-/**
- * The first POST form of a page, with what a browser would send before anyone types: hidden and
- * prefilled inputs, textareas, selected options; radios only when checked.
- */
-export function formOf(pageHtml: string, pageUrl: string): PageForm {
-  const form = /<form\b([^>]*)>([\s\S]*?)<\/form>/i.exec(pageHtml);
-  if (!form) throw new Error('the page has no form');
-  const [, attributes = '', inner = ''] = form;
-  const action = new URL(attribute(`<form ${attributes}>`, 'action') ?? '', pageUrl).toString();
-  const fields: Array<[string, string]> = [];
-  for (const m of inner.matchAll(/<input\b[^>]*>/gi)) {
-    const tag = m[0];
-    const name = attribute(tag, 'name');
-    const type = (attribute(tag, 'type') ?? 'text').toLowerCase();
-    if (!name || type === 'submit' || type === 'button') continue;
-    if ((type === 'radio' || type === 'checkbox') && !/\schecked\b/i.test(tag)) continue;
-    fields.push([name, attribute(tag, 'value') ?? '']);
-  }
-  for (const m of inner.matchAll(/<textarea\b([^>]*)>([\s\S]*?)<\/textarea>/gi)) {
-    const name = attribute(`<textarea ${m[1] ?? ''}>`, 'name');
-    if (name) fields.push([name, decodeEntities(m[2] ?? '')]);
-  }
-  for (const m of inner.matchAll(/<select\b([^>]*)>([\s\S]*?)<\/select>/gi)) {
-    const name = attribute(`<select ${m[1] ?? ''}>`, 'name');
-    const selected = /<option\b([^>]*\sselected\b[^>]*)>/i.exec(m[2] ?? '') ?? /<option\b([^>]*)>/i.exec(m[2] ?? '');
-    if (name && selected) fields.push([name, attribute(`<option ${selected[1] ?? ''}>`, 'value') ?? '']);
-  }
-  return { action, fields };
-}
 
 /** Opens a link like a browser: GET, HTML expected. */
 export async function openPage(url: string): Promise<{ status: number; html: string }> {
