@@ -501,14 +501,26 @@ export async function startApiGateway(options: ApiGatewayOptions): Promise<Runni
     }
   };
 
-  const server = createServer((req, res) => {
+  // Node's default 16 KB for the request line and headers is below what browsers and the hostile-input
+  // tests send (long query strings, large cookies); the handlers see them and answer 4xx themselves.
+  const server = createServer({ maxHeaderSize: 64 * 1024 }, (req, res) => {
     handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'Content-Type': 'application/json' });
       res.end();
     });
   });
+  // Keep idle connections longer than clients do (undici: 4 s), as load balancers do: a client
+  // reusing a connection the server just closed sees « other side closed » on its next request.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   // Tokens travel in query strings: never let Node's default error page echo a request line.
-  server.on('clientError', (_error, socket) => socket.destroy());
+  // A request Node cannot parse still gets a short HTTP answer (not a dropped connection), without echo.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return void socket.destroy();
+    const [status, reason] = error.code === 'HPE_HEADER_OVERFLOW' ? [431, 'Request Header Fields Too Large'] : [400, 'Bad Request'];
+    const body = JSON.stringify({ message: reason });
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

@@ -185,6 +185,9 @@ export async function startSfnServer(
 ): Promise<SfnServer> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => void handle(engine, req, res));
+  // Longer than the SDK's idle connections, so a reused connection is never closed under a request.
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => {

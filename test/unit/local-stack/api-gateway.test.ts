@@ -203,6 +203,18 @@ describe('local API Gateway', () => {
     expect(events[0]).toMatchObject({ httpMethod: 'HEAD', resource: '/tasks/{taskId}', requestContext: { httpMethod: 'HEAD' } });
   });
 
+  it('passes long query strings and large headers to the handler, and answers (never drops) what it cannot parse', async () => {
+    const api = await start(async () => ({ statusCode: 404, body: '{"error":"NOT_FOUND"}' }));
+
+    const long = await fetch(`${api.url}/applications/abc?token=${'x'.repeat(12_000)}`, { headers: { Cookie: `a=${'b'.repeat(8_000)}` } });
+    expect(long.status).toBe(404);
+    expect(events[0]?.queryStringParameters?.token).toHaveLength(12_000);
+
+    const huge = await fetch(`${api.url}/health`, { headers: { 'X-Huge': 'h'.repeat(80_000) } });
+    expect(huge.status).toBe(431);
+    expect(await huge.json()).toEqual({ message: 'Request Header Fields Too Large' });
+  });
+
   it('answers 502 when the handler throws or answers something malformed', async () => {
     const api = await start(async (id) => {
       if (id === 'Health') throw new Error('boom');
