@@ -149,6 +149,35 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
   const del = (key: { pk: string; sk: string }) => run('delete', () => doc.send(new DeleteCommand({ TableName, Key: key })));
 
   /**
+   * One conditional update of a task's item (`#status` is always bound): `false` when the condition
+   * did not hold, which for tasks is an answer (already claimed, not open, gone), not a failure.
+   */
+  async function updateTaskIf(
+    operation: string,
+    id: string,
+    update: { set: string; condition: string; names?: Record<string, string>; values: Item },
+  ): Promise<boolean> {
+    try {
+      await run(operation, () =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.task(id),
+            UpdateExpression: update.set,
+            ConditionExpression: update.condition,
+            ExpressionAttributeNames: { '#status': 'status', ...update.names },
+            ExpressionAttributeValues: update.values,
+          }),
+        ),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
    * Writes the event a status change recorded on the item. The sort key comes from the item
    * (`seq`, `lastEvent.at`), so rewriting it after a crash or a retry yields the same item.
    */
@@ -533,85 +562,35 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
     },
 
     async claimTask(id, by, result, at) {
-      try {
-        await run('claimTask', () =>
-          doc.send(
-            new UpdateCommand({
-              TableName,
-              Key: keys.task(id),
-              UpdateExpression: 'SET #status = :done, decidedBy = :by, decidedAt = :at, #result = :result',
-              // Single use: of any number of concurrent posts, exactly one finds the task open.
-              ConditionExpression: '#status = :open',
-              ExpressionAttributeNames: { '#status': 'status', '#result': 'result' },
-              ExpressionAttributeValues: { ':done': 'DONE', ':open': 'OPEN', ':by': by, ':at': at, ':result': clean(result) },
-            }),
-          ),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
+      // Single use: of any number of concurrent posts, exactly one finds the task open.
+      return updateTaskIf('claimTask', id, {
+        set: 'SET #status = :done, decidedBy = :by, decidedAt = :at, #result = :result',
+        condition: '#status = :open',
+        names: { '#result': 'result' },
+        values: { ':done': 'DONE', ':open': 'OPEN', ':by': by, ':at': at, ':result': clean(result) },
+      });
     },
 
     async releaseTask(id) {
-      try {
-        await run('releaseTask', () =>
-          doc.send(
-            new UpdateCommand({
-              TableName,
-              Key: keys.task(id),
-              UpdateExpression: 'SET #status = :open REMOVE decidedBy, decidedAt, #result',
-              ConditionExpression: '#status = :done',
-              ExpressionAttributeNames: { '#status': 'status', '#result': 'result' },
-              ExpressionAttributeValues: { ':open': 'OPEN', ':done': 'DONE' },
-            }),
-          ),
-        );
-      } catch (error) {
-        // Not DONE any more (closed meanwhile): there is nothing to give back.
-        if (!isConditionFailed(error)) throw error;
-      }
+      // Not DONE any more (closed meanwhile): there is nothing to give back.
+      await updateTaskIf('releaseTask', id, {
+        set: 'SET #status = :open REMOVE decidedBy, decidedAt, #result',
+        condition: '#status = :done',
+        names: { '#result': 'result' },
+        values: { ':open': 'OPEN', ':done': 'DONE' },
+      });
     },
 
     async closeTask(id) {
-      try {
-        await run('closeTask', () =>
-          doc.send(
-            new UpdateCommand({
-              TableName,
-              Key: keys.task(id),
-              UpdateExpression: 'SET #status = :closed',
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':closed': 'CLOSED' },
-            }),
-          ),
-        );
-      } catch (error) {
-        if (!isConditionFailed(error)) throw error;
-      }
+      await updateTaskIf('closeTask', id, { set: 'SET #status = :closed', condition: 'attribute_exists(pk)', values: { ':closed': 'CLOSED' } });
     },
 
     async closeTaskIfOpen(id) {
-      try {
-        await run('closeTaskIfOpen', () =>
-          doc.send(
-            new UpdateCommand({
-              TableName,
-              Key: keys.task(id),
-              UpdateExpression: 'SET #status = :closed',
-              ConditionExpression: '#status = :open',
-              ExpressionAttributeNames: { '#status': 'status' },
-              ExpressionAttributeValues: { ':closed': 'CLOSED', ':open': 'OPEN' },
-            }),
-          ),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
-      }
+      return updateTaskIf('closeTaskIfOpen', id, {
+        set: 'SET #status = :closed',
+        condition: '#status = :open',
+        values: { ':closed': 'CLOSED', ':open': 'OPEN' },
+      });
     },
 
     async deleteTask(id) {
