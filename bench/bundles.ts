@@ -3,14 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
-import {
-  apiFunctionNames,
-  entryOf,
-  FUNCTION_BUNDLING,
-  FUNCTION_NODE_OPTIONS,
-  type FunctionName,
-  workflowFunctionNames,
-} from '../infra/constructs/app-function.ts';
+import { FUNCTION_BUNDLING, FUNCTION_NODE_OPTIONS } from '../infra/constructs/app-function.ts';
+import { entryOf, type FunctionName, functionNames } from '../shared/catalogue/functions.ts';
 import { esbuildOptionsFor, outfileName, type FunctionBundling } from './lib/esbuild-options.ts';
 import { functionEnvironment } from './lib/function-env.ts';
 import { node24, repoRoot, run } from './lib/node.ts';
@@ -117,7 +111,7 @@ const clientClasses: Record<string, string> = {
   '@aws-sdk/client-secrets-manager': 'SecretsManagerClient',
 };
 
-export const allFunctionNames: FunctionName[] = [...apiFunctionNames, ...workflowFunctionNames];
+export const allFunctionNames: FunctionName[] = functionNames;
 
 /** The package (or our folder) an input of the metafile belongs to. */
 export function contributorOf(path: string): string {

@@ -7,7 +7,8 @@ import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dyn
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { build } from 'esbuild';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
-import { entryOf, FUNCTION_BUNDLING } from '../infra/constructs/app-function.ts';
+import { FUNCTION_BUNDLING } from '../infra/constructs/app-function.ts';
+import { entryOf } from '../shared/catalogue/functions.ts';
 import { gsi, keys } from '../shared/adapters/table-keys.ts';
 import { newId } from '../shared/domain/ids.ts';
 import { localCredentials } from '../local/services.ts';

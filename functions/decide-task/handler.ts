@@ -1,4 +1,4 @@
-import { realPorts } from '../../shared/adapters/ports.ts';
+import { wirePorts } from '../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
 import { stepFunctions } from '../../shared/adapters/wire-sfn.ts';
 import { secretSigner } from '../../shared/adapters/wire-signer.ts';
@@ -12,7 +12,7 @@ import { confirmationPage } from '../../shared/pages/task-pages.ts';
 import { decideTask } from '../../shared/use-cases/decide-task.ts';
 import { showTask } from '../../shared/use-cases/show-task.ts';
 
-const ports = realPorts({ repository: dynamodb, signer: secretSigner, workflow: stepFunctions });
+const ports = wirePorts('decide-task', { repository: dynamodb, signer: secretSigner, workflow: stepFunctions });
 const contact = ports.config.adminEmails[0];
 
 /**
@@ -21,8 +21,8 @@ const contact = ports.config.adminEmails[0];
  * language of the page the form came from (`?lang=`).
  */
 export const handler = apiHandler(
+  'decide-task',
   {
-    body: 'form',
     renderProblem: decisionFormProblem({ contact, show: (taskId, sig) => showTask(ports, { taskId, sig }) }),
   },
   async (event) => {

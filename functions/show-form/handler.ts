@@ -1,4 +1,4 @@
-import { realPorts } from '../../shared/adapters/ports.ts';
+import { wirePorts } from '../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
@@ -9,7 +9,7 @@ import { FORM_CSP } from '../../shared/http/security-headers.ts';
 import { emptyState } from '../../shared/pages/fields.ts';
 import { listCalls } from '../../shared/use-cases/list-calls.ts';
 
-const ports = realPorts({ repository: dynamodb });
+const ports = wirePorts('show-form', { repository: dynamodb });
 const options = { contact: ports.config.adminEmails[0], baseUrl: ports.config.baseUrl };
 
 /**
@@ -17,6 +17,7 @@ const options = { contact: ports.config.adminEmails[0], baseUrl: ports.config.ba
  * GET /assets/{asset} — its script (the only asset: the style is inline, allowed by its hash).
  */
 export const handler = apiHandler(
+  'show-form',
   { renderProblem: htmlProblem({ contact: options.contact }), contentSecurityPolicy: FORM_CSP },
   async (event) => {
     if (event.resource === '/assets/{asset}') {

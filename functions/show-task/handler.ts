@@ -1,4 +1,4 @@
-import { realPorts } from '../../shared/adapters/ports.ts';
+import { wirePorts } from '../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
 import { secretSigner } from '../../shared/adapters/wire-signer.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
@@ -10,14 +10,14 @@ import { html } from '../../shared/http/responses.ts';
 import { decisionPage } from '../../shared/pages/task-pages.ts';
 import { showTask } from '../../shared/use-cases/show-task.ts';
 
-const ports = realPorts({ repository: dynamodb, signer: secretSigner });
+const ports = wirePorts('show-task', { repository: dynamodb, signer: secretSigner });
 const contact = ports.config.adminEmails[0];
 
 /**
  * GET and HEAD /tasks/{taskId}?sig=… — the decision page, in the visitor's language. Read-only:
  * mail scanners fetch these links, and only the form's POST decides.
  */
-export const handler = apiHandler({ renderProblem: htmlProblem({ contact }) }, async (event) => {
+export const handler = apiHandler('show-task', { renderProblem: htmlProblem({ contact }) }, async (event) => {
   const model = await showTask(
     { ...ports, tagApplication },
     { taskId: pathParam(event, 'taskId'), sig: queryParam(event, 'sig') },

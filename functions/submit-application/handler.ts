@@ -1,4 +1,4 @@
-import { realPorts } from '../../shared/adapters/ports.ts';
+import { wirePorts } from '../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
 import { stepFunctions } from '../../shared/adapters/wire-sfn.ts';
 import { secretSigner } from '../../shared/adapters/wire-signer.ts';
@@ -12,7 +12,7 @@ import { FORM_ONLY_FIELDS } from '../../shared/pages/application-validation.ts';
 import { listCalls } from '../../shared/use-cases/list-calls.ts';
 import { submitApplication } from '../../shared/use-cases/submit-application.ts';
 
-const ports = realPorts({ repository: dynamodb, signer: secretSigner, workflow: stepFunctions, require: ['stateMachineArn'] });
+const ports = wirePorts('submit-application', { repository: dynamodb, signer: secretSigner, workflow: stepFunctions });
 
 /**
  * POST /applications — JSON (the contract: 201, or a JSON problem), or the form of `GET /`
@@ -20,8 +20,8 @@ const ports = realPorts({ repository: dynamodb, signer: secretSigner, workflow: 
  * 64 KiB at most; Idempotency-Key header, or the form's own key.
  */
 export const handler = apiHandler(
+  'submit-application',
   {
-    body: 'json-or-form',
     renderProblem: applicationFormProblem({ contact: ports.config.adminEmails[0], baseUrl: ports.config.baseUrl, calls: () => listCalls(ports) }),
   },
   async (event) => {

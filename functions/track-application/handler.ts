@@ -1,4 +1,4 @@
-import { realPorts } from '../../shared/adapters/ports.ts';
+import { wirePorts } from '../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
 import { secretSigner } from '../../shared/adapters/wire-signer.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
@@ -10,7 +10,7 @@ import { html, json } from '../../shared/http/responses.ts';
 import { trackingPage } from '../../shared/pages/tracking-page.ts';
 import { trackApplication, trackApplicationPage } from '../../shared/use-cases/track-application.ts';
 
-const ports = realPorts({ repository: dynamodb, signer: secretSigner });
+const ports = wirePorts('track-application', { repository: dynamodb, signer: secretSigner });
 const contact = ports.config.adminEmails[0];
 const vary = { Vary: 'Accept, Accept-Language' };
 
@@ -18,7 +18,7 @@ const vary = { Vary: 'Accept, Accept-Language' };
  * GET /applications/{id}?token=… — JSON with `Accept: application/json` (the contract's view), a
  * page in the visitor's language otherwise (`&submitted=1` after the form's redirect).
  */
-export const handler = apiHandler({ renderProblem: negotiatedProblem({ contact }) }, async (event) => {
+export const handler = apiHandler('track-application', { renderProblem: negotiatedProblem({ contact }) }, async (event) => {
   const request = { id: pathParam(event, 'id'), token: queryParam(event, 'token') };
   if (wantsJson(event)) {
     const view = await trackApplication(ports, request);

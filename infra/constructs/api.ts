@@ -14,9 +14,11 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.ts';
+import { type ApiFunctionName, apiFunctionNames } from '../../shared/catalogue/functions.ts';
+import { pathParamNames, type RouteDeclaration, ROUTES, routeNames } from '../../shared/catalogue/routes.ts';
 import type { StageConfig } from '../config.ts';
-import { type ApiFunctionName, AppFunction, type FunctionDefaults } from './app-function.ts';
-import { type FunctionNeeds, grantNeeds, type SharedResources } from './permissions.ts';
+import { AppFunction, type FunctionDefaults, pascal } from './app-function.ts';
+import type { SharedResources } from './permissions.ts';
 import { Waf } from './waf.ts';
 
 /**
@@ -57,20 +59,9 @@ export interface ApiProps {
 }
 
 export interface ApiRoutesProps {
-  readonly resources: SharedResources;
-  /** The workflow that `POST /applications` starts and `POST /tasks/{taskId}` resumes. */
-  readonly stateMachine: IStateMachine;
+  /** With the workflow that `POST /applications` starts and `POST /tasks/{taskId}` resumes. */
+  readonly resources: SharedResources & { readonly stateMachine: IStateMachine };
 }
-
-const needs: Record<ApiFunctionName, FunctionNeeds> = {
-  health: {},
-  'list-calls': { table: 'read' },
-  'submit-application': { table: 'readWrite', signs: true },
-  'track-application': { table: 'read', signs: true },
-  'show-task': { table: 'read', signs: true },
-  'decide-task': { table: 'readWrite', signs: true },
-  'show-form': { table: 'read' },
-};
 
 /**
  * The public REST API: Lambda proxy routes, JSON access logs without query strings, stage
@@ -156,68 +147,50 @@ export class Api extends Construct {
     });
   }
 
-  /** Creates the API's functions and their routes. Call once. */
+  /**
+   * Creates the API's functions (shared/catalogue/functions.ts) and their routes
+   * (shared/catalogue/routes.ts): one method per declared route, its path parameters required.
+   * Call once.
+   */
   addRoutes(props: ApiRoutesProps): Record<ApiFunctionName, AppFunction> {
     if (this.functions) throw new Error('Api.addRoutes may only be called once');
     const { baseUrl } = this.stageConfig;
-    const fn = (name: ApiFunctionName, id: string, environment: Record<string, string> = {}) => {
-      const f = new AppFunction(this, id, {
-        ...this.defaults,
-        environment: {
-          ...this.defaults.environment,
-          // Only a configured URL: see `url`. Without one the handlers derive it from the request.
-          ...(baseUrl && { [ENV.baseUrl]: baseUrl }),
-          ...environment,
-        },
+    const functions = Object.fromEntries(
+      apiFunctionNames.map((name) => [
         name,
-      });
-      grantNeeds(f, needs[name], props.resources);
-      return f;
-    };
-    const functions = {
-      health: fn('health', 'Health'),
-      'list-calls': fn('list-calls', 'ListCalls'),
-      'submit-application': fn('submit-application', 'SubmitApplication', {
-        [ENV.stateMachineArn]: props.stateMachine.stateMachineArn,
-      }),
-      'track-application': fn('track-application', 'TrackApplication'),
-      'show-task': fn('show-task', 'ShowTask'),
-      'decide-task': fn('decide-task', 'DecideTask'),
-      'show-form': fn('show-form', 'ShowForm'),
-    } satisfies Record<ApiFunctionName, AppFunction>;
+        new AppFunction(this, pascal(name), {
+          name,
+          defaults: this.defaults,
+          resources: props.resources,
+          // Only a configured URL: see `url`. Without one the handlers derive it from the request.
+          environment: baseUrl ? { [ENV.baseUrl]: baseUrl } : {},
+        }),
+      ]),
+    ) as Record<ApiFunctionName, AppFunction>;
     this.functions = functions;
-    props.stateMachine.grantStartExecution(functions['submit-application']);
-    props.stateMachine.grantTaskResponse(functions['decide-task']);
 
+    // Path parameters must be present and bodies reach the handlers, whose zod schemas answer with
+    // field-level issues in the contract's error shape (no body model: a body that is not JSON
+    // must reach its handler to get its 415).
     const validator = this.restApi.addRequestValidator('RequestValidator', {
       validateRequestBody: true,
       validateRequestParameters: true,
     });
-    const root = this.restApi.root;
-    const applications = root.addResource('applications');
-    const application = applications.addResource('{id}');
-    const task = root.addResource('tasks').addResource('{taskId}');
-
-    this.route(root.addResource('health'), 'GET', functions.health);
-    this.route(root.addResource('calls'), 'GET', functions['list-calls']);
-    // No body model: the handler's zod schema answers with field-level issues in the contract's
-    // error shape, and a non-JSON body must reach it to get its 415.
-    this.route(applications, 'POST', functions['submit-application'], validator);
-    this.route(application, 'GET', functions['track-application'], validator, 'id');
-    // Mail scanners GET and HEAD every link: both only render (show-task never writes).
-    this.route(task, 'GET', functions['show-task'], validator, 'taskId');
-    this.route(task, 'HEAD', functions['show-task'], validator, 'taskId');
-    this.route(task, 'POST', functions['decide-task'], validator, 'taskId');
-    // The application form and its one script (the page's style is inline, allowed by hash).
-    this.route(root, 'GET', functions['show-form']);
-    this.route(root.addResource('assets').addResource('{asset}'), 'GET', functions['show-form'], validator, 'asset');
+    for (const name of routeNames) {
+      const route: RouteDeclaration = ROUTES[name];
+      const params = pathParamNames(route.path);
+      const validated = params.length > 0 || route.body !== 'none';
+      this.route(this.restApi.root.resourceForPath(route.path), route.method, functions[route.function], validated ? validator : undefined, params);
+    }
     return functions;
   }
 
-  private route(resource: IResource, verb: string, handler: AppFunction, validator?: RequestValidator, pathParam?: string): Method {
+  private route(resource: IResource, verb: string, handler: AppFunction, validator: RequestValidator | undefined, pathParams: string[]): Method {
     const method = resource.addMethod(verb, new LambdaIntegration(handler, { allowTestInvoke: false }), {
       ...(validator && { requestValidator: validator }),
-      ...(pathParam && { requestParameters: { [`method.request.path.${pathParam}`]: true } }),
+      ...(pathParams.length > 0 && {
+        requestParameters: Object.fromEntries(pathParams.map((p) => [`method.request.path.${p}`, true])),
+      }),
     });
     Validations.of(method).acknowledge({
       id: 'AwsSolutions-APIG4',

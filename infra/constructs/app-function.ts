@@ -5,43 +5,26 @@ import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aw
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
+import {
+  DEFAULT_TIMEOUT_SECONDS,
+  entryOf,
+  FUNCTIONS,
+  type FunctionDeclaration,
+  type FunctionName,
+} from '../../shared/catalogue/functions.ts';
+import { grantDeclared, type SharedResources } from './permissions.ts';
 
 /** The repository root: entries, the lock file and `coopfund:entry` paths are relative to it. */
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
-export const apiFunctionNames = [
-  'health',
-  'list-calls',
-  'submit-application',
-  'track-application',
-  'show-task',
-  'decide-task',
-  'show-form',
-] as const;
-export const workflowFunctionNames = [
-  'check-eligibility',
-  'assign-reviewer',
-  'request-review',
-  'record-review',
-  'request-changes',
-  'request-committee-decision',
-  'award-grant',
-  'record-outcome',
-  'notify-applicants',
-  'notify-admins',
-] as const;
-export type ApiFunctionName = (typeof apiFunctionNames)[number];
-export type WorkflowFunctionName = (typeof workflowFunctionNames)[number];
-export type FunctionName = ApiFunctionName | WorkflowFunctionName;
+/** `request-review` → `RequestReview`: construct ids and state names of a function. */
+export const pascal = (name: string): string => name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
 
 /**
  * Metadata key on every `AWS::Lambda::Function`: the handler's source, relative to the repository
  * root. The local stack loads that module instead of the bundled asset.
  */
 export const ENTRY_METADATA = 'coopfund:entry';
-
-/** `functions/<name>/handler.ts`, relative to the repository root. */
-export const entryOf = (name: FunctionName): string => `functions/${name}/handler.ts`;
 
 /** What every function of a stage shares. */
 export interface FunctionDefaults {
@@ -51,10 +34,14 @@ export interface FunctionDefaults {
   readonly logRemovalPolicy: RemovalPolicy;
 }
 
-export interface AppFunctionProps extends FunctionDefaults {
-  /** The folder under `functions/` whose `handler.ts` exports `handler`. */
+export interface AppFunctionProps {
+  /** Its declaration in shared/catalogue/functions.ts; its code is `functions/<name>/handler.ts`. */
   readonly name: FunctionName;
-  readonly description?: string;
+  readonly defaults: FunctionDefaults;
+  /** What the declaration may touch; each grant and variable comes from the declaration. */
+  readonly resources: SharedResources;
+  /** Variables of this function only, beyond the defaults and what the declaration implies. */
+  readonly environment?: Record<string, string>;
 }
 
 /**
@@ -63,7 +50,7 @@ export interface AppFunctionProps extends FunctionDefaults {
  * CommonJS rather than ESM because it starts faster (BENCHMARKS.md §1): in an ESM bundle every
  * `node:` import is hoisted to the top and loaded before the handler runs, and `import … from
  * 'node:http'` makes Node build the module's ESM facade, which loads undici; in CommonJS they are
- * `require` calls inside the modules that need them, which the lazy ports (shared/adapters/ports.ts)
+ * `require` calls inside the modules that need them, which the lazy ports (shared/adapters/wiring.ts)
  * reach only on first use. Our sources stay ESM: esbuild converts them (no `import.meta`, no
  * top-level await in function code: esbuild refuses the latter, and empties the former, in CJS).
  * `npm run bench` bundles with this very object (bench/lib/esbuild-options.ts), so the sizes and
@@ -88,21 +75,27 @@ export const FUNCTION_BUNDLING = {
 export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
 
 /**
- * A Lambda function with the project's defaults fixed once: Node 24 on ARM, a bundle with the AWS
- * SDK inside (FUNCTION_BUNDLING), source maps, active tracing, and its own log group and role
- * (write access to that log group only, not `AWSLambdaBasicExecutionRole`).
+ * A Lambda function built from its declaration, with the project's defaults fixed once: Node 24 on
+ * ARM, a bundle with the AWS SDK inside (FUNCTION_BUNDLING), source maps, active tracing, its own
+ * log group and role (write access to that log group only, not `AWSLambdaBasicExecutionRole`), and
+ * exactly the grants its declaration implies (infra/constructs/permissions.ts).
  */
 export class AppFunction extends NodejsFunction {
   /** The handler's source, relative to the repository root. */
   readonly entryPath: string;
   readonly serviceRole: Role;
 
+  /** Its declaration in shared/catalogue/functions.ts. */
+  readonly declaration: FunctionDeclaration;
+
   constructor(scope: Construct, id: string, props: AppFunctionProps) {
     const entryPath = entryOf(props.name);
+    const declaration: FunctionDeclaration = FUNCTIONS[props.name];
+    const { defaults } = props;
     // Siblings, not children: NodejsFunction needs them before its own constructor runs.
     const logGroup = new LogGroup(scope, `${id}Logs`, {
-      retention: props.logRetention,
-      removalPolicy: props.logRemovalPolicy,
+      retention: defaults.logRetention,
+      removalPolicy: defaults.logRemovalPolicy,
     });
     const role = new Role(scope, `${id}Role`, {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
@@ -115,15 +108,16 @@ export class AppFunction extends NodejsFunction {
       handler: 'handler',
       projectRoot: repoRoot,
       depsLockFilePath: resolve(repoRoot, 'package-lock.json'),
-      description: props.description ?? `coopfund ${props.name}`,
+      description: `coopfund ${props.name}: ${declaration.description}`.slice(0, 256),
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
-      timeout: Duration.seconds(10),
+      timeout: Duration.seconds(declaration.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
       tracing: Tracing.ACTIVE,
       logGroup,
       role,
       environment: {
+        ...defaults.environment,
         ...props.environment,
         NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
         POWERTOOLS_SERVICE_NAME: 'coopfund',
@@ -133,6 +127,8 @@ export class AppFunction extends NodejsFunction {
     });
     this.entryPath = entryPath;
     this.serviceRole = role;
+    this.declaration = declaration;
+    grantDeclared(this, props.resources);
     (this.node.defaultChild as CfnFunction).addMetadata(ENTRY_METADATA, entryPath);
 
     Validations.of(role).acknowledge({

@@ -23,7 +23,8 @@ import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import type { Status } from '../../shared/domain/status.ts';
 import type { StageConfig } from '../config.ts';
-import type { AppFunction, FunctionName } from './app-function.ts';
+import type { FunctionName } from '../../shared/catalogue/functions.ts';
+import type { AppFunction } from './app-function.ts';
 
 const FIVE_MINUTES = Duration.minutes(5);
 

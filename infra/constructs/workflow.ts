@@ -23,10 +23,11 @@ import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.ts';
 import type { CoChairSide } from '../../shared/schemas/call.ts';
+import { FUNCTIONS, type FunctionDeclaration, type TaskFunctionName, taskFunctionNames } from '../../shared/catalogue/functions.ts';
 import { type ApplicantTemplate, STATES } from '../../shared/workflow/contract.ts';
 import type { StageConfig } from '../config.ts';
-import { AppFunction, type FunctionDefaults, type WorkflowFunctionName } from './app-function.ts';
-import { type FunctionNeeds, grantNeeds, type SharedResources } from './permissions.ts';
+import { AppFunction, type FunctionDefaults, pascal } from './app-function.ts';
+import type { SharedResources } from './permissions.ts';
 
 /**
  * Errors worth retrying: Lambda's own service errors, our `TransientError` (throttling, 5xx of a
@@ -68,26 +69,20 @@ export const COMMITTEE_REJECTED = 'CommitteeRejected';
 export interface WorkflowProps {
   readonly config: StageConfig;
   readonly defaults: FunctionDefaults;
-  readonly resources: SharedResources;
+  /** Without the state machine: none of the workflow's own functions may start or resume it. */
+  readonly resources: Omit<SharedResources, 'stateMachine'>;
   /** Base URL of every link the workflow emails (no trailing slash). */
   readonly baseUrl: string;
 }
 
-const needs: Record<WorkflowFunctionName, FunctionNeeds> = {
-  'check-eligibility': { table: 'readWrite' },
-  'assign-reviewer': { table: 'readWrite' },
-  'request-review': { table: 'readWrite', sendsEmail: true, signs: true },
-  'record-review': { table: 'readWrite' },
-  'request-changes': { table: 'readWrite', sendsEmail: true, signs: true },
-  'request-committee-decision': { table: 'readWrite', sendsEmail: true, signs: true },
-  'award-grant': { table: 'readWrite' },
-  'record-outcome': { table: 'readWrite' },
-  // Emails carry the tracking link, derived from the signing key; sent-markers live in the table.
-  'notify-applicants': { table: 'readWrite', sendsEmail: true, signs: true },
-  'notify-admins': { table: 'readWrite', sendsEmail: true },
-};
-
-const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, __, c: string) => c.toUpperCase());
+/** How a task's failures are handled, besides the Retry its declaration implies. */
+type OnError =
+  /** Any error that is not retried goes to RecordError (the default). */
+  | 'record'
+  /** In a Parallel branch: its errors fail the Parallel, which is caught instead. */
+  | 'branch'
+  /** Part of the error path itself (RecordError, NotifyFailure): wired by hand below. */
+  | 'error-path';
 
 /**
  * The application workflow (Standard, JSONPath): eligibility → review → committee → award, each
@@ -96,56 +91,69 @@ const pascal = (name: string) => name.replace(/(^|-)([a-z])/g, (_, __, c: string
  */
 export class Workflow extends Construct {
   readonly stateMachine: StateMachine;
-  readonly functions: Record<WorkflowFunctionName, AppFunction>;
+  readonly functions: Record<TaskFunctionName, AppFunction>;
 
   constructor(scope: Construct, id: string, props: WorkflowProps) {
     super(scope, id);
     const { config } = props;
 
-    const fns = {} as Record<WorkflowFunctionName, AppFunction>;
-    for (const name of Object.keys(needs) as WorkflowFunctionName[]) {
-      fns[name] = new AppFunction(this, `${pascal(name)}Function`, {
-        ...props.defaults,
-        environment: { ...props.defaults.environment, [ENV.baseUrl]: props.baseUrl },
+    // Every task function of the catalogue; a state names the one it invokes.
+    const fns = Object.fromEntries(
+      taskFunctionNames.map((name) => [
         name,
-      });
-      grantNeeds(fns[name], needs[name], props.resources);
-    }
+        new AppFunction(this, `${pascal(name)}Function`, {
+          name,
+          defaults: props.defaults,
+          resources: props.resources,
+          environment: { [ENV.baseUrl]: props.baseUrl },
+        }),
+      ]),
+    ) as Record<TaskFunctionName, AppFunction>;
     this.functions = fns;
 
+    /** The tasks whose errors go to RecordError, caught in the error block below. */
+    const recorded: TaskStateBase[] = [];
     const applicationId = JsonPath.stringAt('$.applicationId');
-    /** A plain task: `Resource` is the function's ARN, its result is the function's return value. */
-    const invoke = (
+    /**
+     * A task: its function's declaration gives its Retry; `onError` its Catch. With `waitSeconds`,
+     * a human decision: the function stores the token and emails a link, and the task waits.
+     */
+    const task = (
       stateName: string,
-      fn: WorkflowFunctionName,
+      fn: TaskFunctionName,
       payload: Record<string, unknown>,
       resultPath: string,
-      resultSelector?: Record<string, unknown>,
-    ) =>
-      LambdaInvoke.jsonPath(this, stateName, {
+      options: { waitSeconds?: number; onError?: OnError } = {},
+    ) => {
+      const waits = options.waitSeconds !== undefined;
+      const state = LambdaInvoke.jsonPath(this, stateName, {
         lambdaFunction: fns[fn],
-        payloadResponseOnly: true,
         retryOnServiceExceptions: false,
-        payload: TaskInput.fromObject({ applicationId, ...payload }),
         resultPath,
-        ...(resultSelector && { resultSelector }),
+        ...(waits
+          ? {
+              integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+              payload: TaskInput.fromObject({ applicationId, taskToken: JsonPath.taskToken, ...payload }),
+              taskTimeout: Timeout.duration(Duration.seconds(options.waitSeconds ?? 0)),
+            }
+          : { payloadResponseOnly: true, payload: TaskInput.fromObject({ applicationId, ...payload }) }),
       });
-    /** A human decision: the function stores the token and emails a link; the task waits. */
+      if (((FUNCTIONS[fn] as FunctionDeclaration).retry ?? 'transient') === 'transient') {
+        state.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 4 });
+      }
+      if ((options.onError ?? 'record') === 'record') recorded.push(state);
+      return state;
+    };
+    const invoke = (stateName: string, fn: TaskFunctionName, payload: Record<string, unknown>, resultPath: string, onError?: OnError) =>
+      task(stateName, fn, payload, resultPath, onError ? { onError } : {});
     const waitFor = (
       stateName: string,
-      fn: WorkflowFunctionName,
+      fn: TaskFunctionName,
       payload: Record<string, unknown>,
-      timeoutSeconds: number,
+      waitSeconds: number,
       resultPath: string,
-    ) =>
-      LambdaInvoke.jsonPath(this, stateName, {
-        lambdaFunction: fns[fn],
-        integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
-        retryOnServiceExceptions: false,
-        payload: TaskInput.fromObject({ applicationId, taskToken: JsonPath.taskToken, ...payload }),
-        taskTimeout: Timeout.duration(Duration.seconds(timeoutSeconds)),
-        resultPath,
-      });
+      onError?: OnError,
+    ) => task(stateName, fn, payload, resultPath, { waitSeconds, ...(onError && { onError }) });
     const notify = (stateName: string, template: ApplicantTemplate) =>
       invoke(stateName, 'notify-applicants', { template }, JsonPath.DISCARD);
 
@@ -176,7 +184,7 @@ export class Workflow extends Construct {
     const notifyWithdrawn = notify(STATES.notifyWithdrawn, 'withdrawn');
     const coChair = (stateName: string, side: CoChairSide) =>
       // The branch's output is the decision itself: Committee collects [FR, MA].
-      waitFor(stateName, 'request-committee-decision', { side }, config.committeeTimeoutSeconds, '$');
+      waitFor(stateName, 'request-committee-decision', { side }, config.committeeTimeoutSeconds, '$', 'branch');
     const frenchCoChair = coChair(STATES.requestFrenchCoChair, 'FR');
     const moroccanCoChair = coChair(STATES.requestMoroccanCoChair, 'MA');
     const frenchTimedOut = new Pass(this, HELPER_STATES.frenchCoChairTimedOut, { comment: 'Back to the same decision (reminder).' });
@@ -205,8 +213,8 @@ export class Workflow extends Construct {
       result: Result.fromObject({ Error: 'UnexpectedTaskResult', Cause: 'No Choice rule matched the task result' }),
       resultPath: '$.error',
     });
-    const recordError = invoke(STATES.recordError, 'record-outcome', { status: 'ERROR', error: JsonPath.objectAt('$.error') }, JsonPath.DISCARD);
-    const notifyFailure = invoke(STATES.notifyFailure, 'notify-admins', { error: JsonPath.objectAt('$.error') }, JsonPath.DISCARD);
+    const recordError = invoke(STATES.recordError, 'record-outcome', { status: 'ERROR', error: JsonPath.objectAt('$.error') }, JsonPath.DISCARD, 'error-path');
+    const notifyFailure = invoke(STATES.notifyFailure, 'notify-admins', { error: JsonPath.objectAt('$.error') }, JsonPath.DISCARD, 'error-path');
     const failed = new Fail(this, HELPER_STATES.failed, {
       error: 'WorkflowFailed',
       cause: 'The application was marked ERROR and the admins were notified',
@@ -255,23 +263,10 @@ export class Workflow extends Construct {
     requestChanges.addCatch(withdraw, noResult);
     withdraw.next(notifyWithdrawn).next(done);
 
-    const tasks: TaskStateBase[] = [
-      sendReceipt, checkEligibility, notifyIneligible, assignReviewer, requestReview, recordReview,
-      requestChanges, withdraw, notifyWithdrawn, frenchCoChair, moroccanCoChair, awardGrant,
-      recordRejection, notifyDecision, recordError, notifyFailure,
-    ];
-    for (const task of tasks) {
-      task.addRetry({ errors: [...TRANSIENT_ERRORS], interval: Duration.seconds(2), backoffRate: 2, maxAttempts: 4 });
-    }
     // Anything else fails the application visibly: RecordError → NotifyFailure → Failed. The
     // co-chair tasks cannot leave their branch: their errors fail Committee, which is caught here.
     const toRecordError = { errors: [Errors.ALL], resultPath: '$.error' };
-    for (const task of [
-      sendReceipt, checkEligibility, notifyIneligible, assignReviewer, requestReview, recordReview,
-      requestChanges, withdraw, notifyWithdrawn, awardGrant, recordRejection, notifyDecision,
-    ]) {
-      task.addCatch(recordError, toRecordError);
-    }
+    for (const state of recorded) state.addCatch(recordError, toRecordError);
     // First match wins: a rejection is an outcome, not an error, so its catcher comes first.
     committee.addCatch(recordRejection, { errors: [COMMITTEE_REJECTED], resultPath: JsonPath.DISCARD });
     committee.addCatch(recordError, toRecordError);
@@ -292,7 +287,7 @@ export class Workflow extends Construct {
     });
 
     const role = this.stateMachine.role;
-    for (const name of Object.keys(fns) as WorkflowFunctionName[]) {
+    for (const name of taskFunctionNames) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${Stack.of(this).getLogicalId(fns[name].node.defaultChild as CfnElement)}.Arn>:*]`,
         reason: `LambdaInvoke grants every version and alias of ${name} (function ARN plus ":*"), that function only.`,

@@ -58,7 +58,7 @@ export class StatelessStack extends Stack {
       resources,
       baseUrl: config.baseUrl ?? this.api.url,
     });
-    const apiFunctions = this.api.addRoutes({ resources, stateMachine: this.workflow.stateMachine });
+    const apiFunctions = this.api.addRoutes({ resources: { ...resources, stateMachine: this.workflow.stateMachine } });
     this.observability = new Observability(this, 'Observability', {
       config,
       table: props.table,

@@ -1,13 +1,12 @@
-import type { z } from 'zod';
 import type { ApplicationRecord, HistoryEvent, TaskRecord, TaskStage } from '../domain/application.ts';
-import { NotFoundError, ValidationError } from '../domain/errors.ts';
+import { NotFoundError } from '../domain/errors.ts';
 import type { Status } from '../domain/status.ts';
 import type { RenderedEmail } from '../emails/layout.ts';
 import type { Clock, Mailer, Repository, Signer } from '../ports/index.ts';
 
 /**
  * What the workflow tasks need from the configuration (a structural subset of `Config` from
- * shared/config/load.ts, so `realPorts().config` fits as is).
+ * shared/config/load.ts, so the wired ports' `config` fits as is).
  */
 export interface TaskConfig {
   baseUrl?: string | undefined;
@@ -72,18 +71,6 @@ export async function sendOnce(
   return true;
 }
 
-/** Parses a task's event at the edge; a malformed event is a wiring bug, never retried. */
-export function parseTaskEvent<S extends z.ZodType>(schema: S, event: unknown): z.output<S> {
-  const parsed = schema.safeParse(event);
-  if (!parsed.success) {
-    throw new ValidationError(
-      'malformed task event',
-      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    );
-  }
-  return parsed.data;
-}
-
 /** A new OPEN task for `recipients`, its links valid for the configured TTL. */
 export function newTask(
   { clock, config }: Pick<TaskPorts, 'clock' | 'config'>,
@@ -109,30 +96,3 @@ export async function openTasks(repository: Repository, applicationId: string, s
 /** The email key of one recipient's decision link: one email per task, round and recipient. */
 export const taskEmailKey = (task: TaskRecord, recipientIndex: number): string =>
   `task#${task.id}#${task.reminders}#${recipientIndex}`;
-
-/** The part of Powertools' Logger a task handler uses. */
-export interface TaskLog {
-  info(message: string, attributes: Record<string, unknown>): void;
-  error(message: string, attributes: Record<string, unknown>): void;
-}
-
-/**
- * Runs one task invocation and logs its outcome with the application id. Never the event (it may
- * hold a task token) nor an error's message (an SES rejection names addresses): the error's name
- * is what the state machine matches, and is enough to find the line.
- */
-export async function runTask<T>(
-  log: TaskLog,
-  applicationId: string,
-  run: () => Promise<T>,
-  summary: (output: T) => Record<string, unknown> = () => ({}),
-): Promise<T> {
-  try {
-    const output = await run();
-    log.info('task done', { applicationId, ...summary(output) });
-    return output;
-  } catch (error) {
-    log.error('task failed', { applicationId, errorName: error instanceof Error ? error.name : typeof error });
-    throw error;
-  }
-}

@@ -3,7 +3,8 @@ import { resolve } from 'node:path';
 import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadStageConfig } from '../../infra/config.ts';
-import { apiFunctionNames, repoRoot, workflowFunctionNames } from '../../infra/constructs/app-function.ts';
+import { repoRoot } from '../../infra/constructs/app-function.ts';
+import { apiFunctionNames, taskFunctionNames as workflowFunctionNames } from '../../shared/catalogue/functions.ts';
 import { SES_BOUNCE_RATE_THRESHOLD, SES_COMPLAINT_RATE_THRESHOLD, STATUS_SOURCES, statusMetricName } from '../../infra/constructs/observability.ts';
 import type { Status } from '../../shared/domain/status.ts';
 import { type CfnTemplate, entriesByLogicalId, functionNameOf, type Synthesized, synthesize } from './synth.ts';
@@ -215,7 +216,7 @@ describe('applications by status, from the logs', () => {
     expect(source('record-review')).toMatch(/next: out\.next/);
     expect(source('award-grant')).toMatch(/status: out\.status/);
     expect(source('record-outcome')).toMatch(/status: out\.status/);
-    expect(readFileSync(resolve(repoRoot, 'shared/use-cases/workflow-support.ts'), 'utf8')).toMatch(/log\.info\('task done', \{ applicationId, \.\.\.summary\(output\) \}\)/);
+    expect(readFileSync(resolve(repoRoot, 'functions/task-handler.ts'), 'utf8')).toMatch(/log\.info\('task done', \{ applicationId, \.\.\.summary\(output\) \}\)/);
     expect(readFileSync(resolve(repoRoot, 'shared/http/logger.ts'), 'utf8')).toMatch(/log\.info\('request', \{\s*status: request\.response\?\.statusCode/);
   });
 });

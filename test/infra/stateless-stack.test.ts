@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/api.ts';
-import { apiFunctionNames, repoRoot, workflowFunctionNames } from '../../infra/constructs/app-function.ts';
+import { repoRoot } from '../../infra/constructs/app-function.ts';
+import { apiFunctionNames, taskFunctionNames as workflowFunctionNames } from '../../shared/catalogue/functions.ts';
 import { ENV } from '../../shared/config/env.ts';
 import { type CfnResource, type CfnTemplate, entriesByLogicalId, functionNameOf, type Synthesized, synthesize } from './synth.ts';
 

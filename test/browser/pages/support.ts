@@ -25,7 +25,7 @@ import { MemoryRepository } from '../../fixtures/memory-repository.ts';
 export { CHROMIUM, hasChromium, launchChromium } from '../support.ts';
 
 // ---------------------------------------------------------------------------------------------
-// In-memory ports, returned by the mocked `realPorts()`
+// In-memory ports, returned by the mocked `wirePorts()`
 
 export const SECRETARIAT = 'secretariat@coopfund.example.org';
 const SECRET = 'browser-tests-signing-secret-of-32-characters';

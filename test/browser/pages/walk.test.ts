@@ -35,9 +35,9 @@ import {
 vi.hoisted(() => {
   process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
 });
-vi.mock('../../../shared/adapters/ports.ts', async () => {
+vi.mock('../../../shared/adapters/wiring.ts', async () => {
   const { fakePorts: ports } = await import('./support.ts');
-  return { realPorts: () => ports, resetRealPorts: () => undefined };
+  return { wirePorts: () => ports, resetWiring: () => undefined };
 });
 
 const LANGUAGES: readonly Language[] = ['fr', 'ar', 'en'];

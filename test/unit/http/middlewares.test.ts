@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import middy from '@middy/core';
 import { CallNotFoundError, TransientError, ValidationError } from '../../../shared/domain/errors.ts';
-import { apiHandler } from '../../../shared/http/api-handler.ts';
+import { httpHandler } from '../../../shared/http/api-handler.ts';
 import { httpErrorHandler } from '../../../shared/http/error-handler.ts';
 import { requestLogger } from '../../../shared/http/logger.ts';
 import { htmlProblem } from '../../../shared/http/problem-renderers.ts';
@@ -18,7 +18,7 @@ const post = (body: string | null, headers: Record<string, string> = { 'Content-
   apiEvent({ method: 'POST', resource: '/applications', body, headers, ...extra });
 
 /** A JSON endpoint that echoes what the parser gave it. */
-const echo = apiHandler({ body: 'json' }, async (event) => json(200, { received: event.body }));
+const echo = httpHandler({ body: 'json' }, async (event) => json(200, { received: event.body }));
 
 describe('JSON body parsing', () => {
   it('parses application/json, with or without a UTF-8 charset', async () => {
@@ -64,7 +64,7 @@ describe('JSON body parsing', () => {
 });
 
 describe('form parsing', () => {
-  const form = apiHandler({ body: 'form' }, async (event) => json(200, event.body));
+  const form = httpHandler({ body: 'form' }, async (event) => json(200, event.body));
   it('parses urlencoded fields, first value of a repeated field wins', async () => {
     const res = await form(
       post('sig=a.b.c&comment=Tr%C3%A8s+bien&decision=favorable&decision=changes', { 'Content-Type': 'application/x-www-form-urlencoded' }),
@@ -78,7 +78,7 @@ describe('form parsing', () => {
 });
 
 describe('JSON or form parsing (POST /applications)', () => {
-  const either = apiHandler({ body: 'json-or-form' }, async (event) => json(200, { format: event.bodyFormat, received: event.body }));
+  const either = httpHandler({ body: 'json-or-form' }, async (event) => json(200, { format: event.bodyFormat, received: event.body }));
 
   it('takes JSON and urlencoded bodies, saying which it got; refuses anything else with 415', async () => {
     expect(bodyOf(await either(post('{"a":1}'), lambdaContext))).toEqual({ format: 'json', received: { a: 1 } });
@@ -90,7 +90,7 @@ describe('JSON or form parsing (POST /applications)', () => {
 
 describe('error mapping', () => {
   const failing = (error: unknown) =>
-    apiHandler({}, async () => {
+    httpHandler({}, async () => {
       throw error;
     });
   const get = apiEvent({ method: 'GET', resource: '/x' });
@@ -150,7 +150,7 @@ describe('error mapping', () => {
   });
 
   it('HTML routes get an escaped page instead, with the same status', async () => {
-    const h = apiHandler({ renderProblem: htmlProblem({ contact: 'secretariat@coopfund.example.org' }) }, async () => {
+    const h = httpHandler({ renderProblem: htmlProblem({ contact: 'secretariat@coopfund.example.org' }) }, async () => {
       throw new ValidationError('invalide', [{ path: 'comment', message: '<script>alert(1)</script>' }]);
     });
     const res = await h(get, lambdaContext);
@@ -177,7 +177,7 @@ describe('error pages', () => {
   });
 
   it('are in the visitor’s language', async () => {
-    const page = apiHandler({ renderProblem: htmlProblem({ contact: 'secretariat@example.org' }) }, async () => {
+    const page = httpHandler({ renderProblem: htmlProblem({ contact: 'secretariat@example.org' }) }, async () => {
       throw new TransientError('indisponible');
     });
     const res = await page(apiEvent({ method: 'GET', resource: '/tasks/{taskId}', query: { lang: 'en' } }), lambdaContext);
@@ -204,9 +204,9 @@ describe('security headers', () => {
 
   it('are on every answer: JSON, HTML, errors', async () => {
     const get = apiEvent({ method: 'GET', resource: '/x' });
-    const ok = await apiHandler({}, async () => json(200, {}))(get, lambdaContext);
-    const page = await apiHandler({}, async () => html(200, '<!doctype html><title>x</title>'))(get, lambdaContext);
-    const failed = await apiHandler({}, async () => {
+    const ok = await httpHandler({}, async () => json(200, {}))(get, lambdaContext);
+    const page = await httpHandler({}, async () => html(200, '<!doctype html><title>x</title>'))(get, lambdaContext);
+    const failed = await httpHandler({}, async () => {
       throw new Error('boom');
     })(get, lambdaContext);
     const refused = await echo(post('x', { 'Content-Type': 'text/plain' }), lambdaContext);
@@ -217,7 +217,7 @@ describe('security headers', () => {
   });
 
   it('a handler may set its own caching', async () => {
-    const res = await apiHandler({}, async () => json(200, {}, { 'cache-control': 'public, max-age=60' }))(
+    const res = await httpHandler({}, async () => json(200, {}, { 'cache-control': 'public, max-age=60' }))(
       apiEvent({ method: 'GET', resource: '/x' }),
       lambdaContext,
     );
@@ -226,7 +226,7 @@ describe('security headers', () => {
   });
 
   it('HEAD answers like GET without a body', async () => {
-    const res = await apiHandler({}, async () => html(200, '<p>page</p>'))(apiEvent({ method: 'HEAD', resource: '/x' }), lambdaContext);
+    const res = await httpHandler({}, async () => html(200, '<p>page</p>'))(apiEvent({ method: 'HEAD', resource: '/x' }), lambdaContext);
     expect(res.statusCode).toBe(200);
     expect(res.body).toBe('');
     expectSecure(res);

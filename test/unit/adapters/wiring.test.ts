@@ -3,8 +3,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
-import { realPorts, resetRealPorts } from '../../../shared/adapters/ports.ts';
+import { resetWiring, wirePorts } from '../../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../../shared/adapters/wire-dynamodb.ts';
+import { ses as sesMailer } from '../../../shared/adapters/wire-ses.ts';
+import { stepFunctions } from '../../../shared/adapters/wire-sfn.ts';
 import { secretSigner } from '../../../shared/adapters/wire-signer.ts';
 import { keys } from '../../../shared/adapters/table-keys.ts';
 import { TEST_ENV } from '../api/env.ts';
@@ -14,30 +16,38 @@ const ses = mockClient(SESClient);
 afterEach(() => {
   ddb.reset();
   ses.reset();
-  resetRealPorts();
+  resetWiring();
   Object.assign(process.env, TEST_ENV);
 });
 
-describe('realPorts', () => {
+describe('wirePorts', () => {
   it('is built once per container from the environment', () => {
-    const ports = realPorts({ repository: dynamodb });
-    expect(realPorts({ repository: dynamodb })).toBe(ports);
+    const ports = wirePorts('list-calls', { repository: dynamodb });
+    expect(wirePorts('list-calls', { repository: dynamodb })).toBe(ports);
     // Another handler in the same process (tests, the bench) gets its own wiring.
-    expect(realPorts({ repository: dynamodb, signer: secretSigner })).not.toBe(ports);
+    expect(wirePorts('show-task', { repository: dynamodb, signer: secretSigner })).not.toBe(ports);
     expect(ports.config).toMatchObject({ tableName: TEST_ENV.TABLE_NAME, adminEmails: ['secretariat@coopfund.example.org', 'ops@coopfund.example.org'] });
   });
 
   it('fails the cold start naming a missing variable', () => {
     delete process.env.TABLE_NAME;
-    expect(() => realPorts()).toThrow(/TABLE_NAME/);
+    expect(() => wirePorts('health', {})).toThrow(/TABLE_NAME/);
     process.env.TABLE_NAME = TEST_ENV.TABLE_NAME;
+    // What the declaration implies is required: a function that starts executions needs the ARN…
     delete process.env.STATE_MACHINE_ARN;
-    expect(() => realPorts({ require: ['stateMachineArn'] })).toThrow(/STATE_MACHINE_ARN/);
+    expect(() => wirePorts('submit-application', { repository: dynamodb, signer: secretSigner, workflow: stepFunctions })).toThrow(
+      /STATE_MACHINE_ARN/,
+    );
+    expect(() => wirePorts('decide-task', { repository: dynamodb, signer: secretSigner, workflow: stepFunctions })).not.toThrow();
+    // …and one that emails links, the public base URL.
+    delete process.env.BASE_URL;
+    expect(() => wirePorts('request-review', { repository: dynamodb, mailer: sesMailer, signer: secretSigner })).toThrow(/BASE_URL/);
+    expect(() => wirePorts('notify-admins', { repository: dynamodb, mailer: sesMailer })).not.toThrow();
   });
 
   it('adapters reach the configured table; a port is not a thenable', async () => {
     ddb.on(GetCommand).resolves({});
-    const ports = realPorts({ repository: dynamodb });
+    const ports = wirePorts('list-calls', { repository: dynamodb });
     expect(await Promise.resolve(ports.repository)).toBe(ports.repository);
     expect(await ports.repository.getCall('2027-T1')).toBeUndefined();
     expect(ddb).toHaveReceivedCommandWith(GetCommand, { TableName: TEST_ENV.TABLE_NAME, Key: keys.call('2027-T1'), ConsistentRead: true });
@@ -45,14 +55,21 @@ describe('realPorts', () => {
   });
 
   it('signs with the configured secret', async () => {
-    const ports = realPorts({ signer: secretSigner });
+    const ports = wirePorts('show-task', { repository: dynamodb, signer: secretSigner });
     const sig = await ports.signer.sign(['track', 'app-1']);
     expect(await ports.signer.verify(['track', 'app-1'], sig)).toBe(true);
     expect(await ports.signer.verify(['track', 'app-2'], sig)).toBe(false);
   });
 
+  it('takes exactly the adapters the declaration names', () => {
+    // @ts-expect-error: list-calls declares the repository only
+    expect(() => wirePorts('list-calls', { repository: dynamodb, mailer: sesMailer })).not.toThrow();
+    // @ts-expect-error: show-task declares the signer too
+    expect(() => wirePorts('show-task', { repository: dynamodb })).not.toThrow();
+  });
+
   it('says plainly which port a function forgot to wire, and sends nothing', async () => {
-    const ports = realPorts({ repository: dynamodb });
+    const ports = wirePorts('show-form', { repository: dynamodb });
     await expect(ports.mailer.send({ to: ['a@example.org'], subject: 's', html: 'h', text: 't' })).rejects.toThrow(
       /mailer port is not wired/,
     );

@@ -1,4 +1,5 @@
-import { loadConfig, type Config, type LoadConfigOptions } from '../config/load.ts';
+import { FUNCTIONS, type FunctionDeclaration, type FunctionName } from '../catalogue/functions.ts';
+import { loadConfig, type Config } from '../config/load.ts';
 import type { Clock, Mailer, Repository, Signer, Workflow } from '../ports/index.ts';
 
 /** Everything a use case may need, built from the environment. */
@@ -12,18 +13,21 @@ export interface Ports {
 }
 
 /**
- * Which adapters a function wires. Each factory lives in its own module (shared/adapters/wire-*.ts)
+ * The adapter factories a function may wire. Each lives in its own module (shared/adapters/wire-*.ts)
  * and reaches its AWS client through a dynamic import: a function's bundle holds only the clients
  * of the ports it names, and loads them on first use, off the cold start.
  */
-export interface Wiring {
-  repository?: (config: Config) => Promise<Repository>;
-  mailer?: (config: Config) => Promise<Mailer>;
-  workflow?: (config: Config) => Promise<Workflow>;
-  signer?: (config: Config) => Signer;
+export interface AdapterFactories {
+  repository: (config: Config) => Promise<Repository>;
+  mailer: (config: Config) => Promise<Mailer>;
+  workflow: (config: Config) => Promise<Workflow>;
+  signer: (config: Config) => Signer;
 }
 
-export type RealPortsOptions = Wiring & Pick<LoadConfigOptions, 'require'>;
+/** Exactly the factories a function's declaration names: one more or one less does not compile. */
+export type AdaptersOf<N extends FunctionName> = {
+  [K in (typeof FUNCTIONS)[N]['ports'][number]]: AdapterFactories[K];
+};
 
 /** A port built on the first call of any of its methods; a failed build is tried again next call. */
 function lazy<T extends object>(load: () => Promise<T>): T {
@@ -50,23 +54,29 @@ function lazy<T extends object>(load: () => Promise<T>): T {
 /** A port this function did not wire: using it is a bug of the handler, said plainly. */
 const unwired = <T extends object>(name: string): T =>
   lazy<T>(async () => {
-    throw new Error(`the ${name} port is not wired in this function (realPorts options)`);
+    throw new Error(`the ${name} port is not wired in this function (its declaration in shared/catalogue/functions.ts)`);
   });
 
-/** One set of ports per wiring: a container runs one handler, a test process may import several. */
-const built = new Map<string, Ports>();
+/** One set of ports per function: a container runs one handler, a test process may import several. */
+const built = new Map<FunctionName, Ports>();
 
 /**
- * The real adapters, once per container: call at module scope, so a missing variable fails the
- * cold start. `require` names optional settings this function needs (e.g. `stateMachineArn`).
- * AWS endpoints come from the SDK's own `AWS_ENDPOINT_URL_*` variables (local mode).
+ * The real adapters of function `name`, once per container: call at module scope, so that a
+ * missing variable fails the cold start. What the declaration implies is required too: the state
+ * machine's ARN for a function that starts executions, the public base URL for one that emails
+ * links. AWS endpoints come from the SDK's own `AWS_ENDPOINT_URL_*` variables (local mode).
  */
-export function realPorts(options: RealPortsOptions = {}): Ports {
-  const config = loadConfig(options);
-  const { repository, mailer, workflow, signer } = options;
-  const key = [repository, mailer, workflow, signer].map((factory) => factory?.name ?? '-').join('|');
-  const existing = built.get(key);
+export function wirePorts<N extends FunctionName>(name: N, adapters: AdaptersOf<N>): Ports {
+  const existing = built.get(name);
   if (existing) return existing;
+  const declaration: FunctionDeclaration = FUNCTIONS[name];
+  const config = loadConfig({
+    require: [
+      ...(declaration.workflow === 'start' ? (['stateMachineArn'] as const) : []),
+      ...(declaration.emailsLinks ? (['baseUrl'] as const) : []),
+    ],
+  });
+  const { repository, mailer, workflow, signer } = adapters as Partial<AdapterFactories>;
   const ports: Ports = {
     config,
     clock: { now: () => new Date() },
@@ -75,11 +85,11 @@ export function realPorts(options: RealPortsOptions = {}): Ports {
     mailer: mailer ? lazy(() => mailer(config)) : unwired<Mailer>('mailer'),
     workflow: workflow ? lazy(() => workflow(config)) : unwired<Workflow>('workflow'),
   };
-  built.set(key, ports);
+  built.set(name, ports);
   return ports;
 }
 
 /** Tests only: forget the singletons (a test that changes the environment between imports). */
-export function resetRealPorts(): void {
+export function resetWiring(): void {
   built.clear();
 }

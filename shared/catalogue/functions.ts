@@ -1,0 +1,152 @@
+/**
+ * Every Lambda function of coopfund, declared once. Plain data with no imports, so that both sides
+ * read the same row: the handler wires exactly the ports its row names (the types refuse any other
+ * set, see shared/adapters/wiring.ts), and the CDK builds the function, its environment and its
+ * grants from the row (infra/constructs/app-function.ts). The state machine's Retry list comes from
+ * `retry`; the local stack runs what the synthesized template holds, so it follows too.
+ *
+ * A function's code is `functions/<name>/handler.ts` (its `entry`).
+ */
+
+/** The adapters a handler may wire (shared/adapters/wiring.ts). */
+export type PortName = 'repository' | 'mailer' | 'workflow' | 'signer';
+
+export interface FunctionDeclaration {
+  /** `api`: behind routes of the REST API (shared/catalogue/routes.ts); `task`: a state of the workflow. */
+  readonly kind: 'api' | 'task';
+  /** One line, shown in the console and the template. */
+  readonly description: string;
+  /** The adapters its handler wires; each is granted what its port touches, nothing else. */
+  readonly ports: readonly PortName[];
+  /** How the repository port may use the table (required when `ports` has `repository`). */
+  readonly table?: 'read' | 'readWrite';
+  /** How the workflow port may use the state machine (required when `ports` has `workflow`). */
+  readonly workflow?: 'start' | 'respond';
+  /** It emails absolute links: the public base URL must be configured (fails the cold start otherwise). */
+  readonly emailsLinks?: boolean;
+  /** Lambda's timeout, seconds (default 10). */
+  readonly timeoutSeconds?: number;
+  /**
+   * Tasks only: what the state machine retries. `transient` (the default) retries throttling, a
+   * dependency's 5xx and timeouts, which is safe because every task may run twice; `none` for a
+   * task that must not run again.
+   */
+  readonly retry?: 'transient' | 'none';
+}
+
+const FUNCTIONS_TABLE = {
+  // --- The API -------------------------------------------------------------------------------
+  health: { kind: 'api', description: 'GET /health: whether the function runs', ports: [] },
+  'list-calls': { kind: 'api', description: 'GET /calls: the calls open now', ports: ['repository'], table: 'read' },
+  'show-form': { kind: 'api', description: 'GET /: the application form and its script', ports: ['repository'], table: 'read' },
+  'submit-application': {
+    kind: 'api',
+    description: 'POST /applications: stores an application and starts its workflow',
+    ports: ['repository', 'signer', 'workflow'],
+    table: 'readWrite',
+    workflow: 'start',
+  },
+  'track-application': {
+    kind: 'api',
+    description: 'GET /applications/{id}: the tracking page or JSON, behind its token',
+    ports: ['repository', 'signer'],
+    table: 'read',
+  },
+  'show-task': {
+    kind: 'api',
+    description: 'GET and HEAD /tasks/{taskId}: the decision page (never writes)',
+    ports: ['repository', 'signer'],
+    table: 'read',
+  },
+  'decide-task': {
+    kind: 'api',
+    description: 'POST /tasks/{taskId}: claims a decision and resumes the workflow',
+    ports: ['repository', 'signer', 'workflow'],
+    table: 'readWrite',
+    workflow: 'respond',
+  },
+
+  // --- The workflow's tasks --------------------------------------------------------------------
+  'check-eligibility': {
+    kind: 'task',
+    description: "CheckEligibility: the call's rules, every failed one a reason",
+    ports: ['repository'],
+    table: 'readWrite',
+  },
+  'assign-reviewer': {
+    kind: 'task',
+    description: 'AssignReviewer: a reviewer of the roster free of conflict of interest',
+    ports: ['repository'],
+    table: 'readWrite',
+  },
+  'request-review': {
+    kind: 'task',
+    description: 'RequestReview: stores the task token, emails the reviewer a link; reminds, escalates',
+    ports: ['repository', 'mailer', 'signer'],
+    table: 'readWrite',
+    emailsLinks: true,
+  },
+  'record-review': {
+    kind: 'task',
+    description: 'RecordReview: stores the review; changes requested or committee',
+    ports: ['repository'],
+    table: 'readWrite',
+  },
+  'request-changes': {
+    kind: 'task',
+    description: 'RequestChanges: emails both contacts their resubmission link',
+    ports: ['repository', 'mailer', 'signer'],
+    table: 'readWrite',
+    emailsLinks: true,
+  },
+  'request-committee-decision': {
+    kind: 'task',
+    description: "Request…CoChairDecision: one co-chair's link; reminds, escalates",
+    ports: ['repository', 'mailer', 'signer'],
+    table: 'readWrite',
+    emailsLinks: true,
+  },
+  'award-grant': {
+    kind: 'task',
+    description: "AwardGrant: reserves the grant in the call's envelope",
+    ports: ['repository'],
+    table: 'readWrite',
+  },
+  'record-outcome': {
+    kind: 'task',
+    description: 'RecordRejection / Withdraw / RecordError: the final status the routing decided',
+    ports: ['repository'],
+    table: 'readWrite',
+  },
+  // Its emails carry the tracking link, signed with the key; its sent-markers live in the table.
+  'notify-applicants': {
+    kind: 'task',
+    description: 'SendReceipt / NotifyIneligible / NotifyWithdrawn / NotifyDecision: both contacts',
+    ports: ['repository', 'mailer', 'signer'],
+    table: 'readWrite',
+    emailsLinks: true,
+  },
+  'notify-admins': {
+    kind: 'task',
+    description: 'NotifyFailure: the admins hear of a failed workflow',
+    ports: ['repository', 'mailer'],
+    table: 'readWrite',
+  },
+} as const satisfies Record<string, FunctionDeclaration>;
+
+export type FunctionName = keyof typeof FUNCTIONS_TABLE;
+export type ApiFunctionName = { [N in FunctionName]: (typeof FUNCTIONS_TABLE)[N]['kind'] extends 'api' ? N : never }[FunctionName];
+export type TaskFunctionName = Exclude<FunctionName, ApiFunctionName>;
+
+/** The declarations, by function name. */
+export const FUNCTIONS: { readonly [N in FunctionName]: (typeof FUNCTIONS_TABLE)[N] & FunctionDeclaration } = FUNCTIONS_TABLE;
+
+export const functionNames = Object.keys(FUNCTIONS) as FunctionName[];
+export const apiFunctionNames = functionNames.filter((n): n is ApiFunctionName => FUNCTIONS[n].kind === 'api');
+export const taskFunctionNames = functionNames.filter((n): n is TaskFunctionName => FUNCTIONS[n].kind === 'task');
+
+/** `functions/<name>/handler.ts`, relative to the repository root. */
+export const entryOf = (name: FunctionName): string => `functions/${name}/handler.ts`;
+
+/** Lambda's timeout when a declaration sets none. */
+export const DEFAULT_TIMEOUT_SECONDS = 10;

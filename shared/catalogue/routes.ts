@@ -1,0 +1,95 @@
+import type { ApiFunctionName } from './functions.ts';
+
+/**
+ * Every route of the REST API, declared once. The CDK builds the API's resources, methods and
+ * required path parameters from these rows (infra/constructs/api.ts); each API handler parses its
+ * body as its routes say (shared/http/api-handler.ts); and every URL the system writes — links in
+ * emails, form actions, the admin CLI, the tests — comes from `pathTo`, so a path is never spelled
+ * twice. The local stack serves what the synthesized template holds, so it follows too.
+ */
+
+export interface RouteDeclaration {
+  readonly method: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
+  /** From the API's root, `{name}` for a path parameter. */
+  readonly path: string;
+  /** The function behind it (shared/catalogue/functions.ts). */
+  readonly function: ApiFunctionName;
+  /** How the body is parsed before the handler runs: none, JSON, an HTML form, or either. */
+  readonly body: 'none' | 'json' | 'form' | 'json-or-form';
+  /** What it answers: a page, JSON, or either by the `Accept` header. */
+  readonly answers: 'page' | 'json' | 'negotiated' | 'script';
+}
+
+const ROUTES_TABLE = {
+  health: { method: 'GET', path: '/health', function: 'health', body: 'none', answers: 'json' },
+  listCalls: { method: 'GET', path: '/calls', function: 'list-calls', body: 'none', answers: 'json' },
+  form: { method: 'GET', path: '/', function: 'show-form', body: 'none', answers: 'page' },
+  // The form's one script (its style is inline, allowed by hash).
+  asset: { method: 'GET', path: '/assets/{asset}', function: 'show-form', body: 'none', answers: 'script' },
+  // No body model at the gateway: the handler's zod schema answers with field-level issues, and a
+  // body that is not JSON must reach it to get its 415.
+  submitApplication: { method: 'POST', path: '/applications', function: 'submit-application', body: 'json-or-form', answers: 'negotiated' },
+  trackApplication: { method: 'GET', path: '/applications/{id}', function: 'track-application', body: 'none', answers: 'negotiated' },
+  // Mail scanners GET and HEAD every link: both only render.
+  showTask: { method: 'GET', path: '/tasks/{taskId}', function: 'show-task', body: 'none', answers: 'page' },
+  showTaskHead: { method: 'HEAD', path: '/tasks/{taskId}', function: 'show-task', body: 'none', answers: 'page' },
+  decideTask: { method: 'POST', path: '/tasks/{taskId}', function: 'decide-task', body: 'form', answers: 'page' },
+} as const satisfies Record<string, RouteDeclaration>;
+
+export type RouteName = keyof typeof ROUTES_TABLE;
+
+/** The declarations, by route name. */
+export const ROUTES: { readonly [R in RouteName]: (typeof ROUTES_TABLE)[R] & RouteDeclaration } = ROUTES_TABLE;
+
+export const routeNames = Object.keys(ROUTES) as RouteName[];
+
+/** The names of a path's parameters: `/tasks/{taskId}` → `'taskId'`. */
+export type PathParams<P extends string> = P extends `${string}{${infer Name}}${infer Rest}` ? Name | PathParams<Rest> : never;
+
+type ParamsOf<R extends RouteName> = PathParams<(typeof ROUTES_TABLE)[R]['path']>;
+
+/** The names of a route's path parameters, in order (`['taskId']`). */
+export function pathParamNames(path: string): string[] {
+  return [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1] ?? '');
+}
+
+/**
+ * The path of a route with its parameters filled in (each URI-encoded), optionally after a base
+ * URL and with a query: `pathTo('showTask', { taskId }, { sig })` → `/tasks/abc?sig=…`.
+ * Query values that are `undefined` are left out.
+ */
+export function pathTo<R extends RouteName>(
+  route: R,
+  ...args: [ParamsOf<R>] extends [never]
+    ? [params?: Record<string, never>, query?: Record<string, string | undefined>]
+    : [params: Record<ParamsOf<R>, string>, query?: Record<string, string | undefined>]
+): string {
+  const [params = {}, query] = args as [Record<string, string>?, Record<string, string | undefined>?];
+  const path = ROUTES[route].path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined) throw new Error(`pathTo(${route}): missing parameter ${name}`);
+    return encodeURIComponent(value);
+  });
+  const search = Object.entries(query ?? {})
+    .filter((entry): entry is [string, string] => entry[1] !== undefined)
+    .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+    .join('&');
+  return search ? `${path}?${search}` : path;
+}
+
+/** How the routes of function `F` send their body (one kind per function). */
+export type BodyKindOf<F extends ApiFunctionName> = {
+  [R in RouteName]: (typeof ROUTES_TABLE)[R]['function'] extends F ? (typeof ROUTES_TABLE)[R]['body'] : never;
+}[RouteName];
+
+/** The routes a function serves. */
+export function routesOf(fn: ApiFunctionName): RouteDeclaration[] {
+  return routeNames.map((n) => ROUTES[n] as RouteDeclaration).filter((r) => r.function === fn);
+}
+
+/** How function `fn`'s routes send their body; its routes must agree. */
+export function bodyKindOf<F extends ApiFunctionName>(fn: F): BodyKindOf<F> {
+  const kinds = new Set(routesOf(fn).map((r) => r.body));
+  if (kinds.size !== 1) throw new Error(`the routes of ${fn} must declare one body kind, not ${[...kinds].join(', ') || 'none'}`);
+  return [...kinds][0] as BodyKindOf<F>;
+}
