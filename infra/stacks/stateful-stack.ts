@@ -2,9 +2,9 @@ import { RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib'
 import { AttributeType, BillingMode, ProjectionType, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
+import { TABLE_SCHEMA } from '../../shared/adapters/table-keys.ts';
 
-/** Name of the table's one GSI (listings by call and status; tasks of an application). */
-export const GSI1 = 'gsi1';
+const string = (name: string) => ({ name, type: AttributeType.STRING });
 
 /**
  * What must outlive any deployment: the table, and the signing key (every tracking link already
@@ -19,17 +19,18 @@ export class StatefulStack extends Stack {
     super(scope, id, props);
 
     this.table = new Table(this, 'Table', {
-      partitionKey: { name: 'pk', type: AttributeType.STRING },
-      sortKey: { name: 'sk', type: AttributeType.STRING },
+      partitionKey: string(TABLE_SCHEMA.partitionKey),
+      sortKey: string(TABLE_SCHEMA.sortKey),
       billingMode: BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      timeToLiveAttribute: 'ttl',
+      timeToLiveAttribute: TABLE_SCHEMA.ttlAttribute,
       removalPolicy: RemovalPolicy.RETAIN,
     });
+    // The table's one GSI: listings by call and status, tasks of an application.
     this.table.addGlobalSecondaryIndex({
-      indexName: GSI1,
-      partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
-      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+      indexName: TABLE_SCHEMA.gsi1.indexName,
+      partitionKey: string(TABLE_SCHEMA.gsi1.partitionKey),
+      sortKey: string(TABLE_SCHEMA.gsi1.sortKey),
       projectionType: ProjectionType.ALL,
     });
 

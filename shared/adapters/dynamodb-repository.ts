@@ -13,7 +13,10 @@ import { allowedSources, canTransition, type Status } from '../domain/status.ts'
 import type { Repository } from '../ports/index.ts';
 import type { Call, CoChair, Reviewer } from '../schemas/call.ts';
 import { errorName, isTransient } from './aws-errors.ts';
-import { gsi, internalAttributes, keys, TABLE_SCHEMA } from './table-keys.ts';
+import { gsi, internalAttributes, type Key, keyOf, keys, sortKeyOf, TABLE_SCHEMA } from './table-keys.ts';
+
+const { partitionKey: PK, sortKey: SK, ttlAttribute: TTL } = TABLE_SCHEMA;
+const { partitionKey: G1PK, sortKey: G1SK } = TABLE_SCHEMA.gsi1;
 
 type Item = Record<string, unknown>;
 
@@ -37,11 +40,11 @@ function decodeCursor(cursor: string, gsi1pk: string): Record<string, string> {
   } catch {
     throw invalid();
   }
-  const names = ['pk', 'sk', 'gsi1pk', 'gsi1sk'];
+  const names: string[] = [PK, SK, G1PK, G1SK];
   if (typeof key !== 'object' || key === null || Array.isArray(key)) throw invalid();
   const entries = Object.entries(key);
   if (entries.length !== names.length || !entries.every(([k, v]) => names.includes(k) && typeof v === 'string')) throw invalid();
-  if ((key as Record<string, string>).gsi1pk !== gsi1pk) throw invalid();
+  if ((key as Record<string, string>)[G1PK] !== gsi1pk) throw invalid();
   return key as Record<string, string>;
 }
 
@@ -112,7 +115,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
     }
   }
 
-  const get = (key: { pk: string; sk: string }) =>
+  const get = (key: Key) =>
     run('get', () => doc.send(new GetCommand({ TableName, Key: key, ConsistentRead: true }))).then((o) => o.Item);
 
   async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
@@ -128,7 +131,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
 
   const itemsUnder = (pk: string, prefix: string) =>
     queryAll({
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      KeyConditionExpression: `${PK} = :pk AND begins_with(${SK}, :prefix)`,
       ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
       ConsistentRead: true,
     });
@@ -146,7 +149,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       ),
     );
 
-  const del = (key: { pk: string; sk: string }) => run('delete', () => doc.send(new DeleteCommand({ TableName, Key: key })));
+  const del = (key: Key) => run('delete', () => doc.send(new DeleteCommand({ TableName, Key: key })));
 
   /**
    * One conditional update of a task's item (`#status` is always bound): `false` when the condition
@@ -190,12 +193,12 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
 
   /** Replaces the items of a call's sub-list (roster, co-chairs) by `next`. */
   async function replaceList(callId: string, prefix: string, next: Map<string, Item>): Promise<void> {
-    const current = await itemsUnder(keys.call(callId).pk, prefix);
+    const current = await itemsUnder(keys.callPk(callId), prefix);
     await Promise.all([
-      ...[...next.entries()].map(([sk, value]) => put({ pk: keys.call(callId).pk, sk, ...value })),
+      ...[...next.entries()].map(([sk, value]) => put({ ...value, [PK]: keys.callPk(callId), [SK]: sk })),
       ...current
-        .filter((item) => !next.has(item.sk as string))
-        .map((item) => del({ pk: item.pk as string, sk: item.sk as string })),
+        .filter((item) => !next.has(sortKeyOf(item)))
+        .map((item) => del(keyOf(item))),
     ]);
   }
 
@@ -208,11 +211,11 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
     // The index is eventually consistent: it only finds ids, each task is then read consistently.
     const found = await queryAll({
       IndexName: TABLE_SCHEMA.gsi1.indexName,
-      KeyConditionExpression: prefix ? 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)' : 'gsi1pk = :pk',
+      KeyConditionExpression: prefix ? `${G1PK} = :pk AND begins_with(${G1SK}, :prefix)` : `${G1PK} = :pk`,
       ExpressionAttributeValues: { ':pk': gsi.tasksOf(applicationId), ...(prefix ? { ':prefix': prefix } : {}) },
       ScanIndexForward: false,
     });
-    const ids = [...new Set(found.map((item) => (item.pk as string).slice('TASK#'.length)))];
+    const ids = [...new Set(found.map((item) => keys.taskIdOf(item)))];
     const tasks = await Promise.all(ids.map(getTaskItem));
     return tasks.filter((t): t is TaskRecord => t !== undefined);
   }
@@ -226,7 +229,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
           new UpdateCommand({
             TableName,
             Key: keys.call(call.id),
-            UpdateExpression: `SET ${[...clauses, 'gsi1pk = :gpk', 'gsi1sk = :gsk', 'committed = if_not_exists(committed, :zero)', '#id = :id'].join(', ')}`,
+            UpdateExpression: `SET ${[...clauses, `${G1PK} = :gpk`, `${G1SK} = :gsk`, 'committed = if_not_exists(committed, :zero)', '#id = :id'].join(', ')}`,
             ExpressionAttributeNames: { ...names, '#id': 'id' },
             ExpressionAttributeValues: {
               ...values,
@@ -248,7 +251,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
     async listCalls() {
       const items = await queryAll({
         IndexName: TABLE_SCHEMA.gsi1.indexName,
-        KeyConditionExpression: 'gsi1pk = :pk',
+        KeyConditionExpression: `${G1PK} = :pk`,
         ExpressionAttributeValues: { ':pk': gsi.calls() },
       });
       return items.map(toCallRecord);
@@ -258,21 +261,21 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       await replaceList(
         callId,
         keys.reviewerPrefix,
-        new Map(reviewers.map((r) => [keys.reviewer(callId, r.email).sk, { ...r }])),
+        new Map(reviewers.map((r) => [keys.reviewer(callId, r.email)[SK], { ...r }])),
       );
     },
 
     async getRoster(callId) {
-      const items = await itemsUnder(keys.call(callId).pk, keys.reviewerPrefix);
+      const items = await itemsUnder(keys.callPk(callId), keys.reviewerPrefix);
       return items.map((item) => strip<Reviewer>(item));
     },
 
     async putCoChairs(callId, coChairs) {
-      await replaceList(callId, keys.coChairPrefix, new Map(coChairs.map((c) => [keys.coChair(callId, c.side).sk, { ...c }])));
+      await replaceList(callId, keys.coChairPrefix, new Map(coChairs.map((c) => [keys.coChair(callId, c.side)[SK], { ...c }])));
     },
 
     async getCoChairs(callId) {
-      const items = await itemsUnder(keys.call(callId).pk, keys.coChairPrefix);
+      const items = await itemsUnder(keys.callPk(callId), keys.coChairPrefix);
       return items.map((item) => strip<CoChair>(item));
     },
 
@@ -280,13 +283,13 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       const item: Item = {
         ...app,
         ...keys.application(app.id),
-        gsi1pk: gsi.applicationsByStatus(app.callId, app.status),
-        gsi1sk: gsi.applicationSort(app.createdAt, app.id),
+        [G1PK]: gsi.applicationsByStatus(app.callId, app.status),
+        [G1SK]: gsi.applicationSort(app.createdAt, app.id),
         seq: 1,
         lastEvent: first,
       };
       try {
-        await put(item, { expression: 'attribute_not_exists(pk)' });
+        await put(item, { expression: `attribute_not_exists(${PK})` });
       } catch (error) {
         if (!isConditionFailed(error)) throw error;
         // Someone created it first (a retried submission): heal its history in case they crashed.
@@ -308,14 +311,14 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       // and writes its event right after: until then the item's `lastEvent` stands in for it, so
       // the history never lags behind the status it explains.
       const items = await queryAll({
-        KeyConditionExpression: 'pk = :pk',
+        KeyConditionExpression: `${PK} = :pk`,
         ExpressionAttributeValues: { ':pk': keys.applicationPk(id) },
         ConsistentRead: true,
       });
-      const events = items.filter((item) => (item.sk as string).startsWith(keys.eventPrefix));
-      const app = items.find((item) => item.sk === keys.application(id).sk);
+      const events = items.filter((item) => sortKeyOf(item).startsWith(keys.eventPrefix));
+      const app = items.find((item) => sortKeyOf(item) === keys.application(id)[SK]);
       const last = app?.lastEvent as HistoryEvent | undefined;
-      if (last && typeof app?.seq === 'number' && !events.some((e) => e.sk === keys.event(id, last.at, app.seq as number).sk)) {
+      if (last && typeof app?.seq === 'number' && !events.some((e) => sortKeyOf(e) === keys.event(id, last.at, app.seq as number)[SK])) {
         events.push(last as unknown as Item);
       }
       return events.map(toEvent);
@@ -323,12 +326,12 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
 
     async deleteApplication(id) {
       const items = await queryAll({
-        KeyConditionExpression: 'pk = :pk',
+        KeyConditionExpression: `${PK} = :pk`,
         ExpressionAttributeValues: { ':pk': keys.applicationPk(id) },
         ConsistentRead: true,
-        ProjectionExpression: 'pk, sk',
+        ProjectionExpression: `${PK}, ${SK}`,
       });
-      await Promise.all(items.map((item) => del({ pk: item.pk as string, sk: item.sk as string })));
+      await Promise.all(items.map((item) => del(keyOf(item))));
     },
 
     async transition(id, to, event, patch = {}) {
@@ -355,7 +358,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
               UpdateExpression: `SET ${[
                 ...clauses,
                 '#status = :to',
-                'gsi1pk = :gpk',
+                `${G1PK} = :gpk`,
                 'updatedAt = :at',
                 'lastEvent = :event',
                 'seq = if_not_exists(seq, :zero) + :one',
@@ -407,7 +410,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
               TableName,
               Key: keys.application(id),
               UpdateExpression: `SET ${clauses.join(', ')}`,
-              ConditionExpression: 'attribute_exists(pk)',
+              ConditionExpression: `attribute_exists(${PK})`,
               ExpressionAttributeNames: names,
               ExpressionAttributeValues: values,
             }),
@@ -429,7 +432,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
           new QueryCommand({
             TableName,
             IndexName: TABLE_SCHEMA.gsi1.indexName,
-            KeyConditionExpression: 'gsi1pk = :pk',
+            KeyConditionExpression: `${G1PK} = :pk`,
             ExpressionAttributeValues: { ':pk': pk },
             Limit: limit,
             ...(start ? { ExclusiveStartKey: start } : {}),
@@ -463,7 +466,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
                 TableName,
                 Key: keys.application(id),
                 UpdateExpression: reason === undefined ? 'REMOVE lastEvent.reason' : 'SET lastEvent.reason = :reason',
-                ConditionExpression: 'attribute_exists(pk)',
+                ConditionExpression: `attribute_exists(${PK})`,
                 ...(reason === undefined ? {} : { ExpressionAttributeValues: { ':reason': reason } }),
               }),
             ),
@@ -520,8 +523,8 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       await put({
         ...task,
         ...keys.task(task.id),
-        gsi1pk: gsi.tasksOf(task.applicationId),
-        gsi1sk: gsi.taskSort(task.stage, task.createdAt, task.id),
+        [G1PK]: gsi.tasksOf(task.applicationId),
+        [G1SK]: gsi.taskSort(task.stage, task.createdAt, task.id),
       });
     },
 
@@ -582,7 +585,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
     },
 
     async closeTask(id) {
-      await updateTaskIf('closeTask', id, { set: 'SET #status = :closed', condition: 'attribute_exists(pk)', values: { ':closed': 'CLOSED' } });
+      await updateTaskIf('closeTask', id, { set: 'SET #status = :closed', condition: `attribute_exists(${PK})`, values: { ':closed': 'CLOSED' } });
     },
 
     async closeTaskIfOpen(id) {
@@ -603,8 +606,8 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
         try {
           // First writer wins; a key past its time-to-live (not yet swept by DynamoDB) is free again.
           await put(
-            { ...keys.idempotency(key), bodyHash, applicationId, ttl: now + IDEMPOTENCY_TTL_SECONDS },
-            { expression: 'attribute_not_exists(pk) OR #ttl < :now', names: { '#ttl': 'ttl' }, values: { ':now': now } },
+            { ...keys.idempotency(key), bodyHash, applicationId, [TTL]: now + IDEMPOTENCY_TTL_SECONDS },
+            { expression: `attribute_not_exists(${PK}) OR #ttl < :now`, names: { '#ttl': TTL }, values: { ':now': now } },
           );
           return { bodyHash, applicationId };
         } catch (error) {
@@ -623,7 +626,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
 
     async markEmailSent(key) {
       try {
-        await put({ ...keys.email(key) }, { expression: 'attribute_not_exists(pk)' });
+        await put({ ...keys.email(key) }, { expression: `attribute_not_exists(${PK})` });
         return true;
       } catch (error) {
         if (isConditionFailed(error)) return false;

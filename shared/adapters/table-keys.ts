@@ -3,8 +3,9 @@ import type { Status } from '../domain/status.ts';
 import type { CoChairSide } from '../schemas/call.ts';
 
 /**
- * The one table's layout. The CDK table construct and the local stack create the table from
- * `TABLE_SCHEMA`; the repository builds every key here.
+ * The one table's layout. The stateful stack builds the table (keys, GSI, time-to-live) from
+ * `TABLE_SCHEMA` (and the local stack creates it from the synthesized template); the repository
+ * builds every key here.
  *
  * | item              | pk                | sk                       | gsi1pk                         | gsi1sk                    |
  * |-------------------|-------------------|--------------------------|--------------------------------|---------------------------|
@@ -26,26 +27,38 @@ export const TABLE_SCHEMA = {
   ttlAttribute: 'ttl',
 } as const;
 
-type Key = { pk: string; sk: string };
+const { partitionKey: PK, sortKey: SK } = TABLE_SCHEMA;
+
+/** The primary key of an item, named as the table names it. */
+export type Key = Record<typeof PK | typeof SK, string>;
+
+const key = (pk: string, sk: string): Key => ({ [PK]: pk, [SK]: sk }) as Key;
+
+/** The primary key of an item read back from the table. */
+export const keyOf = (item: Record<string, unknown>): Key => key(item[PK] as string, item[SK] as string);
 
 export const keys = {
-  call: (id: string): Key => ({ pk: `CALL#${id}`, sk: 'CALL' }),
-  reviewer: (callId: string, email: string): Key => ({ pk: `CALL#${callId}`, sk: `REVIEWER#${email.toLowerCase()}` }),
+  call: (id: string): Key => key(`CALL#${id}`, 'CALL'),
+  callPk: (id: string): string => `CALL#${id}`,
+  reviewer: (callId: string, email: string): Key => key(`CALL#${callId}`, `REVIEWER#${email.toLowerCase()}`),
   reviewerPrefix: 'REVIEWER#',
-  coChair: (callId: string, side: CoChairSide): Key => ({ pk: `CALL#${callId}`, sk: `COCHAIR#${side}` }),
+  coChair: (callId: string, side: CoChairSide): Key => key(`CALL#${callId}`, `COCHAIR#${side}`),
   coChairPrefix: 'COCHAIR#',
-  application: (id: string): Key => ({ pk: `APP#${id}`, sk: 'APP' }),
+  application: (id: string): Key => key(`APP#${id}`, 'APP'),
   applicationPk: (id: string): string => `APP#${id}`,
   /** `seq` is the event's rank in the history: two events in the same millisecond stay distinct. */
-  event: (applicationId: string, at: string, seq: number): Key => ({
-    pk: `APP#${applicationId}`,
-    sk: `EVENT#${at}#${String(seq).padStart(3, '0')}`,
-  }),
+  event: (applicationId: string, at: string, seq: number): Key =>
+    key(`APP#${applicationId}`, `EVENT#${at}#${String(seq).padStart(3, '0')}`),
   eventPrefix: 'EVENT#',
-  task: (id: string): Key => ({ pk: `TASK#${id}`, sk: 'TASK' }),
-  idempotency: (key: string): Key => ({ pk: `IDEM#${key}`, sk: 'IDEM' }),
-  email: (key: string): Key => ({ pk: `EMAIL#${key}`, sk: 'EMAIL' }),
+  task: (id: string): Key => key(`TASK#${id}`, 'TASK'),
+  /** The task id back from a task item's partition key. */
+  taskIdOf: (item: Record<string, unknown>): string => (item[PK] as string).slice('TASK#'.length),
+  idempotency: (id: string): Key => key(`IDEM#${id}`, 'IDEM'),
+  email: (id: string): Key => key(`EMAIL#${id}`, 'EMAIL'),
 } as const;
+
+/** The sort key of an item read back from the table. */
+export const sortKeyOf = (item: Record<string, unknown>): string => item[SK] as string;
 
 export const gsi = {
   calls: (): string => 'CALLS',
@@ -57,4 +70,12 @@ export const gsi = {
 } as const;
 
 /** Attributes the repository keeps beside the records; stripped before a record leaves it. */
-export const internalAttributes = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'ttl', 'seq', 'lastEvent'] as const;
+export const internalAttributes = [
+  PK,
+  SK,
+  TABLE_SCHEMA.gsi1.partitionKey,
+  TABLE_SCHEMA.gsi1.sortKey,
+  TABLE_SCHEMA.ttlAttribute,
+  'seq',
+  'lastEvent',
+] as const;
