@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import type { APIGatewayProxyResult, Context } from 'aws-lambda';
 import { FUNCTION_BUNDLING } from '../infra/constructs/app-function.ts';
 import { entryOf } from '../shared/catalogue/functions.ts';
+import { ROUTES } from '../shared/catalogue/routes.ts';
 import { gsi, keys } from '../shared/adapters/table-keys.ts';
 import { newId } from '../shared/domain/ids.ts';
 import { localCredentials } from '../local/services.ts';
@@ -111,7 +112,7 @@ export async function benchHandlerOverhead(options: { requests: number; warmup: 
     const viaHandler = async (): Promise<number> => {
       const event = apiEvent({
         method: 'POST',
-        resource: '/applications',
+        resource: ROUTES.submitApplication.path,
         headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
         body: JSON.stringify(applicationBody(call)),
       });

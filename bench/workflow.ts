@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { executionName } from '../shared/adapters/sfn-workflow.ts';
+import { pathTo } from '../shared/catalogue/routes.ts';
 import { demoCoChairs, demoReviewers } from '../local/seed.ts';
 import { readMailbox, type MailboxEmail } from '../local/services.ts';
 import { startLocalStack, type LocalStack } from '../local/stack.ts';
@@ -78,7 +79,7 @@ export async function benchWorkflow(options: { throughputApplications: number; c
     const memories = new Set([...stack.template.functions.values()].map((fn) => fn.memorySize));
     if (memories.size !== 1) throw new Error(`functions have different memory sizes (${[...memories].join(', ')}): cost them one by one`);
     const [memoryMb] = [...memories] as [number];
-    const calls = (await (await fetch(`${stack.urls.api}/calls`)).json()) as { calls: Array<{ id: string; closesAt: string }> };
+    const calls = (await (await fetch(`${stack.urls.api}${pathTo('listCalls')}`)).json()) as { calls: Array<{ id: string; closesAt: string }> };
     const call = calls.calls.find((c) => c.id === stack.demoCallId);
     if (!call) throw new Error('the demo call is not open');
 

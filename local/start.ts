@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { pathTo } from '../shared/catalogue/routes.ts';
 import { parseFaultRules } from './faults.ts';
 import { startLocalStack } from './stack.ts';
 import type { HandlerLogLevel, LocalStackOptions, LocalTimeouts } from './stack.ts';
@@ -78,10 +79,10 @@ export function banner(stack: Awaited<ReturnType<typeof startLocalStack>>, optio
     '',
     `coopfund is running locally (ready in ${(readyMs / 1000).toFixed(1)} s)`,
     '',
-    hasForm ? `  Application form   ${stack.urls.form}` : `  Application form   not served yet (the template has no GET /): POST ${stack.urls.api}/applications takes the JSON`,
+    hasForm ? `  Application form   ${stack.urls.form}` : `  Application form   not served yet (the template has no GET /): POST ${stack.urls.api}${pathTo('submitApplication')} takes the JSON`,
     `  Mailbox            ${stack.urls.mailbox}`,
     `  API                ${stack.urls.api}  (${stack.template.routes.map((r) => `${r.method} ${r.path}`).join(', ')})`,
-    ...(stack.demoCallId ? [`  Demo call          ${stack.demoCallId}  (GET ${stack.urls.api}/calls)`] : []),
+    ...(stack.demoCallId ? [`  Demo call          ${stack.demoCallId}  (GET ${stack.urls.api}${pathTo('listCalls')})`] : []),
     `  Data               ${stack.dataDir}`,
     ...(waits ? [`  Shortened waits    ${waits}`] : []),
     ...(Array.isArray(options.faults) ? [`  Fault switch       ${options.faults.length} rule(s) failing the functions' AWS calls (FAULTS)`] : []),

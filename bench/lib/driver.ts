@@ -1,5 +1,6 @@
+import { pathTo } from '../../shared/catalogue/routes.ts';
 import { readMailbox, type MailboxEmail } from '../../local/services.ts';
-import { formOf, linksIn } from '../../test/fixtures/page-forms.ts';
+import { formOf, isDecisionLink, linksIn } from '../../test/fixtures/page-forms.ts';
 
 /**
  * The people of a workflow path, over HTTP, as the end-to-end tests drive the local stack: the
@@ -11,7 +12,7 @@ import { formOf, linksIn } from '../../test/fixtures/page-forms.ts';
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export async function submit(api: string, body: unknown): Promise<{ id: string; status: string; trackingUrl: string }> {
-  const response = await fetch(`${api}/applications`, {
+  const response = await fetch(`${api}${pathTo('submitApplication')}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify(body),
@@ -44,7 +45,7 @@ export async function waitForEmail(
 export const recipients = (email: MailboxEmail): string[] => [...email.destination.to, ...email.destination.cc, ...email.destination.bcc];
 
 /** The decision link (`/tasks/{id}?sig=…`) of an email, if it has one. */
-export const taskLinkIn = (email: MailboxEmail): string | undefined => linksIn(email).find((l) => /\/tasks\/[^/?]+\?sig=/.test(l));
+export const taskLinkIn = (email: MailboxEmail): string | undefined => linksIn(email).find(isDecisionLink);
 
 /** Opens a decision link (GET), fills its form and sends it (POST), as a person would. */
 export async function decide(link: string, values: Record<string, string | number>): Promise<void> {

@@ -1,5 +1,6 @@
 import { wirePorts } from '../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
+import { ROUTES } from '../../shared/catalogue/routes.ts';
 import { NotFoundError } from '../../shared/domain/errors.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { applicationFormPage, formScript, newFormKey } from '../../shared/http/application-form.ts';
@@ -20,7 +21,7 @@ export const handler = apiHandler(
   'show-form',
   { renderProblem: htmlProblem({ contact: options.contact }), contentSecurityPolicy: FORM_CSP },
   async (event) => {
-    if (event.resource === '/assets/{asset}') {
+    if (event.resource === ROUTES.asset.path) {
       const script = formScript(event, pathParam(event, 'asset'));
       if (!script) throw new NotFoundError('Aucune ressource ne porte ce nom.');
       return script;

@@ -77,6 +77,28 @@ export function pathTo<R extends RouteName>(
   return search ? `${path}?${search}` : path;
 }
 
+function matchPath<R extends RouteName>(route: R, path: string, anchored: boolean): Record<ParamsOf<R>, string> | undefined {
+  const pattern = ROUTES[route].path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '([^/]+)');
+  const match = new RegExp(`${anchored ? '^' : ''}${pattern}$`).exec(path);
+  if (!match) return undefined;
+  const names = pathParamNames(ROUTES[route].path);
+  return Object.fromEntries(names.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')])) as Record<ParamsOf<R>, string>;
+}
+
+/** The parameters of `path` (from the API's root, no query) if it is route `route`'s path, else `undefined`. */
+export function matchRoute<R extends RouteName>(route: R, path: string): Record<ParamsOf<R>, string> | undefined {
+  return matchPath(route, path, true);
+}
+
+/**
+ * The parameters of `url` when its path ends with route `route`'s path (any base path before it, a
+ * query after it), else `undefined`: `paramsIn('showTask', 'https://x/prod/tasks/abc?sig=1')` →
+ * `{ taskId: 'abc' }`.
+ */
+export function paramsIn<R extends RouteName>(route: R, url: string): Record<ParamsOf<R>, string> | undefined {
+  return matchPath(route, url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]+/i, '').replace(/[?#].*$/s, ''), false);
+}
+
 /** How the routes of function `F` send their body (one kind per function). */
 export type BodyKindOf<F extends ApiFunctionName> = {
   [R in RouteName]: (typeof ROUTES_TABLE)[R]['function'] extends F ? (typeof ROUTES_TABLE)[R]['body'] : never;

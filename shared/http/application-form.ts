@@ -1,3 +1,4 @@
+import { pathTo } from '../catalogue/routes.ts';
 import { newId } from '../domain/ids.ts';
 import { FORM_SCRIPT, FORM_SCRIPT_VERSION } from '../pages/client/form.bundle.ts';
 import { checkApplicationForm } from '../pages/application-validation.ts';
@@ -33,7 +34,7 @@ export function applicationFormPage(
 ): ApiResult {
   const baseUrl = baseUrlFor(event, options.baseUrl);
   const page = formPage(
-    { ...model, baseUrl, script: `${baseUrl}/assets/${FORM_SCRIPT_ASSET}?v=${FORM_SCRIPT_VERSION}` },
+    { ...model, baseUrl, script: `${baseUrl}${pathTo('asset', { asset: FORM_SCRIPT_ASSET }, { v: FORM_SCRIPT_VERSION })}` },
     pageFrame(event, options.contact),
   );
   return html(status, page, { Vary: 'Accept-Language' });

@@ -1,3 +1,4 @@
+import { pathTo } from '../catalogue/routes.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import { fill, formatDay, formatEuros, formatPercent } from '../i18n/index.ts';
 import type { FieldIssue } from '../i18n/issues.ts';
@@ -72,7 +73,7 @@ ${refused ? html`<div class="error-summary" id="error-summary" role="alert" tabi
 <p class="lead">${f.intro}</p>
 ${summary}
 <p>${f.required}</p>
-<form id="application-form" method="post" action="${model.baseUrl}/applications${langQuery(frame)}" accept-charset="utf-8" data-calls="${model.baseUrl}/calls" data-texts="${JSON.stringify(clientTexts(t))}">
+<form id="application-form" method="post" action="${model.baseUrl}${pathTo('submitApplication')}${langQuery(frame)}" accept-charset="utf-8" data-calls="${model.baseUrl}${pathTo('listCalls')}" data-texts="${JSON.stringify(clientTexts(t))}">
 <input type="hidden" name="idempotencyKey" value="${model.idempotencyKey}">
 <div id="draft-status" class="draft" aria-live="polite"></div>
 <fieldset>

@@ -14,6 +14,7 @@ import {
   waitForEmail,
   waitForStatus,
 } from '../e2e/support.ts';
+import { isTrackingLink } from '../fixtures/page-forms.ts';
 import type { ApplicationBody, TestStack } from '../e2e/support.ts';
 import { CHROMIUM, hasChromium, launchChromium } from './support.ts';
 
@@ -78,7 +79,7 @@ describe.skipIf(!hasChromium)('a decision page in Chromium', { timeout: 120_000 
     await form.getByRole('button').last().click();
 
     // The form answers with the tracking page (303), whose address is the tracking link.
-    await page.waitForURL(/\/applications\/[^/?]+\?token=/);
+    await page.waitForURL((url) => isTrackingLink(url.href));
     const landed = new URL(page.url());
     return `${api}${landed.pathname}?token=${landed.searchParams.get('token')}`;
   }

@@ -6,7 +6,8 @@ import { readMailbox } from '../../local/services.ts';
 import type { MailboxEmail } from '../../local/services.ts';
 import { startLocalStack } from '../../local/stack.ts';
 import type { LocalStack, LocalStackOptions } from '../../local/stack.ts';
-import { formOf, linksIn } from '../fixtures/page-forms.ts';
+import { pathTo } from '../../shared/catalogue/routes.ts';
+import { formOf, isDecisionLink, isTrackingLink, linksIn } from '../fixtures/page-forms.ts';
 
 export { formOf, linksIn, type PageForm } from '../fixtures/page-forms.ts';
 
@@ -84,7 +85,7 @@ export interface OpenCall {
 }
 
 export async function openCalls(api: string): Promise<OpenCall[]> {
-  const response = await fetch(`${api}/calls`);
+  const response = await fetch(`${api}${pathTo('listCalls')}`);
   expect(response.status).toBe(200);
   return ((await response.json()) as { calls: OpenCall[] }).calls;
 }
@@ -123,7 +124,7 @@ export function anApplication(call: Pick<OpenCall, 'id' | 'closesAt'>, overrides
 export type ApplicationBody = ReturnType<typeof anApplication>;
 
 export async function submit(api: string, body: unknown): Promise<{ id: string; status: string; trackingUrl: string }> {
-  const response = await fetch(`${api}/applications`, {
+  const response = await fetch(`${api}${pathTo('submitApplication')}`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json', Accept: 'application/json' },
     body: JSON.stringify(body),
@@ -199,13 +200,13 @@ export async function emailsTo(mailboxUrl: string, to: string, subject?: RegExp)
 
 /** The links of an email's text part, in order. */
 export function taskLinkIn(email: MailboxEmail): string {
-  const link = linksIn(email).find((l) => /\/tasks\/[^/?]+\?sig=/.test(l));
+  const link = linksIn(email).find(isDecisionLink);
   if (!link) throw new Error(`no decision link in « ${email.subject} »: ${linksIn(email).join(' ')}`);
   return link;
 }
 
 export function trackingLinkIn(email: MailboxEmail): string | undefined {
-  return linksIn(email).find((l) => /\/applications\/[^/?]+\?token=/.test(l));
+  return linksIn(email).find(isTrackingLink);
 }
 
 // ---------------------------------------------------------------------------------------------

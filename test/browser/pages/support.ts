@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import type { Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { ApplicationRecord, HistoryEvent, TaskRecord, TaskStage } from '../../../shared/domain/application.ts';
+import { matchRoute, ROUTES, routeNames } from '../../../shared/catalogue/routes.ts';
 import { taskLink } from '../../../shared/links/links.ts';
 import { hmacSigner } from '../../../shared/links/signing.ts';
 import type { Call } from '../../../shared/schemas/call.ts';
@@ -132,23 +133,8 @@ export async function linkFor(baseUrl: string, task: TaskRecord, recipient: stri
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
-interface Route {
-  method: string;
-  pattern: RegExp;
-  resource: string;
-  params: string[];
-  fn: string;
-}
-
-const routes: Route[] = [
-  { method: 'GET', pattern: /^\/$/, resource: '/', params: [], fn: 'show-form' },
-  { method: 'GET', pattern: /^\/assets\/([^/]+)$/, resource: '/assets/{asset}', params: ['asset'], fn: 'show-form' },
-  { method: 'GET', pattern: /^\/calls$/, resource: '/calls', params: [], fn: 'list-calls' },
-  { method: 'POST', pattern: /^\/applications$/, resource: '/applications', params: [], fn: 'submit-application' },
-  { method: 'GET', pattern: /^\/applications\/([^/]+)$/, resource: '/applications/{id}', params: ['id'], fn: 'track-application' },
-  { method: 'GET', pattern: /^\/tasks\/([^/]+)$/, resource: '/tasks/{taskId}', params: ['taskId'], fn: 'show-task' },
-  { method: 'POST', pattern: /^\/tasks\/([^/]+)$/, resource: '/tasks/{taskId}', params: ['taskId'], fn: 'decide-task' },
-];
+/** The API's routes as the catalogue declares them (HEAD is answered by the GET route's handler, as the gateway does). */
+const routes = routeNames.map((name) => ({ name, ...ROUTES[name] })).filter((r) => r.method !== 'HEAD');
 
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
@@ -169,7 +155,7 @@ export interface TestApi {
  */
 export async function startApi(): Promise<TestApi> {
   const handlers = new Map<string, Handler>();
-  for (const fn of new Set(routes.map((r) => r.fn))) {
+  for (const fn of new Set(routes.map((r) => r.function))) {
     const module = (await import(`../../../functions/${fn}/handler.ts`)) as { handler: Handler };
     handlers.set(fn, module.handler);
   }
@@ -178,14 +164,15 @@ export async function startApi(): Promise<TestApi> {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
-      const route = routes.find((r) => (r.method === method || (method === 'HEAD' && r.method === 'GET')) && r.pattern.test(url.pathname));
+      const route = routes.find(
+        (r) => (r.method === method || (method === 'HEAD' && r.method === 'GET')) && matchRoute(r.name, url.pathname) !== undefined,
+      );
       if (!route) {
         res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"NOT_FOUND","message":"Not found"}');
         log.push(`${method} ${url.pathname} → 404 (no route)`);
         return;
       }
-      const match = route.pattern.exec(url.pathname)!;
-      const pathParameters = Object.fromEntries(route.params.map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+      const pathParameters: Record<string, string> = matchRoute(route.name, url.pathname) ?? {};
       const headers = Object.fromEntries(
         Object.entries(req.headers)
           .filter(([name, value]) => name !== 'host' && typeof value === 'string')
@@ -194,7 +181,7 @@ export async function startApi(): Promise<TestApi> {
       const query = Object.fromEntries(url.searchParams);
       const event = apiEvent({
         method,
-        resource: route.resource,
+        resource: route.path,
         path: url.pathname,
         pathParameters,
         ...(Object.keys(query).length > 0 ? { query } : {}),
@@ -203,7 +190,7 @@ export async function startApi(): Promise<TestApi> {
         domainName: req.headers.host ?? 'localhost',
         stage: 'local',
       });
-      const result = await handlers.get(route.fn)!(event, lambdaContext);
+      const result = await handlers.get(route.function)!(event, lambdaContext);
       log.push(`${method} ${url.pathname} → ${result.statusCode}`);
       const out = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
       res.writeHead(result.statusCode, out).end(method === 'HEAD' ? undefined : result.body);

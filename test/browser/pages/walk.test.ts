@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { isTrackingLink } from '../../fixtures/page-forms.ts';
 import { fill, formatEuros, formatPercent, textsFor, type Catalogue, type Language } from '../../../shared/i18n/index.ts';
 import {
   aTask,
@@ -185,7 +186,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
       expect(await page.locator('#draft-status').textContent()).toContain(t.form.draftRestored);
 
       await page.getByRole('button', { name: t.form.submit }).click();
-      await page.waitForURL(/\/applications\/[^/?]+\?token=/);
+      await page.waitForURL((url) => isTrackingLink(url.href));
       await expectPage(page, t, t.tracking.title);
       expect(await page.locator('.success').textContent()).toContain(t.tracking.submitted);
       expect(await page.locator('.status').textContent()).toBe(t.status.SUBMITTED);
@@ -225,7 +226,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
 
       await fillFields(page, { 'budget.requestedAmount': '50000', 'leadAuthority.contact.phone': '' });
       await page.getByRole('button', { name: t.form.submit }).click();
-      await page.waitForURL(/\/applications\/[^/?]+\?token=/);
+      await page.waitForURL((url) => isTrackingLink(url.href));
       await expectPage(page, t, t.tracking.title);
       expect(await page.locator('.status').textContent()).toBe(t.status.SUBMITTED);
 

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { ROUTES } from '../../../shared/catalogue/routes.ts';
 import { applicationInputSchema } from '../../../shared/schemas/application.ts';
 import { reviewCriteria, reviewDecisionSchema } from '../../../shared/schemas/decisions.ts';
 
@@ -244,7 +245,7 @@ export function submitRequests(t: Targets): fc.Arbitrary<HostileRequest> {
   const base = (headers: Record<string, string>, body: string | null, isBase64Encoded: boolean, kind: string, status?: number): HostileRequest => ({
     route: 'submit',
     method: 'POST',
-    resource: '/applications',
+    resource: ROUTES.submitApplication.path,
     headers,
     body,
     isBase64Encoded,
@@ -345,7 +346,7 @@ export function trackRequests(t: Targets): fc.Arbitrary<HostileRequest> {
     .map(([i, tok, query, headers, json]) => ({
       route: 'track' as const,
       method: 'GET' as const,
-      resource: '/applications/{id}',
+      resource: ROUTES.trackApplication.path,
       pathParameters: { id: i },
       query: { ...query, ...(tok !== undefined ? { token: tok } : {}) },
       headers: { ...headers, Accept: json ? 'application/json' : (headers.Accept ?? 'text/html') },
@@ -382,7 +383,7 @@ export function showTaskRequests(t: Targets, method: 'GET' | 'HEAD'): fc.Arbitra
     .map(([id, sig, query, headers, body]) => ({
       route: method === 'GET' ? ('show-task' as const) : ('head-task' as const),
       method,
-      resource: '/tasks/{taskId}',
+      resource: ROUTES.showTask.path,
       pathParameters: { taskId: id },
       query: { ...query, ...(sig !== undefined ? { sig } : {}) },
       headers,
@@ -419,7 +420,7 @@ export function decideRequests(t: Targets): fc.Arbitrary<HostileRequest> {
   const request = (id: string, headers: Record<string, string>, body: string | null, isBase64Encoded: boolean, kind: string, status?: number): HostileRequest => ({
     route: 'decide',
     method: 'POST',
-    resource: '/tasks/{taskId}',
+    resource: ROUTES.decideTask.path,
     pathParameters: { taskId: id },
     headers,
     body,
@@ -453,7 +454,7 @@ export function decideRequests(t: Targets): fc.Arbitrary<HostileRequest> {
 // The reads: GET /health, GET /calls, GET / (and its script)
 
 export function readRequests(route: 'health' | 'calls' | 'form'): fc.Arbitrary<HostileRequest> {
-  const resource = route === 'health' ? '/health' : route === 'calls' ? '/calls' : '/';
+  const resource = ROUTES[route === 'health' ? 'health' : route === 'calls' ? 'listCalls' : 'form'].path;
   const asset = fc.oneof(fc.constant('form.js'), nastyString, fc.constantFrom('../handler.ts', '..%2f..%2fpackage.json', 'form.js.map'));
   return fc
     .tuple(oddQuery, oddHeaders, fc.option(nastyString), fc.boolean(), asset)
@@ -462,7 +463,7 @@ export function readRequests(route: 'health' | 'calls' | 'form'): fc.Arbitrary<H
       return {
         route,
         method: 'GET' as const,
-        resource: onAsset ? '/assets/{asset}' : resource,
+        resource: onAsset ? ROUTES.asset.path : resource,
         ...(onAsset ? { pathParameters: { asset: name } } : {}),
         query,
         headers,
