@@ -22,7 +22,7 @@ export const OPTIONAL_PATHS: ReadonlySet<string> = new Set(['leadAuthority.conta
 const FIELD_NAME = /^[A-Za-z]{1,40}(\.[A-Za-z]{1,40}){0,3}$/;
 
 /** Form fields read as objects, or the first name that is not a plain dotted path of one. */
-export type Nested = { ok: true; value: Record<string, unknown> } | { ok: false; unknownField: string };
+export type Nested = DecisionForm['content'];
 
 /** Dotted form names (`budget.totalCost`) back into the object the schema expects. */
 export function nestFields(fields: Readonly<Record<string, string>>, skip: readonly string[] = []): Nested {
