@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DomainError } from '../shared/domain/errors.ts';
+import { DomainError, ValidationError } from '../shared/domain/errors.ts';
+import { formatIssues } from '../shared/http/validation.ts';
 import { applicationCommands } from './commands/applications.ts';
 import { callCommands } from './commands/calls.ts';
 import { operationCommands } from './commands/operations.ts';
@@ -165,7 +166,8 @@ function causeCodes(error: unknown): string[] {
 /** One line for any failure: the domain's message with its issues, an AWS error's name. */
 export function describeError(error: unknown): string {
   if (error instanceof DomainError) {
-    const issues = error.issues?.map((i) => `${i.path}: ${i.message}`).join('; ');
+    const found = error instanceof ValidationError ? formatIssues(error.issues) : [];
+    const issues = found.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ');
     const refused = causeCodes(error).includes('ECONNREFUSED') ? ': nothing answers there (is the stack running?)' : '';
     return `${issues ? `${error.message}: ${issues}` : error.message}${refused}`;
   }

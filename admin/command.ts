@@ -1,4 +1,4 @@
-import type { Progress } from './use-cases/ports.ts';
+import type { Progress } from './use-cases/context.ts';
 import type { Target } from './target.ts';
 
 /** Where a command writes, and what it reads from its environment (tests pass their own). */

@@ -10,7 +10,7 @@ import { sfnWorkflow } from '../shared/adapters/sfn-workflow.ts';
 import { hmacSigner } from '../shared/links/signing.ts';
 import type { Mailer, Workflow } from '../shared/ports/index.ts';
 import { isRunning, readDiscovery, discoveryFile } from '../local/discovery.ts';
-import type { AdminPorts } from './use-cases/ports.ts';
+import type { AdminPorts } from './use-cases/context.ts';
 
 /**
  * Where the admin CLI acts: the local stack (found through DATA_DIR, as `npm start` records it)

@@ -3,7 +3,7 @@ import { NotFoundError } from '../../shared/domain/errors.ts';
 import { statuses } from '../../shared/domain/status.ts';
 import type { Status } from '../../shared/domain/status.ts';
 import type { Page, Repository } from '../../shared/ports/index.ts';
-import type { AdminPorts, Progress } from './ports.ts';
+import type { AdminPorts, Progress } from './context.ts';
 
 type Ports = Pick<AdminPorts, 'repository'>;
 

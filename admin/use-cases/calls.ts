@@ -1,14 +1,8 @@
-import type { z } from 'zod';
 import type { CallRecord } from '../../shared/domain/application.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
-import type { Issue } from '../../shared/domain/errors.ts';
 import { callSchema } from '../../shared/schemas/call.ts';
-import type { AdminPorts } from './ports.ts';
-
-/** zod issues in the domain's shape: dotted paths (`themes.0.code`). */
-export function issuesOf(error: z.ZodError): Issue[] {
-  return error.issues.map((i) => ({ path: i.path.map(String).join('.') || '(root)', message: i.message }));
-}
+import { parseOrThrow } from '../../shared/use-cases/validate.ts';
+import type { AdminPorts } from './context.ts';
 
 export interface PutCallResult {
   call: CallRecord;
@@ -25,9 +19,7 @@ export interface PutCallResult {
 export async function putCall({ repository }: Pick<AdminPorts, 'repository'>, definition: unknown): Promise<PutCallResult> {
   // What `calls list --json` prints may be edited and put back: its bookkeeping is the store's own.
   const { committed: _c, awarded: _a, ...fields } = (definition ?? {}) as Record<string, unknown>;
-  const parsed = callSchema.safeParse(Array.isArray(definition) ? definition : fields);
-  if (!parsed.success) throw new ValidationError('invalid call definition', issuesOf(parsed.error));
-  const call = parsed.data;
+  const call = parseOrThrow(callSchema, Array.isArray(definition) ? definition : fields, 'invalid call definition');
   const existing = await repository.getCall(call.id);
   if (existing && call.envelope < existing.committed) {
     throw new ValidationError(`call ${call.id}: the envelope may not go under what is already awarded`, [

@@ -2,7 +2,7 @@ import type { ApplicationRecord, CallRecord } from '../../shared/domain/applicat
 import { cofinancingShare } from '../../shared/domain/eligibility.ts';
 import { reviewCriteria } from '../../shared/schemas/decisions.ts';
 import { allApplications, requireCall } from './applications.ts';
-import type { AdminPorts, Progress } from './ports.ts';
+import type { AdminPorts, Progress } from './context.ts';
 
 /** One line of the export: figures and decisions, no contact (the committee does not need them). */
 export interface ExportRow {

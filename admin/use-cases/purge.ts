@@ -4,7 +4,7 @@ import { isFinal, statuses } from '../../shared/domain/status.ts';
 import type { Status } from '../../shared/domain/status.ts';
 import { ENVELOPE_EXHAUSTED } from '../../shared/use-cases/award-grant.ts';
 import { allApplications } from './applications.ts';
-import type { AdminPorts, Progress } from './ports.ts';
+import type { AdminPorts, Progress } from './context.ts';
 
 /** Statuses nothing can leave: only their applications are purged (ERROR may still be retried). */
 export const FINAL_STATUSES: readonly Status[] = statuses.filter(isFinal);

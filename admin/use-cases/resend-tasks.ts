@@ -6,7 +6,7 @@ import { changesRequestedEmail, decisionRequestEmail } from '../../shared/emails
 import { taskLink, trackingUrl } from '../../shared/links/links.ts';
 import { applicantEmails, sendOnce, taskEmailKey } from '../../shared/use-cases/workflow-support.ts';
 import { requireApplication, type TaskView, taskView } from './applications.ts';
-import type { AdminPorts } from './ports.ts';
+import type { AdminPorts } from './context.ts';
 
 type Ports = Pick<AdminPorts, 'repository' | 'mailer' | 'signer' | 'clock' | 'config'>;
 

@@ -1,12 +1,15 @@
 import type { ApplicationRecord, HistoryEvent, TaskStage } from '../../shared/domain/application.ts';
-import { InvalidTransitionError } from '../../shared/domain/errors.ts';
+import { DomainError, InvalidTransitionError } from '../../shared/domain/errors.ts';
 import type { Status } from '../../shared/domain/status.ts';
 import type { Repository } from '../../shared/ports/index.ts';
 import { requireApplication } from './applications.ts';
-import { ADMIN_ACTOR, type AdminPorts, DecisionsWouldBeAskedAgainError } from './ports.ts';
+import { ADMIN_ACTOR, type AdminPorts } from './context.ts';
 
 /** The reason the applicants read in their history (French, like every reason they see). */
 export const RETRY_REASON = 'Traitement relancé après un incident technique';
+
+/** The retry would ask people again for decisions they already took: the admin must say so. */
+export class DecisionsWouldBeAskedAgainError extends DomainError {}
 
 export interface RetryResult {
   applicationId: string;

@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import type { CallRecord } from '../../shared/domain/application.ts';
-import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
+import { type FoundIssue, NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
 import { coChairSchema, reviewerSchema } from '../../shared/schemas/call.ts';
 import type { CoChair, CoChairSide, Reviewer } from '../../shared/schemas/call.ts';
-import { issuesOf } from './calls.ts';
-import type { AdminPorts } from './ports.ts';
+import { parseOrThrow } from '../../shared/use-cases/validate.ts';
+import type { AdminPorts } from './context.ts';
 
 type Ports = Pick<AdminPorts, 'repository'>;
 
@@ -43,11 +43,10 @@ export interface SetReviewersResult {
  */
 export async function setReviewers(ports: Ports, callId: string, input: unknown): Promise<SetReviewersResult> {
   await existingCall(ports, callId);
-  const parsed = rosterSchema.safeParse(input);
-  if (!parsed.success) throw new ValidationError('invalid reviewer roster', issuesOf(parsed.error));
+  const roster = parseOrThrow(rosterSchema, input, 'invalid reviewer roster');
   const before = new Set((await ports.repository.getRoster(callId)).map((r) => r.email.toLowerCase()));
-  const after = new Set(parsed.data.map((r) => r.email.toLowerCase()));
-  await ports.repository.putRoster(callId, parsed.data);
+  const after = new Set(roster.map((r) => r.email.toLowerCase()));
+  await ports.repository.putRoster(callId, roster);
   return {
     reviewers: await listReviewers(ports, callId),
     added: [...after].filter((e) => !before.has(e)),
@@ -85,13 +84,13 @@ export async function setCoChairs(ports: Ports, callId: string, sides: Partial<R
   await existingCall(ports, callId);
   const given = Object.entries(sides).filter(([, v]) => v !== undefined) as Array<[CoChairSide, string]>;
   if (given.length === 0) throw new ValidationError('name at least one co-chair (--fr or --ma)');
-  const issues: Array<{ path: string; message: string }> = [];
+  const issues: FoundIssue[] = [];
   const next = new Map((await ports.repository.getCoChairs(callId)).map((c) => [c.side, c]));
   for (const [side, value] of given) {
     const named = parseNamedAddress(value);
     const parsed = coChairSchema.safeParse({ side, ...named });
     if (!named) issues.push({ path: side, message: `expected "Name <email>", got "${value}"` });
-    else if (!parsed.success) issues.push(...issuesOf(parsed.error).map((i) => ({ path: `${side}.${i.path}`, message: i.message })));
+    else if (!parsed.success) issues.push(...parsed.error.issues.map((i) => ({ ...i, path: [side, ...i.path] })));
     else next.set(side, parsed.data);
   }
   if (issues.length > 0) throw new ValidationError('invalid co-chair', issues);

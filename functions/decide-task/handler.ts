@@ -3,6 +3,7 @@ import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
 import { stepFunctions } from '../../shared/adapters/wire-sfn.ts';
 import { secretSigner } from '../../shared/adapters/wire-signer.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
+import { decisionForm } from '../../shared/http/form-fields.ts';
 import { tagApplication } from '../../shared/http/logger.ts';
 import { pageFrame } from '../../shared/http/page-frame.ts';
 import { decisionFormProblem } from '../../shared/http/problem-renderers.ts';
@@ -28,7 +29,7 @@ export const handler = apiHandler(
   async (event) => {
     const result = await decideTask(
       { ...ports, tagApplication },
-      { taskId: pathParam(event, 'taskId'), fields: event.body, baseUrl: baseUrlFor(event, ports.config.baseUrl) },
+      { taskId: pathParam(event, 'taskId'), ...decisionForm(event.body), baseUrl: baseUrlFor(event, ports.config.baseUrl) },
     );
     return html(200, confirmationPage(result, pageFrame(event, contact)));
   },

@@ -7,7 +7,10 @@ import type { Status } from './status.ts';
 export const languages = ['fr', 'ar', 'en'] as const;
 export type Language = (typeof languages)[number];
 
-/** One change of status, with its time, actor and reason (DESIGN §1). */
+export const isLanguage = (value: string | undefined): value is Language =>
+  value !== undefined && (languages as readonly string[]).includes(value);
+
+/** One change of status, with its time, actor and reason. */
 export interface HistoryEvent {
   at: string;
   status: Status;

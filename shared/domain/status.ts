@@ -1,4 +1,4 @@
-/** Statuses of an application, exact strings of the API (DESIGN §1). */
+/** Statuses of an application, exact strings of the API. */
 export const statuses = [
   'SUBMITTED',
   'INELIGIBLE',

@@ -1,4 +1,4 @@
-import { escapeHtml, oneLine, stripControl } from './escape.ts';
+import { escapeHtml, oneLine, stripControl } from '../text/escape.ts';
 
 /**
  * The pieces an email is made of. Every string is plain text (catalogue text already filled with

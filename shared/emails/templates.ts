@@ -1,8 +1,7 @@
 import type { ApplicationRecord, Language, TaskStage } from '../domain/application.ts';
-import { formatMonths } from '../i18n/format.ts';
+import { fill, formatMonths } from '../i18n/format.ts';
 import { catalogueFor, fr, formatDateTime, formatEuros } from './catalogue.ts';
 import type { Catalogue } from './catalogue.ts';
-import { fill } from './escape.ts';
 import { renderEmail } from './layout.ts';
 import type { Block, RenderedEmail } from './layout.ts';
 

@@ -1,14 +1,25 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { DomainError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../domain/errors.ts';
 import { header } from './request.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
 
-/** The body is not what its Content-Type says (broken JSON, invalid UTF-8): 400, not middy's 422. */
-export class MalformedBodyError extends DomainError {
-  readonly code = 'MALFORMED_BODY';
-  readonly status = 400;
+/**
+ * What a request's body can be refused for before any use case reads it: HTTP's own errors, not
+ * the domain's. Each sets `name` like a domain error; the error handler's table answers them.
+ */
+abstract class BodyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
 }
+
+/** The body is not what its Content-Type says (broken JSON, invalid UTF-8): 400, not middy's 422. */
+export class MalformedBodyError extends BodyError {}
+/** The body is over the route's limit (413). */
+export class PayloadTooLargeError extends BodyError {}
+/** The body is not of a type the route reads (415). */
+export class UnsupportedMediaTypeError extends BodyError {}
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 

@@ -1,11 +1,25 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { Context } from 'aws-lambda';
 import * as z from 'zod';
-import { DomainError, type Issue } from '../domain/errors.ts';
+import {
+  BadSignatureError,
+  CallClosedError,
+  CallNotFoundError,
+  IdempotencyConflictError,
+  InvalidTransitionError,
+  type Issue,
+  NoReviewerAvailableError,
+  NotFoundError,
+  TaskAlreadyDecidedError,
+  TaskGoneError,
+  TransientError,
+  ValidationError,
+} from '../domain/errors.ts';
+import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from './body-parsers.ts';
 import { logger as defaultLogger } from './logger.ts';
 import { json } from './responses.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
-import { issuesOf } from './validation.ts';
+import { formatIssues, issuesOf } from './validation.ts';
 
 /** An error as the API tells it: the contract's `{ error, message, issues? }` and its status. */
 export interface HttpProblem {
@@ -29,6 +43,46 @@ export interface ErrorHandlerOptions {
 export const renderJsonProblem = ({ status, code, message, issues }: HttpProblem, _event?: ApiEvent<unknown>): ApiResult =>
   json(status, issues && issues.length > 0 ? { error: code, message, issues } : { error: code, message });
 
+type Body = Pick<HttpProblem, 'message' | 'issues'>;
+type ErrorClass<E extends Error> = abstract new (...args: never[]) => E;
+
+/** How the API answers one class of error: its status, its code and what its body says. */
+interface Answer {
+  type: ErrorClass<Error>;
+  status: number;
+  code: string;
+  /** The body's message and issues; by default the error's own message and no issues. */
+  body: (error: Error) => Body;
+}
+
+const answer = <E extends Error>(type: ErrorClass<E>, status: number, code: string, body?: (error: E) => Body): Answer => ({
+  type,
+  status,
+  code,
+  body: (error) => (body ? body(error as E) : { message: error.message }),
+});
+
+const withIssues = (message: string, issues: Issue[]): Body => (issues.length > 0 ? { message, issues } : { message });
+
+/** The API's contract, error by error. No class here extends another: at most one row matches. */
+const ANSWERS: readonly Answer[] = [
+  answer(ValidationError, 400, 'VALIDATION_FAILED', (e) => withIssues(e.message, formatIssues(e.issues))),
+  answer(z.ZodError, 400, 'VALIDATION_FAILED', (e) => withIssues('Certains champs sont invalides.', issuesOf(e))),
+  answer(MalformedBodyError, 400, 'MALFORMED_BODY'),
+  answer(BadSignatureError, 403, 'BAD_SIGNATURE'),
+  answer(NotFoundError, 404, 'NOT_FOUND'),
+  answer(CallNotFoundError, 404, 'CALL_NOT_FOUND'),
+  answer(CallClosedError, 409, 'CALL_CLOSED'),
+  answer(TaskAlreadyDecidedError, 409, 'ALREADY_DECIDED'),
+  answer(InvalidTransitionError, 409, 'INVALID_TRANSITION'),
+  answer(NoReviewerAvailableError, 409, 'NO_REVIEWER_AVAILABLE'),
+  answer(TaskGoneError, 410, 'TASK_GONE'),
+  answer(PayloadTooLargeError, 413, 'PAYLOAD_TOO_LARGE'),
+  answer(UnsupportedMediaTypeError, 415, 'UNSUPPORTED_MEDIA_TYPE'),
+  answer(IdempotencyConflictError, 422, 'IDEMPOTENCY_KEY_REUSED'),
+  answer(TransientError, 503, 'SERVICE_UNAVAILABLE'),
+];
+
 /** What every unknown failure becomes: nothing about our internals reaches the client. */
 const INTERNAL: HttpProblem = {
   status: 500,
@@ -43,21 +97,18 @@ const TIMED_OUT: HttpProblem = {
 };
 
 export function toProblem(error: unknown): HttpProblem {
-  if (error instanceof DomainError) {
-    return { status: error.status, code: error.code, message: error.message, ...(error.issues ? { issues: error.issues } : {}) };
-  }
+  if (!(error instanceof Error)) return INTERNAL;
+  const found = ANSWERS.find(({ type }) => error instanceof type);
+  if (found) return { status: found.status, code: found.code, ...found.body(error) };
   // middy stops a request just before Lambda's own timeout: the dependencies were too slow, a
   // retry may well succeed (the submission's idempotency key makes it safe).
-  if (error instanceof Error && error.name === 'TimeoutError') return TIMED_OUT;
-  if (error instanceof z.ZodError) {
-    return { status: 400, code: 'VALIDATION_FAILED', message: 'Certains champs sont invalides.', issues: issuesOf(error) };
-  }
+  if (error.name === 'TimeoutError') return TIMED_OUT;
   return INTERNAL;
 }
 
 /**
- * The one place errors become HTTP answers: a DomainError answers its own status and code, a zod
- * error 400 with dotted paths, a TransientError or a timeout 503 with Retry-After, anything else a
+ * The one place errors become HTTP answers: an error of the table answers its status and code
+ * (issues with dotted paths), a TransientError or a timeout 503 with Retry-After, anything else a
  * logged 500.
  */
 export function httpErrorHandler(options: ErrorHandlerOptions = {}): MiddlewareObj<ApiEvent<unknown>, ApiResult, unknown, Context> {

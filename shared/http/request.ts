@@ -1,4 +1,4 @@
-import { languages, type Language } from '../domain/application.ts';
+import { isLanguage, type Language } from '../domain/application.ts';
 import type { ApiEvent } from './types.ts';
 
 type Headers = ApiEvent<unknown>['headers'];
@@ -33,8 +33,6 @@ export function baseUrlFor(event: ApiEvent<unknown>, configured: string | undefi
   const stage = event.requestContext?.stage;
   return stage && stage !== '$default' ? `https://${domain}/${stage}` : `https://${domain}`;
 }
-
-const isLanguage = (value: string): value is Language => (languages as readonly string[]).includes(value);
 
 /** `?lang=` first, then Accept-Language by preference among the fund's languages; French by default. */
 export function preferredLanguage(event: ApiEvent<unknown>): Language {

@@ -1,4 +1,4 @@
-import { escapeHtml } from '../pages/html.ts';
+import { escapeHtml } from '../text/escape.ts';
 import type { ApiResult } from './types.ts';
 
 export const JSON_TYPE = 'application/json; charset=utf-8';

@@ -15,9 +15,6 @@ export function textsFor(language: Language | undefined): Catalogue {
   return catalogues[language ?? 'fr'] ?? fr;
 }
 
-export const isLanguage = (value: string | undefined): value is Language =>
-  value !== undefined && (languages as readonly string[]).includes(value);
-
 /** A theme's label: ours when we know the code, else the call's own (French) label. */
 export function themeLabel(t: Catalogue, code: string, callLabel?: string): string {
   return (t.themes as Record<string, string>)[code] ?? callLabel ?? code;

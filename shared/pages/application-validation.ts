@@ -1,5 +1,4 @@
-import { ValidationError } from '../domain/errors.ts';
-import { unflatten } from '../http/form-fields.ts';
+import { nestFields } from '../http/form-fields.ts';
 import { localizeIssues, type FieldIssue, type ValidationTexts } from '../i18n/issues.ts';
 import { applicationInputSchema, resubmissionSchema, type ApplicationInput, type Resubmission } from '../schemas/application.ts';
 
@@ -15,13 +14,9 @@ export const FORM_ONLY_FIELDS = ['idempotencyKey'] as const;
 type Checked<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
 
 function check<T>(schema: typeof applicationInputSchema | typeof resubmissionSchema, fields: Readonly<Record<string, string>>, skip: readonly string[], v: ValidationTexts): Checked<T> {
-  let data: Record<string, unknown>;
-  try {
-    data = unflatten(fields, skip);
-  } catch (error) {
-    if (error instanceof ValidationError) return { ok: false, issues: (error.issues ?? []).map((i) => ({ path: i.path, message: v.unknownField })) };
-    throw error;
-  }
+  const nested = nestFields(fields, skip);
+  if (!nested.ok) return { ok: false, issues: [{ path: nested.unknownField, message: v.unknownField }] };
+  const data = nested.value;
   const result = schema.safeParse(data);
   return result.success ? { ok: true, value: result.data as T } : { ok: false, issues: localizeIssues(result.error.issues, data, v) };
 }

@@ -1,3 +1,5 @@
+import { escapeHtml } from '../text/escape.ts';
+
 /**
  * HTML built only through the `html` tag: every interpolated value is escaped unless it is
  * itself a `SafeHtml` made by this module, so no page can forget to escape a user's text.
@@ -13,15 +15,6 @@ export class SafeHtml {
 }
 
 type Interpolation = SafeHtml | string | number | boolean | null | undefined | readonly Interpolation[];
-
-const ENTITIES: Readonly<Record<string, string>> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-// C0/C1 controls (but tab and line feed) have no business in a page and some break parsers.
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
-
-/** Text as element content or a quoted attribute value. */
-export function escapeHtml(value: string): string {
-  return value.replace(CONTROL, '').replace(/[&<>"']/g, (c) => ENTITIES[c] ?? c);
-}
 
 function render(value: Interpolation): string {
   if (value instanceof SafeHtml) return value.value;

@@ -4,7 +4,7 @@ import type { Call, CoChair, Reviewer } from '../schemas/call.ts';
 
 /**
  * The one table, seen by the use cases. Every invariant is a single-item conditional write
- * (DESIGN §2): no transactions. Throttling and 5xx surface as `TransientError`.
+ * (the embedded store has no transactions, and none is needed). Throttling and 5xx surface as `TransientError`.
  */
 export interface Repository {
   putCall(call: Call): Promise<void>;

@@ -5,23 +5,33 @@ import {
   TaskGoneError,
   ValidationError,
 } from '../domain/errors.ts';
-import { unflatten } from '../http/form-fields.ts';
-import { parseOrThrow } from '../http/validation.ts';
 import { trackingUrl } from '../links/links.ts';
 import type { Workflow } from '../ports/index.ts';
 import { resubmissionSchema, type Resubmission } from '../schemas/application.ts';
 import { committeeDecisionSchema, reviewCriteria, reviewDecisionSchema } from '../schemas/decisions.ts';
 import type { TaskOutput } from '../workflow/contract.ts';
 import { openTaskLink, TASK_GONE_MESSAGES, type TaskLinkPorts } from './show-task.ts';
+import { parseOrThrow } from './validate.ts';
 
 export interface DecideTaskPorts extends TaskLinkPorts {
   workflow: Workflow;
 }
 
-export interface DecideTaskRequest {
+/** What a person posted, as the HTTP layer read it from the form. */
+export interface DecisionForm {
+  /** The link's signature. */
+  sig: string | undefined;
+  /** `decision`, `comment` and the stage's own fields (scores, granted amount), as typed. */
+  fields: Readonly<Record<string, string>>;
+  /**
+   * A resubmission's new content, nested as the application's schema expects it; or the first
+   * posted name that is no field of it (not a plain dotted path).
+   */
+  content: { ok: true; value: Record<string, unknown> } | { ok: false; unknownField: string };
+}
+
+export interface DecideTaskRequest extends DecisionForm {
   taskId: string;
-  /** The urlencoded form, flat: `sig`, `decision`, `comment`, the stage's fields (dotted names). */
-  fields: Record<string, string>;
   baseUrl: string;
 }
 
@@ -37,9 +47,7 @@ export interface DecideTaskResult {
 
 const INVALID = 'Le formulaire contient des erreurs : rien n’a été enregistré.';
 
-export { unflatten } from '../http/form-fields.ts';
-
-const pick = (fields: Record<string, string>, names: readonly string[]) =>
+const pick = (fields: Readonly<Record<string, string>>, names: readonly string[]) =>
   Object.fromEntries(names.filter((n) => fields[n] !== undefined).map((n) => [n, fields[n]]));
 
 type Parsed =
@@ -48,7 +56,7 @@ type Parsed =
   | { stage: 'resubmission'; output: TaskOutput['resubmission']; content: Resubmission };
 
 /** The stage's fields, validated; nothing is written before this succeeds. */
-function parseDecision(task: TaskRecord, app: ApplicationRecord, fields: Record<string, string>): Parsed {
+function parseDecision(task: TaskRecord, app: ApplicationRecord, { fields, content }: DecisionForm): Parsed {
   switch (task.stage) {
     case 'review':
       return { stage: 'review', output: parseOrThrow(reviewDecisionSchema, pick(fields, ['decision', ...reviewCriteria, 'comment']), INVALID) };
@@ -65,8 +73,8 @@ function parseDecision(task: TaskRecord, app: ApplicationRecord, fields: Record<
       return { stage: task.stage, output };
     }
     case 'resubmission': {
-      const content = parseOrThrow(resubmissionSchema, unflatten(fields, ['sig', 'decision', 'comment']), INVALID);
-      return { stage: 'resubmission', output: { resubmitted: true }, content };
+      if (!content.ok) throw new ValidationError(INVALID, [{ code: 'unrecognized_keys', path: [], keys: [content.unknownField], message: 'unknown field' }]);
+      return { stage: 'resubmission', output: { resubmitted: true }, content: parseOrThrow(resubmissionSchema, content.value, INVALID) };
     }
   }
 }
@@ -84,13 +92,13 @@ function parseDecision(task: TaskRecord, app: ApplicationRecord, fields: Record<
  */
 export async function decideTask(ports: DecideTaskPorts, request: DecideTaskRequest): Promise<DecideTaskResult> {
   const { repository, workflow, clock } = ports;
-  const { task, recipient } = await openTaskLink(ports, request.taskId, request.fields.sig);
+  const { task, recipient } = await openTaskLink(ports, request.taskId, request.sig);
   if (task.status === 'DONE') throw new TaskAlreadyDecidedError(TASK_GONE_MESSAGES.decided);
   if (task.status !== 'OPEN') throw new TaskGoneError(TASK_GONE_MESSAGES.closed);
   const app = await repository.getApplication(task.applicationId);
   if (!app) throw new TaskGoneError(TASK_GONE_MESSAGES.closed);
 
-  const parsed = parseDecision(task, app, request.fields);
+  const parsed = parseDecision(task, app, request);
   // SUBMITTED too: a previous attempt resubmitted but could not resume the workflow (503), and the
   // applicants are retrying the same link.
   if (parsed.stage === 'resubmission' && app.status !== 'CHANGES_REQUESTED' && app.status !== 'SUBMITTED') {

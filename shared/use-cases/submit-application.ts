@@ -3,10 +3,10 @@ import type { ApplicationRecord, HistoryEvent, Language } from '../domain/applic
 import { isCallOpen } from '../domain/eligibility.ts';
 import { CallClosedError, CallNotFoundError, IdempotencyConflictError, ValidationError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
-import { parseOrThrow } from '../http/validation.ts';
 import { trackingUrl } from '../links/links.ts';
 import type { Clock, Repository, Signer, Workflow } from '../ports/index.ts';
 import { applicationInputSchema } from '../schemas/application.ts';
+import { parseOrThrow } from './validate.ts';
 
 export interface SubmitApplicationPorts {
   repository: Repository;

@@ -5,7 +5,7 @@ import type { Status } from '../domain/status.ts';
 import { checkTrackingToken } from '../links/links.ts';
 import type { Repository, Signer } from '../ports/index.ts';
 
-/** What the applicants see of their application (DESIGN §3): no contact, no reviewer, no score. */
+/** What the applicants see of their application (the API contract): no contact, no reviewer, no score. */
 export interface TrackingView {
   id: string;
   callId: string;

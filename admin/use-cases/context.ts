@@ -1,4 +1,3 @@
-import { DomainError } from '../../shared/domain/errors.ts';
 import type { Clock, Mailer, Repository, Signer, Workflow } from '../../shared/ports/index.ts';
 
 /**
@@ -22,12 +21,6 @@ export interface AdminConfig {
 
 /** Who admin actions are recorded as, in an application's history. */
 export const ADMIN_ACTOR = 'admin';
-
-/** The retry would ask people again for decisions they already took: the admin must say so. */
-export class DecisionsWouldBeAskedAgainError extends DomainError {
-  readonly code = 'DECISIONS_WOULD_BE_ASKED_AGAIN';
-  readonly status = 409;
-}
 
 /** Reported as the work goes (to stderr by the CLI): `done` of `total` when known. */
 export type Progress = (update: { done: number; total?: number; what: string }) => void;

@@ -22,10 +22,10 @@ export function oneLine(value: string): string {
   return stripControl(value).replace(/\s*\n\s*/g, ' ').trim();
 }
 
-/** Text as HTML element content or a quoted attribute value. The one escape of this module. */
+/**
+ * Text as HTML element content or a quoted attribute value, in a page or an email: the one escape
+ * of the project. Control characters go too (some break parsers, none belongs in markup).
+ */
 export function escapeHtml(value: string): string {
   return stripControl(value).replace(/[&<>"']/g, (c) => HTML_ENTITIES[c] ?? c);
 }
-
-/** `{name}` placeholders of a catalogue text (shared with the pages). */
-export { fill } from '../i18n/format.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { escapeHtml, fill, oneLine, stripControl } from '../../../shared/emails/escape.ts';
+import { fill } from '../../../shared/i18n/format.ts';
+import { escapeHtml, oneLine, stripControl } from '../../../shared/text/escape.ts';
 
 describe('escapeHtml', () => {
   it('escapes every character that could open markup or close an attribute', () => {
