@@ -222,12 +222,12 @@ function bundlesSection(b: BundlesResult): string[] {
   out.push('');
   if (sdkFloor) {
     out.push(
-      `- *Size.* Each function holds only the SDK clients of the ports it wires (\`realPorts({ repository: dynamodb, … })\`, one module per adapter in shared/adapters/wire-*.ts); the largest set weighs ${kb(sdkFloor.bytes)} minified (${sdkFloor.key}). ` +
+      `- *Size.* Each function holds only the SDK clients of the ports it wires (\`wirePorts('<name>', { repository: dynamodb, … })\`, one module per adapter in shared/adapters/wire-*.ts); the largest set weighs ${kb(sdkFloor.bytes)} minified (${sdkFloor.key}). ` +
         (dynamoOnly
           ? `DynamoDB and its document client alone weigh ${kb(dynamoOnly.bytes)} (${ms(dynamoOnly.load.importMs.median)} to import), which leaves ` +
             `${kb(Math.max(0, TARGETS.bundleBytes - dynamoOnly.bytes))} under the target for zod (${kb(minZod)}) and our code: `
           : '') +
-        'with the SDK bundled (DESIGN §5: our version, not the runtime\'s), 400 KB is out of reach for any function that touches the table.',
+        'with the SDK bundled (our version, not the runtime\'s), 400 KB is out of reach for any function that touches the table.',
     );
   }
   if (zod) {
@@ -358,7 +358,7 @@ function costSection(w: WorkflowResult): string[] {
     out.push(
       `**Target < $0.001 ${met ? 'met' : 'missed'}: ${usd(happy.totalUsd)} per application.** SES and Step Functions make ` +
         `${Math.round(((ses + sfn) / happy.totalUsd) * 100)} % of it; Lambda, DynamoDB and API Gateway together ${usd(rest)}. ` +
-        `The emails are the product's: both contacts get the receipt and the decision (DESIGN §1), the reviewer and each co-chair their link — ` +
+        `The emails are the product's: both contacts get the receipt and the decision, the reviewer and each co-chair their link — ` +
         `${happy.usage.emails} recipients, ${usd(ses)}, ${Math.round((ses / TARGETS.happyPathUsd) * 100)} % of the target on their own. ` +
         `The ${happy.usage.stateTransitions} transitions add ${usd(sfn)}` +
         (ses + sfn >= TARGETS.happyPathUsd ? `: the two alone (${usd(ses + sfn)}) are over the target before any compute or storage. ` : '. ') +

@@ -17,7 +17,7 @@ import { closeServer } from './services.ts';
  * HEAD: a method the template declares (ours routes HEAD /tasks/{taskId} to show-task) is used as
  * is. Where it declares only GET, the service would answer 403 (a REST API maps no HEAD implicitly);
  * here, deliberately friendlier, the GET integration is invoked with `httpMethod: 'HEAD'` and no
- * body is sent, so a link behaves alike under GET and HEAD (DESIGN §2: neither decides anything).
+ * body is sent, so a link behaves alike under GET and HEAD (neither decides anything).
  */
 
 export interface GatewayRoute {

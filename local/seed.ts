@@ -11,7 +11,7 @@ import { localCredentials } from './services.ts';
  * Idempotent: what exists is never overwritten (a restart keeps the envelope and any edit).
  */
 
-/** The themes of the fund's calls (DESIGN §1). */
+/** The themes of the fund's calls. */
 export const demoThemes: Call['themes'] = [
   { code: 'gouvernance', label: 'Gouvernance et régionalisation avancée' },
   { code: 'services-publics', label: 'Services publics locaux et formation' },

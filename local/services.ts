@@ -10,7 +10,7 @@ import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceNotFo
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
 /**
- * The embedded AWS services of the local stack (DESIGN §4): dynalite as DynamoDB, with its data
+ * The embedded AWS services of the local stack: dynalite as DynamoDB, with its data
  * on disk under the data folder, and aws-ses-v2-local as SES, whose mailbox page lists every email.
  */
 

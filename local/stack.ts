@@ -18,7 +18,7 @@ import { createFaultSwitch } from './faults.ts';
 import type { FaultRule, FaultSwitch } from './faults.ts';
 
 /**
- * The whole workflow on one machine (DESIGN §4), as a library: `npm start` (local/start.ts) and
+ * The whole workflow on one machine, as a library: `npm start` (local/start.ts) and
  * the end-to-end tests both call `startLocalStack`. It synthesizes the CDK app, then runs dynalite,
  * aws-ses-v2-local, the Step Functions engine and the API Gateway, every function of the template
  * in worker threads of its own with its template's environment resolved to local values.

@@ -5,7 +5,7 @@ import { startLocalStack } from './stack.ts';
 import type { HandlerLogLevel, LocalStackOptions, LocalTimeouts } from './stack.ts';
 
 /**
- * `npm start`: the whole workflow on this machine, offline (DESIGN §4).
+ * `npm start`: the whole workflow on this machine, offline.
  *
  *   npm start                      API and form on :3000, mailbox on :8005, data under .local/
  *   npm start -- --quiet           only the banner

@@ -5,7 +5,7 @@ import { gsi, keys } from '../../shared/adapters/table-keys.ts';
 import type { Call } from '../../shared/schemas/call.ts';
 
 /**
- * Applications as people file them: the DESIGN §3 body, with a realistic summary, so that item
+ * Applications as people file them: the `POST /applications` body, with a realistic summary, so that item
  * sizes (and so DynamoDB units) are those of real applications, not of stubs.
  */
 

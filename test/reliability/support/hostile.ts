@@ -5,7 +5,7 @@ import { reviewCriteria, reviewDecisionSchema } from '../../../shared/schemas/de
 
 /**
  * Generators of malformed requests for every endpoint of the API (zod-fast-check does not know
- * zod 4: these are written by hand, from the contract in DESIGN §3). Each generated request says
+ * zod 4: these are written by hand, from the HTTP contract in the README and the route catalogue). Each generated request says
  * what a correct API must answer: `refused` (a 4xx, nothing written) or `harmless` (a read that may
  * succeed: GET /health with odd headers is still a health check).
  */

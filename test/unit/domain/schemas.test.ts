@@ -8,7 +8,7 @@ const paths = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[
   r.error?.issues.map((i) => i.path.join('.')) ?? [];
 
 describe('application schema', () => {
-  it('accepts the body of DESIGN §3', () => {
+  it('accepts the body of POST /applications', () => {
     expect(applicationInputSchema.safeParse(anApplication()).success).toBe(true);
   });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { allowedSources, canTransition, isFinal } from '../../../shared/domain/status.ts';
 
 describe('status machine', () => {
-  it('follows the lifecycle of DESIGN §1', () => {
+  it('follows the lifecycle of an application', () => {
     expect(canTransition('SUBMITTED', 'IN_REVIEW')).toBe(true);
     expect(canTransition('SUBMITTED', 'INELIGIBLE')).toBe(true);
     expect(canTransition('IN_REVIEW', 'CHANGES_REQUESTED')).toBe(true);
