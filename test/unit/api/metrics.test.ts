@@ -5,7 +5,11 @@ import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCom
 import { SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { handler as decide } from '../../../functions/decide-task/handler.ts';
 import { handler as submitHandler } from '../../../functions/submit-application/handler.ts';
+import { memoryMetrics } from '../../../shared/adapters/memory-metrics.ts';
 import { keys } from '../../../shared/adapters/table-keys.ts';
+import { CallClosedError } from '../../../shared/domain/errors.ts';
+import { apiHandler, httpHandler } from '../../../shared/http/api-handler.ts';
+import { json } from '../../../shared/http/responses.ts';
 import { flatten } from '../../../shared/pages/fields.ts';
 import { apiEvent, lambdaContext } from '../../fixtures/api-event.ts';
 import { captureOutput } from '../../fixtures/capture-output.ts';
@@ -97,5 +101,29 @@ describe('POST /tasks/{taskId} counts the status it wrote', () => {
     );
     expect(result).toMatchObject({ status: 200, submitted: 1 });
     expect(result.metrics.map((m) => m.name)).toEqual(['ApplicationsSubmitted']);
+  });
+});
+
+describe('the metrics middleware', () => {
+  it('publishes what the request counted once its answer is final, an error\'s answer too', async () => {
+    const metrics = memoryMetrics();
+    const counting = (fail: boolean) =>
+      httpHandler({ metrics }, async () => {
+        metrics.count('ApplicationsSubmitted');
+        if (fail) throw new CallClosedError('closed');
+        return json(201, {});
+      });
+    expect((await counting(false)(apiEvent({ method: 'POST', resource: '/applications' }), lambdaContext)).statusCode).toBe(201);
+    expect((await counting(true)(apiEvent({ method: 'POST', resource: '/applications' }), lambdaContext)).statusCode).toBe(409);
+    expect(metrics.total('ApplicationsSubmitted')).toBe(2);
+    expect(metrics.pending).toEqual([]);
+  });
+
+  it('is required of the API functions that declare the metrics port, and refused to the others', () => {
+    const ok = async () => json(200, {});
+    // @ts-expect-error: submit-application declares the metrics port, so it must publish them
+    expect(apiHandler('submit-application', {}, ok)).toBeTypeOf('function');
+    // @ts-expect-error: list-calls does not declare it
+    expect(apiHandler('list-calls', { metrics: memoryMetrics() }, ok)).toBeTypeOf('function');
   });
 });
