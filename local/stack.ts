@@ -223,7 +223,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         // Any other service a handler might call fails at once instead of reaching AWS.
         AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
         AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_XRAY_CONTEXT_MISSING: 'IGNORE_ERROR',
         ...options.functionEnvironment,
       },
     };
@@ -406,20 +405,37 @@ function describeStateEvent(event: HistoryEvent, executionName: string): string 
   return undefined;
 }
 
-/** A handler's output line, readable, if it is at or above the threshold (Powertools JSON or plain text). */
+/**
+ * A handler's output line, readable, if it is at or above the threshold (Powertools JSON or plain
+ * text). Metrics (EMF lines: an `_aws` block) are shown at DEBUG as `metrics Name=value …`.
+ */
 export function handlerLine(functionName: string, line: string, stream: 'stdout' | 'stderr', threshold: number): string | undefined {
   if (threshold >= levels.SILENT) return undefined;
   let level = stream === 'stderr' ? 'ERROR' : 'INFO';
   let text = line;
   if (line.startsWith('{')) {
     try {
-      const entry = JSON.parse(line) as { level?: string; message?: string; error?: { message?: string } };
-      level = String(entry.level ?? level).toUpperCase();
-      text = [entry.message, entry.error?.message].filter(Boolean).join(': ') || line;
+      const entry = JSON.parse(line) as { level?: string; message?: string; error?: { message?: string }; _aws?: unknown };
+      if (entry._aws !== undefined) {
+        level = 'DEBUG';
+        text = `metrics ${emfSummary(entry as Record<string, unknown>)}`;
+      } else {
+        level = String(entry.level ?? level).toUpperCase();
+        text = [entry.message, entry.error?.message].filter(Boolean).join(': ') || line;
+      }
     } catch {
       // not JSON after all: shown as it is
     }
   }
   const rank = levels[level as HandlerLogLevel] ?? levels.INFO;
   return rank >= threshold ? `  [${functionName}] ${level} ${text}` : undefined;
+}
+
+/** `TaskSucceeded=1 (task=award-grant)`: an EMF line's values and the dimensions beyond the service. */
+function emfSummary(entry: Record<string, unknown>): string {
+  const directives = ((entry._aws as { CloudWatchMetrics?: unknown }).CloudWatchMetrics ?? []) as Array<{ Dimensions?: string[][]; Metrics?: Array<{ Name?: string }> }>;
+  const names = directives.flatMap((d) => (d.Metrics ?? []).map((m) => m.Name ?? '?'));
+  const dimensions = [...new Set(directives.flatMap((d) => (d.Dimensions ?? []).flat()))].filter((d) => d !== 'service');
+  const values = names.map((name) => `${name}=${JSON.stringify(entry[name])}`).join(' ');
+  return dimensions.length > 0 ? `${values} (${dimensions.map((d) => `${d}=${String(entry[d])}`).join(', ')})` : values;
 }

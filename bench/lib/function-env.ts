@@ -29,6 +29,7 @@ export function functionEnvironment(functionName: string, extra: Record<string, 
     [ENV.adminEmails]: 'admins@coopfund.example.org',
     [ENV.signingSecretArn]: 'arn:aws:secretsmanager:eu-west-3:000000000000:secret:coopfund-signing-AbCdEf',
     [ENV.linkTtlSeconds]: '604800',
+    [ENV.metricsNamespace]: 'coopfund/bench',
     ...extra,
   };
 }

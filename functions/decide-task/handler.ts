@@ -1,6 +1,7 @@
 import { wirePorts } from '../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
 import { stepFunctions } from '../../shared/adapters/wire-sfn.ts';
+import { emfMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { secretSigner } from '../../shared/adapters/wire-signer.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { decisionForm } from '../../shared/http/form-fields.ts';
@@ -13,7 +14,7 @@ import { confirmationPage } from '../../shared/pages/task-pages.ts';
 import { decideTask } from '../../shared/use-cases/decide-task.ts';
 import { showTask } from '../../shared/use-cases/show-task.ts';
 
-const ports = wirePorts('decide-task', { repository: dynamodb, signer: secretSigner, workflow: stepFunctions });
+const ports = wirePorts('decide-task', { repository: dynamodb, signer: secretSigner, workflow: stepFunctions, metrics: emfMetrics });
 const contact = ports.config.adminEmails[0];
 
 /**
@@ -24,6 +25,7 @@ const contact = ports.config.adminEmails[0];
 export const handler = apiHandler(
   'decide-task',
   {
+    metrics: ports.metrics,
     renderProblem: decisionFormProblem({ contact, show: (taskId, sig) => showTask(ports, { taskId, sig }) }),
   },
   async (event) => {

@@ -1,6 +1,7 @@
 import { wirePorts } from '../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
 import { stepFunctions } from '../../shared/adapters/wire-sfn.ts';
+import { emfMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { secretSigner } from '../../shared/adapters/wire-signer.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { applicationFormProblem } from '../../shared/http/application-form.ts';
@@ -12,7 +13,7 @@ import { FORM_ONLY_FIELDS } from '../../shared/pages/application-validation.ts';
 import { listCalls } from '../../shared/use-cases/list-calls.ts';
 import { submitApplication } from '../../shared/use-cases/submit-application.ts';
 
-const ports = wirePorts('submit-application', { repository: dynamodb, signer: secretSigner, workflow: stepFunctions });
+const ports = wirePorts('submit-application', { repository: dynamodb, signer: secretSigner, workflow: stepFunctions, metrics: emfMetrics });
 
 /**
  * POST /applications — JSON (the contract: 201, or a JSON problem), or the form of `GET /`
@@ -22,6 +23,7 @@ const ports = wirePorts('submit-application', { repository: dynamodb, signer: se
 export const handler = apiHandler(
   'submit-application',
   {
+    metrics: ports.metrics,
     renderProblem: applicationFormProblem({ contact: ports.config.adminEmails[0], baseUrl: ports.config.baseUrl, calls: () => listCalls(ports) }),
   },
   async (event) => {

@@ -65,7 +65,7 @@ export interface ApiRoutesProps {
 
 /**
  * The public REST API: Lambda proxy routes, JSON access logs without query strings, stage
- * throttling, tracing, and a WAF when the stage enables it.
+ * throttling, and a WAF when the stage enables it. No X-Ray tracing, like the functions behind it.
  *
  * Built in two steps: the API first, so that the workflow's emails can link to `url`; then
  * `addRoutes`, once the state machine their handlers start exists.
@@ -101,7 +101,7 @@ export class Api extends Construct {
       cloudWatchRole: false,
       deployOptions: {
         stageName: config.stage,
-        tracingEnabled: true,
+        tracingEnabled: false,
         throttlingRateLimit: config.apiRateLimit,
         throttlingBurstLimit: config.apiBurstLimit,
         accessLogDestination: new LogGroupLogDestination(accessLogs),

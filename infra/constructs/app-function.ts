@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -12,6 +12,8 @@ import {
   type FunctionDeclaration,
   type FunctionName,
 } from '../../shared/catalogue/functions.ts';
+import { ENV } from '../../shared/config/env.ts';
+import { SERVICE_NAME } from '../../shared/config/metrics.ts';
 import { grantDeclared, type SharedResources } from './permissions.ts';
 
 /** The repository root: entries, the lock file and `coopfund:entry` paths are relative to it. */
@@ -30,6 +32,8 @@ export const ENTRY_METADATA = 'coopfund:entry';
 export interface FunctionDefaults {
   /** Variables every function gets (names from `shared/config/env.ts`). */
   readonly environment: Record<string, string>;
+  /** The stage's CloudWatch namespace, given to the functions that declare the metrics port. */
+  readonly metricsNamespace: string;
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
 }
@@ -76,9 +80,13 @@ export const FUNCTION_NODE_OPTIONS = '--enable-source-maps';
 
 /**
  * A Lambda function built from its declaration, with the project's defaults fixed once: Node 24 on
- * ARM, a bundle with the AWS SDK inside (FUNCTION_BUNDLING), source maps, active tracing, its own
- * log group and role (write access to that log group only, not `AWSLambdaBasicExecutionRole`), and
- * exactly the grants its declaration implies (infra/constructs/permissions.ts).
+ * ARM, a bundle with the AWS SDK inside (FUNCTION_BUNDLING), source maps, its own log group and role
+ * (write access to that log group only, not `AWSLambdaBasicExecutionRole`), and exactly the grants
+ * its declaration implies (infra/constructs/permissions.ts).
+ *
+ * X-Ray tracing is off: the functions carry no tracer (it would add the X-Ray SDK to every bundle),
+ * so an active trace would record Lambda's own segments and none of the calls to DynamoDB, SES or
+ * Step Functions. Counts come from the functions' EMF metrics (shared/adapters/emf-metrics.ts).
  */
 export class AppFunction extends NodejsFunction {
   /** The handler's source, relative to the repository root. */
@@ -113,14 +121,15 @@ export class AppFunction extends NodejsFunction {
       architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: Duration.seconds(declaration.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
-      tracing: Tracing.ACTIVE,
+      tracing: Tracing.DISABLED,
       logGroup,
       role,
       environment: {
         ...defaults.environment,
         ...props.environment,
         NODE_OPTIONS: FUNCTION_NODE_OPTIONS,
-        POWERTOOLS_SERVICE_NAME: 'coopfund',
+        POWERTOOLS_SERVICE_NAME: SERVICE_NAME,
+        ...(declaration.ports.includes('metrics') ? { [ENV.metricsNamespace]: defaults.metricsNamespace } : {}),
       },
       // A copy: NodejsFunction takes mutable arrays.
       bundling: { ...FUNCTION_BUNDLING, mainFields: [...FUNCTION_BUNDLING.mainFields], externalModules: [] },
@@ -130,10 +139,5 @@ export class AppFunction extends NodejsFunction {
     this.declaration = declaration;
     grantDeclared(this, props.resources);
     (this.node.defaultChild as CfnFunction).addMetadata(ENTRY_METADATA, entryPath);
-
-    Validations.of(role).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active tracing: xray:PutTraceSegments and xray:PutTelemetryRecords have no resource-level permissions.',
-    });
   }
 }

@@ -16,14 +16,22 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { type ITable, Operation } from 'aws-cdk-lib/aws-dynamodb';
-import { FilterPattern, type IFilterPattern, type JsonPattern, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
-import type { Status } from '../../shared/domain/status.ts';
+import { statuses } from '../../shared/domain/status.ts';
 import type { StageConfig } from '../config.ts';
-import type { FunctionName } from '../../shared/catalogue/functions.ts';
+import { type FunctionName, taskFunctionNames } from '../../shared/catalogue/functions.ts';
+import {
+  metricsNamespace,
+  SERVICE_DIMENSION,
+  SERVICE_NAME,
+  statusMetric,
+  TASK_DIMENSION,
+  TASK_FAILED,
+  TASK_SUCCEEDED,
+} from '../../shared/config/metrics.ts';
 import type { AppFunction } from './app-function.ts';
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -38,52 +46,6 @@ export const SES_COMPLAINT_RATE_THRESHOLD = 0.0005;
 /** A metric math alarm may use at most ten metrics: Lambda errors are summed in groups this size. */
 const MAX_METRICS_PER_ALARM = 10;
 
-/**
- * Where "an application entered status X" shows in the functions' structured logs (Powertools
- * JSON lines, `runTask`'s `task done` and the API's `request` line). One CloudWatch metric filter
- * per source turns those lines into the `Applications<Status>` metrics of the dashboard: no new
- * dependency (EMF would need Powertools Metrics) and no code change in the handlers.
- */
-export interface StatusSource {
-  readonly function: FunctionName;
-  readonly pattern: IFilterPattern;
-}
-
-const taskDone = (...more: JsonPattern[]) => FilterPattern.all(FilterPattern.stringValue('$.message', '=', 'task done'), ...more);
-const withStatus = (status: Status) => taskDone(FilterPattern.stringValue('$.status', '=', status));
-
-export const STATUS_SOURCES: Readonly<Partial<Record<Status, readonly StatusSource[]>>> = {
-  SUBMITTED: [
-    {
-      function: 'submit-application',
-      pattern: FilterPattern.all(
-        FilterPattern.stringValue('$.message', '=', 'request'),
-        FilterPattern.numberValue('$.status', '=', 201),
-      ),
-    },
-  ],
-  INELIGIBLE: [{ function: 'check-eligibility', pattern: taskDone(FilterPattern.booleanValue('$.eligible', false)) }],
-  IN_REVIEW: [{ function: 'assign-reviewer', pattern: taskDone() }],
-  CHANGES_REQUESTED: [{ function: 'record-review', pattern: taskDone(FilterPattern.stringValue('$.next', '=', 'changes')) }],
-  IN_COMMITTEE: [{ function: 'record-review', pattern: taskDone(FilterPattern.stringValue('$.next', '=', 'committee')) }],
-  APPROVED: [{ function: 'award-grant', pattern: withStatus('APPROVED') }],
-  // Refused by the committee, or approved when the envelope was already spent.
-  REJECTED: [
-    { function: 'record-outcome', pattern: withStatus('REJECTED') },
-    { function: 'award-grant', pattern: withStatus('REJECTED') },
-  ],
-  WITHDRAWN: [{ function: 'record-outcome', pattern: withStatus('WITHDRAWN') }],
-  ERROR: [{ function: 'record-outcome', pattern: withStatus('ERROR') }],
-};
-
-/** `IN_COMMITTEE` → `ApplicationsInCommittee`. */
-export const statusMetricName = (status: Status): string =>
-  `Applications${status
-    .toLowerCase()
-    .split('_')
-    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
-    .join('')}`;
-
 export interface ObservabilityProps {
   readonly config: StageConfig;
   readonly table: ITable;
@@ -95,22 +57,24 @@ export interface ObservabilityProps {
 }
 
 /**
- * Watching a stage: the alarm topic (email to the admins), the alarms, the metric filters that
- * count applications by status from the logs, and one dashboard. What each alarm means and what
- * to do is in docs/operations.md, under the alarm's id.
+ * Watching a stage: the alarm topic (email to the admins), the alarms and one dashboard. Counts of
+ * applications by status and of task outcomes are the metrics the functions write themselves
+ * (EMF, shared/config/metrics.ts), read here under the same namespace and dimensions; no count
+ * depends on the wording of a log line. What each alarm means and what to do is in
+ * docs/operations.md, under the alarm's id.
  */
 export class Observability extends Construct {
   readonly alarmTopic: Topic;
   readonly dashboard: Dashboard;
   /** By construct id (`ExecutionsFailed`, `Api5xx`…), the ids the runbook uses. */
   readonly alarms: Record<string, Alarm> = {};
-  /** The namespace of the metrics made from the logs: one per stage. */
+  /** The namespace of the functions' own metrics: one per stage. */
   readonly namespace: string;
 
   constructor(scope: Construct, id: string, props: ObservabilityProps) {
     super(scope, id);
     const { config, stateMachine, apiStage, table } = props;
-    this.namespace = `coopfund/${config.stage}`;
+    this.namespace = metricsNamespace(config.stage);
     const allFunctions = { ...props.apiFunctions, ...props.workflowFunctions } as Partial<Record<FunctionName, AppFunction>>;
 
     this.alarmTopic = new Topic(this, 'AlarmTopic', {
@@ -124,23 +88,19 @@ export class Observability extends Construct {
         'Alarm notifications carry alarm names and metric values, no personal data; CloudWatch cannot publish to a topic encrypted with the AWS managed key, and a customer key would cost more than it protects.',
     });
 
-    // --- Applications by status, from the logs ---------------------------------------------------
-    const statusMetrics = new Map<Status, Metric>();
-    for (const [status, sources] of Object.entries(STATUS_SOURCES) as Array<[Status, StatusSource[]]>) {
-      const metricName = statusMetricName(status);
-      sources.forEach((source, i) => {
-        const fn = allFunctions[source.function];
-        if (!fn) throw new Error(`observability: no function ${source.function} for ${status}`);
-        new MetricFilter(this, `${metricName}Filter${i}`, {
-          logGroup: fn.logGroup,
-          filterPattern: source.pattern,
-          metricNamespace: this.namespace,
-          metricName,
-          metricValue: '1',
-        });
+    // --- The functions' own metrics (EMF) --------------------------------------------------------
+    const own = (metricName: string, period: Duration, label?: string, dimensions: Record<string, string> = {}) =>
+      new Metric({
+        namespace: this.namespace,
+        metricName,
+        dimensionsMap: { [SERVICE_DIMENSION]: SERVICE_NAME, ...dimensions },
+        statistic: 'Sum',
+        period,
+        ...(label ? { label } : {}),
       });
-      statusMetrics.set(status, new Metric({ namespace: this.namespace, metricName, statistic: 'Sum', period: Duration.hours(1), label: status }));
-    }
+    const entered = statuses.map((status) => own(statusMetric(status), Duration.hours(1), status));
+    const taskOutcomes = (metricName: string) =>
+      taskFunctionNames.map((task) => own(metricName, Duration.hours(1), task, { [TASK_DIMENSION]: task }));
 
     // --- Metrics ---------------------------------------------------------------------------------
     const sum = { statistic: 'Sum', period: FIVE_MINUTES };
@@ -198,6 +158,12 @@ export class Observability extends Construct {
 
     alarm('ExecutionsFailed', executions.failed, 1, 'A workflow execution failed: an application is in ERROR, or its error could not even be recorded.');
     alarm('ExecutionsTimedOut', executions.timedOut, 1, 'A workflow execution timed out.');
+    alarm(
+      'ApplicationsInError',
+      own(statusMetric('ERROR'), FIVE_MINUTES),
+      1,
+      'An application entered ERROR: the workflow recorded a failure and emailed the admins its details.',
+    );
     alarm('Api5xx', api.serverErrors, 1, 'The API answered 5xx (a bug, or a dependency unavailable).');
     const groups: Array<[string, Partial<Record<FunctionName, AppFunction>>, string]> = [
       ['Api', props.apiFunctions, 'An API function crashed or timed out.'],
@@ -238,7 +204,6 @@ export class Observability extends Construct {
     // --- Dashboard -------------------------------------------------------------------------------
     const fnMetrics = (metric: (fn: AppFunction) => IMetric) =>
       Object.values(allFunctions).map((fn) => metric(fn!));
-    const statuses = [...statusMetrics.values()];
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `coopfund-${config.stage}`,
       defaultInterval: Duration.days(7),
@@ -247,7 +212,7 @@ export class Observability extends Construct {
       new TextWidget({
         markdown: [
           `# coopfund ${config.stage}`,
-          'Applications entering each status (from the functions\' logs), the workflow, the API, emails and the table.',
+          'Applications entering each status and workflow tasks by outcome (the functions\' own metrics), the workflow, the API, emails and the table.',
           'Current counts by status: `npm run admin -- applications list --call <id> --status <STATUS>`. Runbook: docs/operations.md.',
         ].join('\n\n'),
         width: 24,
@@ -255,8 +220,12 @@ export class Observability extends Construct {
       }),
     );
     this.dashboard.addWidgets(
-      new GraphWidget({ title: 'Applications entering each status (per hour)', left: statuses, stacked: false, width: 16, height: 6 }),
-      new SingleValueWidget({ title: 'Over the period shown', metrics: statuses, setPeriodToTimeRange: true, width: 8, height: 6 }),
+      new GraphWidget({ title: 'Applications entering each status (per hour)', left: entered, stacked: false, width: 16, height: 6 }),
+      new SingleValueWidget({ title: 'Over the period shown', metrics: entered, setPeriodToTimeRange: true, width: 8, height: 6 }),
+    );
+    this.dashboard.addWidgets(
+      new GraphWidget({ title: 'Workflow tasks succeeded, by task (per hour)', left: taskOutcomes(TASK_SUCCEEDED), width: 12 }),
+      new GraphWidget({ title: 'Workflow tasks failed, by task (per hour; retried when transient)', left: taskOutcomes(TASK_FAILED), width: 12 }),
     );
     this.dashboard.addWidgets(
       new GraphWidget({

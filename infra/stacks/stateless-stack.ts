@@ -4,6 +4,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.ts';
+import { metricsNamespace } from '../../shared/config/metrics.ts';
 import { senderDomain, type StageConfig } from '../config.ts';
 import { Api } from '../constructs/api.ts';
 import { Observability } from '../constructs/observability.ts';
@@ -47,6 +48,7 @@ export class StatelessStack extends Stack {
         [ENV.signingSecretArn]: props.signingSecret.secretArn,
         [ENV.linkTtlSeconds]: String(config.linkTtlSeconds),
       },
+      metricsNamespace: metricsNamespace(config.stage),
       logRetention: config.logRetention,
       logRemovalPolicy: config.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
     };

@@ -1,6 +1,7 @@
 import { FUNCTIONS, type FunctionDeclaration, type FunctionName } from '../catalogue/functions.ts';
 import { loadConfig, type Config } from '../config/load.ts';
-import type { Clock, Mailer, Repository, Signer, Workflow } from '../ports/index.ts';
+import type { Clock, Mailer, Metrics, Repository, Signer, Workflow } from '../ports/index.ts';
+import { countedRepository } from './counted-repository.ts';
 
 /** Everything a use case may need, built from the environment. */
 export interface Ports {
@@ -8,6 +9,8 @@ export interface Ports {
   mailer: Mailer;
   workflow: Workflow;
   signer: Signer;
+  /** With a repository, every status the function writes is counted (shared/adapters/counted-repository.ts). */
+  metrics: Metrics;
   clock: Clock;
   config: Config;
 }
@@ -22,6 +25,7 @@ export interface AdapterFactories {
   mailer: (config: Config) => Promise<Mailer>;
   workflow: (config: Config) => Promise<Workflow>;
   signer: (config: Config) => Signer;
+  metrics: (config: Config) => Metrics;
 }
 
 /** Exactly the factories a function's declaration names: one more or one less does not compile. */
@@ -57,6 +61,14 @@ const unwired = <T extends object>(name: string): T =>
     throw new Error(`the ${name} port is not wired in this function (its declaration in shared/catalogue/functions.ts)`);
   });
 
+/** Counts are kept until published: a function that did not wire metrics is told at once, not at the end. */
+const unwiredMetrics = (): Metrics => {
+  const fail = (): never => {
+    throw new Error('the metrics port is not wired in this function (its declaration in shared/catalogue/functions.ts)');
+  };
+  return { count: fail, publish: async () => fail() };
+};
+
 /** One set of ports per function: a container runs one handler, a test process may import several. */
 const built = new Map<FunctionName, Ports>();
 
@@ -74,14 +86,18 @@ export function wirePorts<N extends FunctionName>(name: N, adapters: AdaptersOf<
     require: [
       ...(declaration.workflow === 'start' ? (['stateMachineArn'] as const) : []),
       ...(declaration.emailsLinks ? (['baseUrl'] as const) : []),
+      ...(declaration.ports.includes('metrics') ? (['metricsNamespace'] as const) : []),
     ],
   });
-  const { repository, mailer, workflow, signer } = adapters as Partial<AdapterFactories>;
+  const { repository, mailer, workflow, signer, metrics: metricsOf } = adapters as Partial<AdapterFactories>;
+  const metrics = metricsOf ? metricsOf(config) : unwiredMetrics();
+  const table = repository ? lazy(() => repository(config)) : unwired<Repository>('repository');
   const ports: Ports = {
     config,
     clock: { now: () => new Date() },
     signer: signer ? signer(config) : unwired<Signer>('signer'),
-    repository: repository ? lazy(() => repository(config)) : unwired<Repository>('repository'),
+    metrics,
+    repository: repository && metricsOf ? countedRepository(table, metrics) : table,
     mailer: mailer ? lazy(() => mailer(config)) : unwired<Mailer>('mailer'),
     workflow: workflow ? lazy(() => workflow(config)) : unwired<Workflow>('workflow'),
   };

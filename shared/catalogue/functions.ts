@@ -9,14 +9,18 @@
  */
 
 /** The adapters a handler may wire (shared/adapters/wiring.ts). */
-export type PortName = 'repository' | 'mailer' | 'workflow' | 'signer';
+export type PortName = 'repository' | 'mailer' | 'workflow' | 'signer' | 'metrics';
 
 export interface FunctionDeclaration {
   /** `api`: behind routes of the REST API (shared/catalogue/routes.ts); `task`: a state of the workflow. */
   readonly kind: 'api' | 'task';
   /** One line, shown in the console and the template. */
   readonly description: string;
-  /** The adapters its handler wires; each is granted what its port touches, nothing else. */
+  /**
+   * The adapters its handler wires; each is granted what its port touches, nothing else. `metrics`
+   * (CloudWatch metrics as EMF log lines: no grant, its namespace as a variable) is required of every
+   * task, whose outcome is counted by task, and of the API functions that change a status.
+   */
   readonly ports: readonly PortName[];
   /** How the repository port may use the table (required when `ports` has `repository`). */
   readonly table?: 'read' | 'readWrite';
@@ -42,7 +46,7 @@ const FUNCTIONS_TABLE = {
   'submit-application': {
     kind: 'api',
     description: 'POST /applications: stores an application and starts its workflow',
-    ports: ['repository', 'signer', 'workflow'],
+    ports: ['repository', 'signer', 'workflow', 'metrics'],
     table: 'readWrite',
     workflow: 'start',
   },
@@ -61,7 +65,7 @@ const FUNCTIONS_TABLE = {
   'decide-task': {
     kind: 'api',
     description: 'POST /tasks/{taskId}: claims a decision and resumes the workflow',
-    ports: ['repository', 'signer', 'workflow'],
+    ports: ['repository', 'signer', 'workflow', 'metrics'],
     table: 'readWrite',
     workflow: 'respond',
   },
@@ -70,66 +74,66 @@ const FUNCTIONS_TABLE = {
   'check-eligibility': {
     kind: 'task',
     description: "CheckEligibility: the call's rules, every failed one a reason",
-    ports: ['repository'],
+    ports: ['repository', 'metrics'],
     table: 'readWrite',
   },
   'assign-reviewer': {
     kind: 'task',
     description: 'AssignReviewer: a reviewer of the roster free of conflict of interest',
-    ports: ['repository'],
+    ports: ['repository', 'metrics'],
     table: 'readWrite',
   },
   'request-review': {
     kind: 'task',
     description: 'RequestReview: stores the task token, emails the reviewer a link; reminds, escalates',
-    ports: ['repository', 'mailer', 'signer'],
+    ports: ['repository', 'mailer', 'signer', 'metrics'],
     table: 'readWrite',
     emailsLinks: true,
   },
   'record-review': {
     kind: 'task',
     description: 'RecordReview: stores the review; changes requested or committee',
-    ports: ['repository'],
+    ports: ['repository', 'metrics'],
     table: 'readWrite',
   },
   'request-changes': {
     kind: 'task',
     description: 'RequestChanges: emails both contacts their resubmission link',
-    ports: ['repository', 'mailer', 'signer'],
+    ports: ['repository', 'mailer', 'signer', 'metrics'],
     table: 'readWrite',
     emailsLinks: true,
   },
   'request-committee-decision': {
     kind: 'task',
     description: "Request…CoChairDecision: one co-chair's link; reminds, escalates",
-    ports: ['repository', 'mailer', 'signer'],
+    ports: ['repository', 'mailer', 'signer', 'metrics'],
     table: 'readWrite',
     emailsLinks: true,
   },
   'award-grant': {
     kind: 'task',
     description: "AwardGrant: reserves the grant in the call's envelope",
-    ports: ['repository'],
+    ports: ['repository', 'metrics'],
     table: 'readWrite',
   },
   'record-outcome': {
     kind: 'task',
     description: 'RecordRejection / Withdraw / RecordError: the final status the routing decided',
-    ports: ['repository'],
+    ports: ['repository', 'metrics'],
     table: 'readWrite',
   },
   // Its emails carry the tracking link, signed with the key; its sent-markers live in the table.
   'notify-applicants': {
     kind: 'task',
     description: 'SendReceipt / NotifyIneligible / NotifyWithdrawn / NotifyDecision: both contacts',
-    ports: ['repository', 'mailer', 'signer'],
+    ports: ['repository', 'mailer', 'signer', 'metrics'],
     table: 'readWrite',
     emailsLinks: true,
   },
   'notify-admins': {
     kind: 'task',
     description: 'NotifyFailure: the admins hear of a failed workflow',
-    ports: ['repository', 'mailer'],
+    ports: ['repository', 'mailer', 'metrics'],
     table: 'readWrite',
   },
 } as const satisfies Record<string, FunctionDeclaration>;

@@ -16,5 +16,7 @@ export const ENV = {
   signingSecret: 'SIGNING_SECRET',
   /** How long a decision link stays valid, in seconds. */
   linkTtlSeconds: 'LINK_TTL_SECONDS',
+  /** The CloudWatch namespace of the metrics a function writes (Powertools' own variable). */
+  metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;
 export type EnvName = (typeof ENV)[keyof typeof ENV];

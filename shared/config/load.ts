@@ -11,9 +11,11 @@ export interface Config {
   senderEmail: string;
   adminEmails: string[];
   linkTtlSeconds: number;
+  /** Only functions that declare the metrics port write metrics (shared/config/metrics.ts). */
+  metricsNamespace?: string;
 }
 
-type OptionalKey = 'stateMachineArn' | 'baseUrl';
+type OptionalKey = 'stateMachineArn' | 'baseUrl' | 'metricsNamespace';
 
 export interface LoadConfigOptions {
   /** Optional settings this function cannot work without: a missing one fails the cold start. */
@@ -37,6 +39,7 @@ const schema = z
       .string()
       .transform((s) => s.split(',').map((a) => a.trim()).filter((a) => a.length > 0))
       .pipe(z.array(email).min(1, 'needs at least one address')),
+    [ENV.metricsNamespace]: z.string().regex(/^[\w.\-/#:]{1,255}$/, 'must be a CloudWatch namespace').optional(),
     [ENV.linkTtlSeconds]: z.coerce.number().int('must be whole seconds').min(60).max(90 * 24 * 3600),
     // One of the two is needed to sign links; which one is checked below.
     [ENV.signingSecretArn]: nonEmpty.optional(),
@@ -69,6 +72,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         linkTtlSeconds: parsed.data[ENV.linkTtlSeconds],
         ...(parsed.data[ENV.stateMachineArn] ? { stateMachineArn: parsed.data[ENV.stateMachineArn] } : {}),
         ...(parsed.data[ENV.baseUrl] ? { baseUrl: parsed.data[ENV.baseUrl] } : {}),
+        ...(parsed.data[ENV.metricsNamespace] ? { metricsNamespace: parsed.data[ENV.metricsNamespace] } : {}),
       }
     : undefined;
   for (const key of options.require ?? []) {

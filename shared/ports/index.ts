@@ -1,6 +1,7 @@
 import type { ApplicationRecord, CallRecord, HistoryEvent, TaskRecord, TaskStage } from '../domain/application.ts';
 import type { Status } from '../domain/status.ts';
 import type { Call, CoChair, Reviewer } from '../schemas/call.ts';
+import type { MetricName } from '../config/metrics.ts';
 
 /**
  * The one table, seen by the use cases. Every invariant is a single-item conditional write
@@ -122,6 +123,17 @@ export interface Workflow {
 export interface Signer {
   sign(parts: string[]): Promise<string>;
   verify(parts: string[], signature: string): Promise<boolean>;
+}
+
+/**
+ * Counts for CloudWatch, kept until `publish`: one batch per invocation, written at its end
+ * (shared/adapters/emf-metrics.ts). Names and dimensions are those of shared/config/metrics.ts.
+ */
+export interface Metrics {
+  /** Adds `value` (1 by default) to `name`, split by `dimensions` (a task's name) when given. */
+  count(name: MetricName, dimensions?: Readonly<Record<string, string>>, value?: number): void;
+  /** Writes what was counted since the last publish, then forgets it; writes nothing when nothing was counted. */
+  publish(): Promise<void>;
 }
 
 export interface Clock {

@@ -4,9 +4,12 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadStageConfig } from '../../infra/config.ts';
 import { repoRoot } from '../../infra/constructs/app-function.ts';
-import { apiFunctionNames, taskFunctionNames as workflowFunctionNames } from '../../shared/catalogue/functions.ts';
-import { SES_BOUNCE_RATE_THRESHOLD, SES_COMPLAINT_RATE_THRESHOLD, STATUS_SOURCES, statusMetricName } from '../../infra/constructs/observability.ts';
-import type { Status } from '../../shared/domain/status.ts';
+import { emfMetrics } from '../../shared/adapters/emf-metrics.ts';
+import { apiFunctionNames, FUNCTIONS, functionNames, taskFunctionNames as workflowFunctionNames } from '../../shared/catalogue/functions.ts';
+import { SES_BOUNCE_RATE_THRESHOLD, SES_COMPLAINT_RATE_THRESHOLD } from '../../infra/constructs/observability.ts';
+import type { Config } from '../../shared/config/load.ts';
+import { statusMetric, TASK_FAILED, TASK_SUCCEEDED } from '../../shared/config/metrics.ts';
+import { statuses } from '../../shared/domain/status.ts';
 import { type CfnTemplate, entriesByLogicalId, functionNameOf, type Synthesized, synthesize } from './synth.ts';
 
 const ADMINS = ['ops@daect.example.fr', 'ops@dgct.example.ma'];
@@ -59,7 +62,7 @@ describe('the alarm topic', () => {
 describe('alarms', () => {
   it('are the runbook\'s, each notifying the admins when it fires and when it clears', () => {
     expect([...alarms.keys()].sort()).toEqual(
-      ['Api5xx', 'DynamoDbThrottles', 'ExecutionsFailed', 'ExecutionsTimedOut', 'LambdaErrorsApi', 'LambdaErrorsWorkflow', 'SesBounceRate', 'SesComplaintRate'].sort(),
+      ['Api5xx', 'ApplicationsInError', 'DynamoDbThrottles', 'ExecutionsFailed', 'ExecutionsTimedOut', 'LambdaErrorsApi', 'LambdaErrorsWorkflow', 'SesBounceRate', 'SesComplaintRate'].sort(),
     );
     for (const [name, alarm] of alarms) {
       expect(alarm.AlarmActions, name).toEqual([topicRef()]);
@@ -132,102 +135,96 @@ describe('alarms', () => {
   });
 });
 
-/**
- * CloudWatch Logs' JSON filter syntax, the part the metric filters use: `{ $.a = "x" }`,
- * `($.a = 1)`, `($.a IS FALSE)` joined by `&&`. Enough to check our patterns against log lines.
- */
-function matches(pattern: string, line: Record<string, unknown>): boolean {
-  const body = /^\{\s*(.*?)\s*\}$/.exec(pattern)?.[1];
-  if (!body) throw new Error(`not a JSON filter: ${pattern}`);
-  return body.split('&&').every((raw) => {
-    const clause = raw.trim().replace(/^\((.*)\)$/, '$1');
-    const bool = /^\$\.(\w+) IS (TRUE|FALSE)$/.exec(clause);
-    if (bool) return line[bool[1]!] === (bool[2] === 'TRUE');
-    const eq = /^\$\.(\w+) = (.+)$/.exec(clause);
-    if (!eq) throw new Error(`unsupported clause: ${clause}`);
-    const expected = eq[2]!.startsWith('"') ? JSON.parse(eq[2]!) : Number(eq[2]);
-    return line[eq[1]!] === expected;
-  });
+/** The EMF lines `emfMetrics` writes to stdout while `run` runs, parsed. */
+async function emfLines(run: () => Promise<void>): Promise<Array<Record<string, any>>> {
+  const chunks: string[] = [];
+  const write = process.stdout.write;
+  process.stdout.write = ((chunk: unknown) => chunks.push(String(chunk)) > 0) as typeof process.stdout.write;
+  try {
+    await run();
+  } finally {
+    process.stdout.write = write;
+  }
+  return chunks.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
 }
 
-describe('applications by status, from the logs', () => {
-  /** The lines the functions write (Powertools JSON: `runTask`'s summary, the API's request line). */
-  const line = (message: string, extra: Record<string, unknown>) => ({ level: 'INFO', message, service: 'coopfund', applicationId: 'app-1', ...extra });
-  const samples: Record<Status, Array<[string, Record<string, unknown>]>> = {
-    SUBMITTED: [['submit-application', line('request', { route: 'POST /applications', status: 201, durationMs: 40 })]],
-    INELIGIBLE: [['check-eligibility', line('task done', { eligible: false, failedRules: 2 })]],
-    IN_REVIEW: [['assign-reviewer', line('task done', {})]],
-    CHANGES_REQUESTED: [['record-review', line('task done', { next: 'changes' })]],
-    IN_COMMITTEE: [['record-review', line('task done', { next: 'committee' })]],
-    APPROVED: [['award-grant', line('task done', { status: 'APPROVED', grantedAmount: 40000 })]],
-    REJECTED: [
-      ['award-grant', line('task done', { status: 'REJECTED' })],
-      ['record-outcome', line('task done', { status: 'REJECTED' })],
-    ],
-    WITHDRAWN: [['record-outcome', line('task done', { status: 'WITHDRAWN' })]],
-    ERROR: [['record-outcome', line('task done', { status: 'ERROR' })]],
-  };
-  /** Lines that must not count: another outcome, a failure, a refused submission. */
-  const others = [
-    line('task done', { eligible: true, failedRules: 0 }),
-    line('task failed', { errorName: 'TransientError' }),
-    line('request', { route: 'POST /applications', status: 400 }),
-    line('task done', { status: 'IN_REVIEW' }),
-  ];
+/** Each metric of an EMF document with its namespace and dimensions, as CloudWatch files it. */
+const published = (doc: Record<string, any>) =>
+  (doc._aws.CloudWatchMetrics as Array<{ Namespace: string; Dimensions: string[][]; Metrics: Array<{ Name: string }> }>).flatMap((d) =>
+    d.Metrics.flatMap((m) =>
+      d.Dimensions.map((names) => ({
+        Namespace: d.Namespace,
+        MetricName: m.Name,
+        Dimensions: names.map((name) => ({ Name: name, Value: doc[name] })).sort((a, b) => (a.Name < b.Name ? -1 : 1)),
+      })),
+    ),
+  );
 
-  let filters: Array<{ metric: string; pattern: string; function: string; namespace: string }>;
-  beforeAll(() => {
-    const logGroupOwner = new Map<string, string>();
-    for (const [name, id] of logicalIdOf) {
-      const ref = template.Resources[id]!.Properties!.LoggingConfig.LogGroup.Ref as string;
-      logGroupOwner.set(ref, name);
-    }
-    filters = Object.values(template.Resources)
-      .filter((r) => r.Type === 'AWS::Logs::MetricFilter')
-      .map((r) => ({
-        metric: r.Properties!.MetricTransformations[0].MetricName,
-        namespace: r.Properties!.MetricTransformations[0].MetricNamespace,
-        pattern: r.Properties!.FilterPattern,
-        function: logGroupOwner.get(r.Properties!.LogGroupName.Ref)!,
-      }));
+describe('counts from the functions\' own metrics (EMF), not from log wording', () => {
+  const variables = (name: string) => template.Resources[logicalIdOf.get(name)!]!.Properties!.Environment.Variables as Record<string, unknown>;
+
+  it('no metric filter reads the logs', () => {
+    synth.stateless.resourceCountIs('AWS::Logs::MetricFilter', 0);
   });
 
-  it('has a metric per status the workflow records, in the stage\'s namespace', () => {
-    expect([...new Set(filters.map((f) => f.metric))].sort()).toEqual(Object.keys(STATUS_SOURCES).map((s) => statusMetricName(s as Status)).sort());
-    expect(new Set(filters.map((f) => f.namespace))).toEqual(new Set(['coopfund/prod']));
+  it('every function that declares the metrics port gets the stage\'s namespace; the others none', () => {
+    for (const name of functionNames) {
+      const declared = (FUNCTIONS[name].ports as readonly string[]).includes('metrics');
+      expect(variables(name).POWERTOOLS_METRICS_NAMESPACE, name).toBe(declared ? 'coopfund/prod' : undefined);
+    }
+    // Every task (its outcome) and every API function that writes a status.
+    for (const name of [...workflowFunctionNames, 'submit-application', 'decide-task'] as const) {
+      expect(FUNCTIONS[name].ports as readonly string[], name).toContain('metrics');
+    }
   });
 
-  it.each(Object.entries(samples))('counts %s from the line its function writes, and nothing else', (status, lines) => {
-    const own = filters.filter((f) => f.metric === statusMetricName(status as Status));
-    for (const [fn, sample] of lines) {
-      expect(own.filter((f) => f.function === fn && matches(f.pattern, sample)), `${fn} ${JSON.stringify(sample)}`).toHaveLength(1);
-    }
-    for (const filter of own) {
-      for (const other of others) {
-        const sameOutcome = Object.values(samples).flat().some(([fn, s]) => fn === filter.function && JSON.stringify(s) === JSON.stringify(other));
-        if (!sameOutcome && !(status === 'IN_REVIEW' && other.message === 'task done')) expect(matches(filter.pattern, other), `${status} ${JSON.stringify(other)}`).toBe(false);
+  it('the ApplicationsInError alarm reads the very metric a function writes when an application enters ERROR', async () => {
+    const config = { metricsNamespace: variables('record-outcome').POWERTOOLS_METRICS_NAMESPACE } as Config;
+    const lines = await emfLines(async () => {
+      const metrics = emfMetrics(config);
+      metrics.count(statusMetric('ERROR'));
+      await metrics.publish();
+    });
+    const alarm = alarms.get('ApplicationsInError')!;
+    expect(alarm).toMatchObject({ Namespace: 'coopfund/prod', MetricName: 'ApplicationsError', Statistic: 'Sum', Threshold: 1 });
+    expect(lines.flatMap(published)).toContainEqual({ Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions });
+  });
+
+  it('the dashboard graphs every status and every task\'s outcomes under the dimensions the functions write', async () => {
+    const [dashboard] = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
+    // The body is JSON joined with references (ARNs, names) inside its strings: stand-ins will do.
+    const body = (dashboard?.Properties?.DashboardBody['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'REF')).join('');
+    const graphed = new Set<string>();
+    for (const widget of JSON.parse(body).widgets as Array<{ properties: { metrics?: unknown[][] } }>) {
+      for (const row of widget.properties.metrics ?? []) {
+        const [namespace, metricName, ...rest] = row.filter((x) => typeof x === 'string') as string[];
+        const dims = [];
+        for (let i = 0; i + 1 < rest.length; i += 2) dims.push({ Name: rest[i]!, Value: rest[i + 1]! });
+        graphed.add(JSON.stringify({ Namespace: namespace, MetricName: metricName, Dimensions: dims.sort((a, b) => (a.Name < b.Name ? -1 : 1)) }));
       }
     }
-  });
-
-  it('relies on keys the handlers do log (rename one here and there together)', () => {
-    const source = (name: string) => readFileSync(resolve(repoRoot, `functions/${name}/handler.ts`), 'utf8');
-    expect(source('check-eligibility')).toMatch(/eligible: out\.eligible/);
-    expect(source('record-review')).toMatch(/next: out\.next/);
-    expect(source('award-grant')).toMatch(/status: out\.status/);
-    expect(source('record-outcome')).toMatch(/status: out\.status/);
-    expect(readFileSync(resolve(repoRoot, 'functions/task-handler.ts'), 'utf8')).toMatch(/log\.info\('task done', \{ applicationId, \.\.\.summary\(output\) \}\)/);
-    expect(readFileSync(resolve(repoRoot, 'shared/http/logger.ts'), 'utf8')).toMatch(/log\.info\('request', \{\s*status: request\.response\?\.statusCode/);
+    const written = await emfLines(async () => {
+      const metrics = emfMetrics({ metricsNamespace: 'coopfund/prod' } as Config);
+      for (const status of statuses) metrics.count(statusMetric(status));
+      for (const task of workflowFunctionNames) {
+        metrics.count(TASK_SUCCEEDED, { task });
+        metrics.count(TASK_FAILED, { task });
+      }
+      await metrics.publish();
+    });
+    const metrics = written.flatMap(published);
+    expect(metrics).toHaveLength(statuses.length + 2 * workflowFunctionNames.length);
+    for (const metric of metrics) expect(graphed, JSON.stringify(metric)).toContain(JSON.stringify(metric));
   });
 });
 
 describe('the dashboard', () => {
-  it('shows statuses, executions, errors, latency, emails, bounces and throttles', () => {
+  it('shows statuses, task outcomes, executions, errors, latency, emails, bounces and throttles', () => {
     const [dashboard] = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
     expect(dashboard?.Properties?.DashboardName).toBe('coopfund-prod');
     const body = JSON.stringify(dashboard?.Properties?.DashboardBody);
     for (const text of [
-      'ApplicationsSubmitted', 'ApplicationsApproved', 'ApplicationsError',
+      'ApplicationsSubmitted', 'ApplicationsApproved', 'ApplicationsError', 'TaskSucceeded', 'TaskFailed',
       'ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut',
       'AWS/Lambda', 'Duration', '4XXError', '5XXError', 'Latency',
       'AWS/SES', 'Send', 'Bounce', 'Complaint', 'Reputation.BounceRate', 'Reputation.ComplaintRate',

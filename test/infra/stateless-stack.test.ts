@@ -51,16 +51,17 @@ describe('functions', () => {
     }
   });
 
-  it('run Node 24 on ARM with tracing, source maps and their own log group', () => {
+  it('run Node 24 on ARM with source maps and their own log group, and no X-Ray tracing', () => {
     for (const [name, { resource }] of functions) {
       expect(resource.Properties, name).toMatchObject({
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: 512,
         Timeout: 10,
-        TracingConfig: { Mode: 'Active' },
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
       });
+      // Nothing in them records a trace: an active one would hold Lambda's segments and no call.
+      expect(resource.Properties!.TracingConfig, name).toBeUndefined();
       const logGroup = resource.Properties!.LoggingConfig.LogGroup.Ref as string;
       expect(template.Resources[logGroup]?.Properties?.RetentionInDays, name).toBe(synth.built.config.logRetention);
     }
@@ -143,7 +144,7 @@ describe('grants', () => {
       expect(actionsOf(name).has('dynamodb:PutItem'), name).toBe(false);
       expect(actionsOf(name).has('dynamodb:UpdateItem'), name).toBe(false);
     }
-    expect([...actionsOf('health')].sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    expect([...actionsOf('health')].sort()).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
   });
 
   it('writes each function to its own log group only, without a managed policy', () => {
@@ -157,8 +158,8 @@ describe('grants', () => {
   });
 
   it('never grants a wildcard action, nor "*" resources beyond actions that cannot be scoped', () => {
-    // The cdk-nag acknowledgements of Resource::* rely on this: tracing and log delivery only.
-    const unscopable = /^(xray:(PutTraceSegments|PutTelemetryRecords|GetSamplingRules|GetSamplingTargets)|logs:(Create|Get|Update|Delete|List)LogDeliver(y|ies)|logs:(PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
+    // The cdk-nag acknowledgements of Resource::* rely on this: log delivery only (no X-Ray).
+    const unscopable = /^(logs:(Create|Get|Update|Delete|List)LogDeliver(y|ies)|logs:(PutResourcePolicy|DescribeResourcePolicies|DescribeLogGroups))$/;
     for (const [, policy] of resourcesOf('AWS::IAM::Policy')) {
       for (const s of policy.Properties!.PolicyDocument.Statement) {
         for (const action of [s.Action].flat()) expect(action).not.toMatch(/\*/);
@@ -215,11 +216,11 @@ describe('REST API', () => {
     expect(validated.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual(['GET', 'GET', 'GET', 'HEAD', 'POST', 'POST']);
   });
 
-  it('throttles and traces the stage', () => {
+  it('throttles the stage, without X-Ray tracing', () => {
     const { config } = synth.built;
     synth.stateless.hasResourceProperties('AWS::ApiGateway::Stage', {
       StageName: 'dev',
-      TracingEnabled: true,
+      TracingEnabled: false,
       MethodSettings: [
         {
           HttpMethod: '*',

@@ -246,11 +246,11 @@ describe('state machine definition', () => {
 });
 
 describe('state machine resource', () => {
-  it('is a Standard machine logging every event without execution data, traced', () => {
+  it('is a Standard machine logging every event without execution data, not traced', () => {
     synth.stateless.hasResourceProperties('AWS::StepFunctions::StateMachine', {
       StateMachineType: 'STANDARD',
       LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
-      TracingConfiguration: { Enabled: true },
+      TracingConfiguration: { Enabled: false },
     });
   });
 

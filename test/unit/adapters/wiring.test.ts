@@ -8,6 +8,7 @@ import { dynamodb } from '../../../shared/adapters/wire-dynamodb.ts';
 import { ses as sesMailer } from '../../../shared/adapters/wire-ses.ts';
 import { stepFunctions } from '../../../shared/adapters/wire-sfn.ts';
 import { secretSigner } from '../../../shared/adapters/wire-signer.ts';
+import { emfMetrics } from '../../../shared/adapters/emf-metrics.ts';
 import { keys } from '../../../shared/adapters/table-keys.ts';
 import { TEST_ENV } from '../api/env.ts';
 
@@ -35,14 +36,19 @@ describe('wirePorts', () => {
     process.env.TABLE_NAME = TEST_ENV.TABLE_NAME;
     // What the declaration implies is required: a function that starts executions needs the ARN…
     delete process.env.STATE_MACHINE_ARN;
-    expect(() => wirePorts('submit-application', { repository: dynamodb, signer: secretSigner, workflow: stepFunctions })).toThrow(
+    expect(() => wirePorts('submit-application', { repository: dynamodb, signer: secretSigner, workflow: stepFunctions, metrics: emfMetrics })).toThrow(
       /STATE_MACHINE_ARN/,
     );
-    expect(() => wirePorts('decide-task', { repository: dynamodb, signer: secretSigner, workflow: stepFunctions })).not.toThrow();
+    expect(() => wirePorts('decide-task', { repository: dynamodb, signer: secretSigner, workflow: stepFunctions, metrics: emfMetrics })).not.toThrow();
     // …and one that emails links, the public base URL.
     delete process.env.BASE_URL;
-    expect(() => wirePorts('request-review', { repository: dynamodb, mailer: sesMailer, signer: secretSigner })).toThrow(/BASE_URL/);
-    expect(() => wirePorts('notify-admins', { repository: dynamodb, mailer: sesMailer })).not.toThrow();
+    expect(() => wirePorts('request-review', { repository: dynamodb, mailer: sesMailer, signer: secretSigner, metrics: emfMetrics })).toThrow(/BASE_URL/);
+    expect(() => wirePorts('notify-admins', { repository: dynamodb, mailer: sesMailer, metrics: emfMetrics })).not.toThrow();
+    resetWiring();
+    // …and one that writes metrics, their namespace.
+    delete process.env.POWERTOOLS_METRICS_NAMESPACE;
+    expect(() => wirePorts('notify-admins', { repository: dynamodb, mailer: sesMailer, metrics: emfMetrics })).toThrow(/POWERTOOLS_METRICS_NAMESPACE/);
+    expect(() => wirePorts('list-calls', { repository: dynamodb })).not.toThrow();
   });
 
   it('adapters reach the configured table; a port is not a thenable', async () => {
@@ -74,6 +80,7 @@ describe('wirePorts', () => {
       /mailer port is not wired/,
     );
     await expect(ports.signer.sign(['track', 'app-1'])).rejects.toThrow(/signer port is not wired/);
+    expect(() => ports.metrics.count('ApplicationsSubmitted')).toThrow(/metrics port is not wired/);
     expect(ses.calls()).toHaveLength(0);
   });
 });

@@ -10,6 +10,7 @@ export const TEST_ENV = {
   LINK_TTL_SECONDS: '1209600',
   SIGNING_SECRET: 'test-signing-secret-of-at-least-32-characters',
   BASE_URL: 'https://coopfund.example.org',
+  POWERTOOLS_METRICS_NAMESPACE: 'coopfund/test',
   POWERTOOLS_LOG_LEVEL: 'SILENT',
 } as const;
 

@@ -69,6 +69,19 @@ describe('handler output', () => {
     expect(handlerLine('submit', 'TypeError: boom', 'stderr', 30)).toBe('  [submit] ERROR TypeError: boom');
     expect(handlerLine('submit', warn, 'stdout', 100)).toBeUndefined();
   });
+
+  it('shows the functions\' metrics (EMF lines) at DEBUG, as names and values', () => {
+    const emf = JSON.stringify({
+      _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: 'coopfund/local', Dimensions: [['service', 'task']], Metrics: [{ Name: 'TaskSucceeded', Unit: 'Count' }] }] },
+      service: 'coopfund',
+      task: 'award-grant',
+      TaskSucceeded: 1,
+    });
+    expect(handlerLine('award', emf, 'stdout', 10)).toBe('  [award] DEBUG metrics TaskSucceeded=1 (task=award-grant)');
+    expect(handlerLine('award', emf, 'stdout', 20)).toBeUndefined();
+    const undone = JSON.stringify({ _aws: { CloudWatchMetrics: [{ Dimensions: [['service']], Metrics: [{ Name: 'ApplicationsSubmitted' }] }] }, service: 'coopfund', ApplicationsSubmitted: [1, -1] });
+    expect(handlerLine('submit', undone, 'stdout', 10)).toBe('  [submit] DEBUG metrics ApplicationsSubmitted=[1,-1]');
+  });
 });
 
 describe('npm start options', () => {

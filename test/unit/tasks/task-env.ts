@@ -15,6 +15,7 @@ Object.assign(process.env, {
   SIGNING_SECRET: SECRET,
   BASE_URL,
   POWERTOOLS_SERVICE_NAME: 'coopfund',
+  POWERTOOLS_METRICS_NAMESPACE: 'coopfund/test',
 });
 
 /** An application as the table holds it (keys and bookkeeping beside the record). */
@@ -34,22 +35,4 @@ export const callItem = (committed = 0, awarded: string[] = []) => ({
   ...(awarded.length > 0 ? { awarded: new Set(awarded) } : {}),
 });
 
-/** Everything written to stdout/stderr while `run` runs (Powertools logs there). */
-export async function captureOutput<T>(run: () => Promise<T>): Promise<{ result: T | undefined; error: unknown; output: string }> {
-  const chunks: string[] = [];
-  const original = { out: process.stdout.write, err: process.stderr.write };
-  const capture = (chunk: unknown) => {
-    chunks.push(String(chunk));
-    return true;
-  };
-  process.stdout.write = capture as typeof process.stdout.write;
-  process.stderr.write = capture as typeof process.stderr.write;
-  try {
-    return { result: await run(), error: undefined, output: chunks.join('') };
-  } catch (error) {
-    return { result: undefined, error, output: chunks.join('') };
-  } finally {
-    process.stdout.write = original.out;
-    process.stderr.write = original.err;
-  }
-}
+export { captureOutput } from '../../fixtures/capture-output.ts';
