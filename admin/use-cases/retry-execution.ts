@@ -9,7 +9,9 @@ import { ADMIN_ACTOR, type AdminPorts } from './context.ts';
 export const RETRY_REASON = 'Traitement relancé après un incident technique';
 
 /** The retry would ask people again for decisions they already took: the admin must say so. */
-export class DecisionsWouldBeAskedAgainError extends DomainError {}
+export class DecisionsWouldBeAskedAgainError extends DomainError {
+  override readonly name = 'DecisionsWouldBeAskedAgainError';
+}
 
 export interface RetryResult {
   applicationId: string;

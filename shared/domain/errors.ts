@@ -13,36 +13,55 @@ export type FoundIssue =
   | { readonly path: readonly PropertyKey[]; readonly message: string; readonly code?: string; readonly keys?: readonly string[] };
 
 /**
- * Base of every domain error. `name` is what state machine Retry/Catch match; what a client is
- * answered is the HTTP layer's business (one table from error class to status and code).
+ * Base of every domain error. `name` is what state machine Retry/Catch match, so each class spells
+ * its own (bundles are minified: class names do not survive); what a client is answered is the HTTP
+ * layer's business (one table from error class to status and code).
  */
 export abstract class DomainError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+  abstract override readonly name: string;
 }
 
 /** Input the rules refuse; `issues` says which fields and why. */
 export class ValidationError extends DomainError {
+  override readonly name = 'ValidationError';
   readonly issues: readonly FoundIssue[];
   constructor(message: string, issues: readonly FoundIssue[] = []) {
     super(message);
     this.issues = issues;
   }
 }
-export class NotFoundError extends DomainError {}
-export class CallNotFoundError extends DomainError {}
-export class CallClosedError extends DomainError {}
+export class NotFoundError extends DomainError {
+  override readonly name = 'NotFoundError';
+}
+export class CallNotFoundError extends DomainError {
+  override readonly name = 'CallNotFoundError';
+}
+export class CallClosedError extends DomainError {
+  override readonly name = 'CallClosedError';
+}
 /** The same idempotency key came with another body. */
-export class IdempotencyConflictError extends DomainError {}
-export class BadSignatureError extends DomainError {}
+export class IdempotencyConflictError extends DomainError {
+  override readonly name = 'IdempotencyConflictError';
+}
+export class BadSignatureError extends DomainError {
+  override readonly name = 'BadSignatureError';
+}
 /** The link expired, or the task is already closed (timed out, decided by the workflow). */
-export class TaskGoneError extends DomainError {}
-export class TaskAlreadyDecidedError extends DomainError {}
+export class TaskGoneError extends DomainError {
+  override readonly name = 'TaskGoneError';
+}
+export class TaskAlreadyDecidedError extends DomainError {
+  override readonly name = 'TaskAlreadyDecidedError';
+}
 /** A dependency is briefly unavailable (throttling, 5xx): retried by the workflow, 503 at the API. */
-export class TransientError extends DomainError {}
+export class TransientError extends DomainError {
+  override readonly name = 'TransientError';
+}
 /** An illegal status change: a bug or a race, never retried. */
-export class InvalidTransitionError extends DomainError {}
+export class InvalidTransitionError extends DomainError {
+  override readonly name = 'InvalidTransitionError';
+}
 /** No reviewer of the roster is free of conflict of interest: admins must act. */
-export class NoReviewerAvailableError extends DomainError {}
+export class NoReviewerAvailableError extends DomainError {
+  override readonly name = 'NoReviewerAvailableError';
+}

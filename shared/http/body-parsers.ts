@@ -5,21 +5,24 @@ import type { ApiEvent, ApiResult } from './types.ts';
 
 /**
  * What a request's body can be refused for before any use case reads it: HTTP's own errors, not
- * the domain's. Each sets `name` like a domain error; the error handler's table answers them.
+ * the domain's. Each spells its `name` like a domain error; the error handler's table answers them.
  */
 abstract class BodyError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = new.target.name;
-  }
+  abstract override readonly name: string;
 }
 
 /** The body is not what its Content-Type says (broken JSON, invalid UTF-8): 400, not middy's 422. */
-export class MalformedBodyError extends BodyError {}
+export class MalformedBodyError extends BodyError {
+  override readonly name = 'MalformedBodyError';
+}
 /** The body is over the route's limit (413). */
-export class PayloadTooLargeError extends BodyError {}
+export class PayloadTooLargeError extends BodyError {
+  override readonly name = 'PayloadTooLargeError';
+}
 /** The body is not of a type the route reads (415). */
-export class UnsupportedMediaTypeError extends BodyError {}
+export class UnsupportedMediaTypeError extends BodyError {
+  override readonly name = 'UnsupportedMediaTypeError';
+}
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024;
 
