@@ -1,5 +1,3 @@
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -16,20 +14,21 @@ import {
 } from '../e2e/support.ts';
 import { isTrackingLink } from '../fixtures/page-forms.ts';
 import type { ApplicationBody, TestStack } from '../e2e/support.ts';
+import { screenshotsOf } from './screenshots.ts';
 import { CHROMIUM, hasChromium, launchChromium } from './support.ts';
 
 /**
  * The workflow in a real browser (headless Chromium): an applicant files the form of `GET /`
  * (through the API instead while the template serves no form), then the reviewer opens the link
  * of their email, fills the decision form and clicks the button. The mailbox and the decision page
-are saved to docs/screenshots (mailbox.png, decision-page.png); the pages' own walk in every
-language is test/browser/pages.
+ * are checked against their screenshots in docs/screenshots (mailbox.png, decision-page.png; see
+ * test/browser/screenshots.ts); the pages' own walk in every language is test/browser/pages.
  *
  * Chromium comes from the system (`apt-get install -y chromium`). Without it the test is skipped
  * locally, and fails on CI (`CI` set): a browser test that silently never runs proves nothing.
  */
 
-const screenshots = resolve(import.meta.dirname, '..', '..', 'docs', 'screenshots');
+const screenshots = screenshotsOf(import.meta.filename);
 
 if (process.env.CI && !hasChromium) {
   describe('browser', () => {
@@ -45,7 +44,6 @@ describe.skipIf(!hasChromium)('a decision page in Chromium', { timeout: 120_000 
 
   beforeAll(async () => {
     [t, browser] = await Promise.all([startTestStack(), launchChromium()]);
-    await mkdir(screenshots, { recursive: true });
   }, 60_000);
 
   afterAll(async () => {
@@ -97,20 +95,22 @@ describe.skipIf(!hasChromium)('a decision page in Chromium', { timeout: 120_000 
       expect((await track(trackingUrl)).project.title).toBe(body.project.title);
       await waitForEmail(mailbox, { to: body.leadAuthority.contact.email, subject: 'Dossier reçu' });
 
-      const { email: request } = await reviewRequest(mailbox, body.project.title);
+      const { reviewer, email: request } = await reviewRequest(mailbox, body.project.title);
 
       // The mailbox, as the reviewer sees it.
       await page.goto(mailbox);
       await page.getByText(request.subject).first().waitFor();
       await page.getByRole('button', { name: 'Toggle text view' }).first().click();
       await page.getByText('Instruire le dossier').first().waitFor();
-      await page.screenshot({ path: join(screenshots, 'mailbox.png'), fullPage: true });
+      // What changes from run to run: the application's id, the applicants' addresses, the reviewer drawn.
+      const volatile = [new URL(trackingUrl).pathname.split('/').pop()!, body.leadAuthority.contact.email, body.partnerAuthority.contact.email, reviewer];
+      await screenshots.shot(page, 'mailbox', 'fr', volatile);
 
       // The decision page of the emailed link.
       const response = await page.goto(taskLinkIn(request));
       expect(response?.status()).toBe(200);
       await page.getByText(body.project.title).first().waitFor();
-      await page.screenshot({ path: join(screenshots, 'decision-page.png'), fullPage: true });
+      await screenshots.shot(page, 'decision-page', 'fr', volatile);
       expect((await track(trackingUrl)).status).toBe('IN_REVIEW'); // opening the page decided nothing
 
       await page.getByLabel('Favorable', { exact: true }).check();
@@ -129,4 +129,6 @@ describe.skipIf(!hasChromium)('a decision page in Chromium', { timeout: 120_000 
       await context.close();
     }
   });
+
+  it('both of its screenshots in docs/screenshots were checked against their pages', () => screenshots.finish());
 });

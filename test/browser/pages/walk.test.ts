@@ -1,5 +1,3 @@
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import type { Browser, BrowserContext, BrowserContextOptions, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isTrackingLink } from '../../fixtures/page-forms.ts';
@@ -20,13 +18,14 @@ import {
   SECRETARIAT,
   type TestApi,
 } from './support.ts';
+import { screenshotsOf } from '../screenshots.ts';
 
 /**
  * Every page people meet, in French, Arabic and English, with JavaScript on and off, in headless
  * Chromium: the application form, the tracking page, the reviewer's and the co-chairs' decision
  * pages, the resubmission page, the confirmation, and the pages of expired, used and tampered
- * links. axe-core finds nothing serious or critical on any of them; screenshots go to
- * docs/screenshots/<page>-<lang>.png for the README.
+ * links. axe-core finds nothing serious or critical on any of them. The pages of
+ * docs/screenshots/<page>-<lang>.png are checked against their screenshots (test/browser/screenshots.ts).
  *
  * The API is the production handlers behind node:http, with in-memory ports (no AWS, no local
  * stack: that end-to-end run is test/e2e's). Chromium comes from the system (`apt-get install -y
@@ -43,7 +42,7 @@ vi.mock('../../../shared/adapters/wiring.ts', async () => {
 
 const LANGUAGES: readonly Language[] = ['fr', 'ar', 'en'];
 const LOCALES: Record<Language, string> = { fr: 'fr-FR', ar: 'ar-MA', en: 'en-GB' };
-const screenshots = resolve(import.meta.dirname, '..', '..', '..', 'docs', 'screenshots');
+const screenshots = screenshotsOf(import.meta.filename);
 const REVIEWER = 'camille.laurent@example.org';
 const CO_CHAIR_FR = 'copresidence.fr@example.org';
 const CO_CHAIR_MA = 'copresidence.ma@example.org';
@@ -109,9 +108,8 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
   const audit = (lang: Language) => open(lang, { bypassCSP: true });
   const withoutJs = (lang: Language) => open(lang, { javaScriptEnabled: false });
 
-  async function shot(page: Page, name: string, lang: Language): Promise<void> {
-    await page.screenshot({ path: join(screenshots, `${name}-${lang}.png`), fullPage: true });
-  }
+  /** docs/screenshots/<name>-<lang>.png; `volatile`: what the page shows that changes from run to run. */
+  const shot = (page: Page, name: string, lang: Language, volatile: string[] = []) => screenshots.shot(page, `${name}-${lang}`, lang, volatile);
 
   async function expectPage(page: Page, t: Catalogue, heading: string): Promise<void> {
     await expect.poll(() => page.locator('h1').first().textContent(), POLL).toBe(heading);
@@ -122,7 +120,6 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
   beforeAll(async () => {
     [api, browser] = await Promise.all([startApi(), launchChromium()]);
     await fakePorts.repository.putCall(openCall());
-    await mkdir(screenshots, { recursive: true });
   }, 60_000);
 
   afterAll(async () => {
@@ -207,7 +204,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
       await expectAccessible(checked, `form with its errors (${lang})`);
       await checked.goto(tracking);
       await expectAccessible(checked, `tracking (${lang})`);
-      await shot(checked, 'tracking', lang);
+      await shot(checked, 'tracking', lang, [id]);
     });
 
     it('the application form without JavaScript: the server checks it, keeps what was typed, then shows the tracking page', async () => {
@@ -254,7 +251,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
       expect(await page.locator('body').textContent()).toContain(t.themes.eau);
       expect(await page.locator('body').textContent()).toContain(t.criteriaHelp.feasibility);
       await expectAccessible(page, `reviewer's page (${lang})`);
-      await shot(page, 'decision-review', lang);
+      await shot(page, 'decision-review', lang, [app.id]);
 
       // Changes asked without a comment: refused, the choices kept, the error beside the comment.
       await page.getByLabel(t.decisions.changes, { exact: true }).check();
@@ -273,7 +270,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
       await expectPage(page, t, t.confirmation.title);
       expect(await page.locator('main').textContent()).toContain(t.confirmation.next.changes);
       await expectAccessible(page, `confirmation (${lang})`);
-      await shot(page, 'confirmation', lang);
+      await shot(page, 'confirmation', lang, [app.id]);
       expect(fakePorts.repository.tasks.get(task.id)?.status).toBe('DONE');
 
       // The same link again: used.
@@ -282,7 +279,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
       await expectPage(page, t, t.problem.title[410]);
       expect(await page.locator('main').textContent()).toContain(t.problem.what.decided);
       await expectAccessible(page, `used link (${lang})`);
-      await shot(page, 'problem-replayed', lang);
+      await shot(page, 'problem-replayed', lang, [app.id]);
     });
 
     it('the reviewer’s page without JavaScript, with the keyboard only', async () => {
@@ -330,7 +327,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
       expect(text).toContain(t.task.otherCoChair.MA);
       expect(text).toContain(formatEuros(t, 300_000 - (fakePorts.repository.calls.get('DEMO-T1')?.committed ?? 0)));
       await expectAccessible(page, `co-chair's page (${lang})`);
-      await shot(page, 'decision-committee', lang);
+      await shot(page, 'decision-committee', lang, [app.id]);
       await page.getByLabel(t.decisions.approve, { exact: true }).check();
       await page.getByLabel(t.task.grantedAmount, { exact: true }).fill('45000');
       await page.getByRole('button', { name: t.task.submitDecision }).click();
@@ -366,7 +363,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
       expect(await field(page, 'budget.totalCost').inputValue()).toBe('120000');
       expect(await page.locator('main').textContent()).toContain(comment);
       await expectAccessible(page, `resubmission page (${lang})`);
-      await shot(page, 'decision-resubmission', lang);
+      await shot(page, 'decision-resubmission', lang, [app.id]);
       await field(page, 'budget.requestedAmount').fill('55000');
       await page.getByRole('button', { name: t.task.submitResubmission }).click();
       await expectPage(page, t, t.confirmation.titleResubmitted);
@@ -385,7 +382,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
         expect(await profile.locator('main').textContent()).toContain(t.tracking.changesEmailed);
       }
       await expectAccessible(page, `tracking page, changes requested (${lang})`);
-      await shot(page, 'tracking-changes', lang);
+      await shot(page, 'tracking-changes', lang, [waiting.id]);
     });
 
     it('expired and tampered links explain what happened and whom to write to (with and without JavaScript)', async () => {
@@ -403,7 +400,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
         expect(await page.locator(`main a[href="mailto:${SECRETARIAT}"]`).count()).toBe(1);
         if (audited) {
           await expectAccessible(page, `expired link (${lang})`);
-          await shot(page, 'problem-expired', lang);
+          await shot(page, 'problem-expired', lang, [app.id]);
         }
         const forged = await page.goto(tampered);
         expect(forged?.status()).toBe(403);
@@ -411,9 +408,12 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
         expect(await page.locator('main').textContent()).toContain(t.problem.what.BAD_SIGNATURE);
         if (audited) {
           await expectAccessible(page, `tampered link (${lang})`);
-          await shot(page, 'problem-tampered', lang);
+          await shot(page, 'problem-tampered', lang, [app.id]);
         }
       }
     });
   });
+
+  // Last, once every page above was checked: no screenshot of this file is left unverified.
+  it('every screenshot this file owns in docs/screenshots was checked against its page', () => screenshots.finish());
 });
