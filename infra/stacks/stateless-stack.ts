@@ -46,6 +46,7 @@ export class StatelessStack extends Stack {
         [ENV.adminEmails]: config.adminEmails.join(','),
         [ENV.signingSecretArn]: props.signingSecret.secretArn,
         [ENV.linkTtlSeconds]: String(config.linkTtlSeconds),
+        [ENV.signingKeyGraceSeconds]: String(config.signingKeyGraceSeconds),
       },
       logRetention: config.logRetention,
       logRemovalPolicy: config.stage === 'prod' ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
