@@ -10,6 +10,7 @@ export interface SigningKeySourceOptions {
   /**
    * The least time between two reads forced by a link naming a version newer than the ring
    * (`refresh`): such links are easy to forge, and must not make every request read the secret.
+   * Default 10 s.
    */
   minRefreshSeconds?: number;
   /** Reads the secret's value; default `readSigningSecret(process.env)`. */
@@ -35,6 +36,9 @@ export function signingKeySource(options: SigningKeySourceOptions): KeySource {
   const minRefreshMs = (options.minRefreshSeconds ?? 10) * 1000;
   let held: { ring: KeyRing; readAt: number } | undefined;
   let reading: Promise<KeyRing> | undefined;
+  // Forced reads are counted apart from the others: a container that has just read the key must
+  // still read it again for the first link of a rotation.
+  let forcedAt = Number.NEGATIVE_INFINITY;
 
   const load = (): Promise<KeyRing> =>
     (reading ??= read()
@@ -55,7 +59,11 @@ export function signingKeySource(options: SigningKeySourceOptions): KeySource {
 
   return {
     ring: () => (held && now() - held.readAt < maxAgeMs ? Promise.resolve(held.ring) : load()),
-    refresh: () => (held && now() - held.readAt < minRefreshMs ? Promise.resolve(held.ring) : load()),
+    refresh: () => {
+      if (held && now() - forcedAt < minRefreshMs) return Promise.resolve(held.ring);
+      forcedAt = now();
+      return load();
+    },
   };
 }
 

@@ -12,6 +12,7 @@ import {
   sleep,
   taskLinkIn,
   useTestStack,
+  waitForEmail,
 } from '../e2e/support.ts';
 import { plan, record } from './support/figures.ts';
 
@@ -94,11 +95,18 @@ describe('rotating the signing key on the local stack', { timeout: 120_000 }, ()
     expect(await statusOf(linkA)).toBe(200);
     expect(await statusOf(a.trackingUrl)).toBe(200);
 
+    // The submit function's container reads the key just before the rotation (its copy has expired).
+    await sleep(MAX_AGE_SECONDS * 1000 + 100);
+    const readFrom = Date.now();
+    expect(versionOf((await submitWithKey(first, 'rotation-a')).trackingUrl)).toBe(1);
+
     const rotation = await cli('links', 'rotate-key');
     const rotatedAt = Date.now();
     expect(rotation.code, rotation.stderr).toBe(0);
     expect(rotation.stdout).toContain('version 2 signs');
     const staleRightAfter = versionOf((await submitWithKey(first, 'rotation-a')).trackingUrl) === 1;
+    // A container keeps what it read for the maximum age: if that has not passed, it still signs with version 1.
+    if (Date.now() - readFrom < MAX_AGE_SECONDS * 1000) expect(staleRightAfter).toBe(true);
 
     // Within the grace period: the old links open and decide.
     expect(await statusOf(linkB)).toBe(200);
@@ -110,6 +118,7 @@ describe('rotating the signing key on the local stack', { timeout: 120_000 }, ()
 
     // The submit function, which read version 1, signs with version 2 within the maximum age.
     const pickedUpMs = await within(MAX_AGE_SECONDS * 1000 + SLACK_MS, async () => versionOf((await submitWithKey(first, 'rotation-a')).trackingUrl) === 2);
+    const pickedUpAfterReadMs = Date.now() - readFrom;
     const fresh = await submitWithKey(first, 'rotation-a');
     expect(await statusOf(fresh.trackingUrl)).toBe(200);
 
@@ -129,6 +138,12 @@ describe('rotating the signing key on the local stack', { timeout: 120_000 }, ()
     expect(await statusOf(a.trackingUrl)).toBe(200);
     expect(await statusOf(b.trackingUrl)).toBe(200);
 
+    // The committee's links, emailed after the rotation, name version 2 and decide.
+    const committee = await waitForEmail(stack.mailbox, { to: 'copresidence.fr@example.org', subject: `Décision du comité mixte attendue — ${first.project.title}` });
+    const coChairLink = taskLinkIn(committee);
+    expect(versionOf(coChairLink)).toBe(2);
+    expect((await fillAndSend(coChairLink, { decision: 'approve', grantedAmount: 40_000 })).status).toBe(200);
+
     // Revoking version 1: its tracking links stop within the maximum age; version 2's still work.
     const revoked = await cli('links', 'revoke-key', '--version', '1', '--yes');
     expect(revoked.code, revoked.stderr).toBe(0);
@@ -140,9 +155,9 @@ describe('rotating the signing key on the local stack', { timeout: 120_000 }, ()
       label: 'key rotation, local stack',
       text:
         `rotate-key through the local Secrets Manager: a link signed before decided ${(decidedAfterMs / 1000).toFixed(1)} s after, ` +
-        `another one 403 after the ${GRACE_SECONDS} s grace; the submit function signed with the new key ${(pickedUpMs / 1000).toFixed(1)} s after ` +
-        `(max age ${MAX_AGE_SECONDS} s${staleRightAfter ? ', the old one until then' : ''}); tracking links kept until revoked, 404 ${(revokedMs / 1000).toFixed(1)} s after revoke-key`,
-      short: `key rotation: old links decide within the grace, 403 after; new key seen within the max age`,
+        `another one 403 after the ${GRACE_SECONDS} s grace, a co-chair's link signed after it (v2) decided; the submit function, which read the old key just before, signed with the new one ${(pickedUpMs / 1000).toFixed(1)} s after the rotation ` +
+        `(${(pickedUpAfterReadMs / 1000).toFixed(1)} s after its read, max age ${MAX_AGE_SECONDS} s${staleRightAfter ? ', the old one until then' : ''}); tracking links kept until revoked, 404 ${(revokedMs / 1000).toFixed(1)} s after revoke-key`,
+      short: `key rotation: old links decide within the grace, 403 after; new links decide; new key seen within the max age`,
     });
   });
 });

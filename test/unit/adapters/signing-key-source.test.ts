@@ -31,12 +31,15 @@ describe('signingKeySource', () => {
     expect(state.reads).toBe(2);
   });
 
-  it('reads again at once for a newer version, at most once per interval', async () => {
+  it('reads again at once for a newer version, also just after a read, and at most once per interval', async () => {
     const { state, source } = fixture();
     await source.ring();
-    state.now += 10_000;
-    await source.refresh?.();
-    await source.refresh?.();
+    state.value = serializeKeyRing(rotateKeyRing(parseKeyRing(FIRST), { secret: SECOND, now: new Date() }));
+    state.now += 100;
+    expect((await source.refresh?.())?.versions.at(-1)?.version).toBe(2);
+    expect(state.reads).toBe(2);
+    // Forged versions: one read per interval, however many links name them.
+    for (let i = 0; i < 20; i++) await source.refresh?.();
     expect(state.reads).toBe(2);
     state.now += 10_000;
     await source.refresh?.();
