@@ -3,6 +3,7 @@ import { DomainError, ValidationError } from '../shared/domain/errors.ts';
 import { formatIssues } from '../shared/http/validation.ts';
 import { applicationCommands } from './commands/applications.ts';
 import { callCommands } from './commands/calls.ts';
+import { linkCommands } from './commands/links.ts';
 import { operationCommands } from './commands/operations.ts';
 import { peopleCommands } from './commands/people.ts';
 import type { CommandContext, CommandDef, Io, OptionDef } from './command.ts';
@@ -14,7 +15,7 @@ import { type DescribeStack, resolveTarget, type Target, UsageError } from './ta
  * Exit codes: 0 done, 1 failed (one line on stderr; --debug for the stack trace), 2 wrong usage.
  */
 
-export const commands: CommandDef[] = [...callCommands, ...peopleCommands, ...applicationCommands, ...operationCommands];
+export const commands: CommandDef[] = [...callCommands, ...peopleCommands, ...applicationCommands, ...operationCommands, ...linkCommands];
 
 const GROUPS: Record<string, string> = {
   calls: 'calls for projects',
@@ -23,6 +24,7 @@ const GROUPS: Record<string, string> = {
   applications: 'applications',
   tasks: 'decision links',
   executions: 'workflow executions',
+  links: 'the signing key of links',
 };
 
 /** Options every command takes: where to act, and how to fail. */
@@ -54,7 +56,7 @@ export function mainHelp(): string {
   return [
     `Usage: ${PROGRAM} <command> [options]`,
     '',
-    'Runs the fund: calls, rosters, applications, exports, stuck decisions and failed workflows.',
+    'Runs the fund: calls, rosters, applications, exports, stuck decisions, failed workflows and the key of links.',
     'Acts on the local stack (`npm start`, found through DATA_DIR) unless --stage names a deployed one.',
     '',
     'Commands:',

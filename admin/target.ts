@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient } from '@aws-sdk/client-ses';
@@ -7,6 +6,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { dynamoRepository } from '../shared/adapters/dynamodb-repository.ts';
 import { sesMailer } from '../shared/adapters/ses-mailer.ts';
 import { sfnWorkflow } from '../shared/adapters/sfn-workflow.ts';
+import { parseKeyRing } from '../shared/links/key-ring.ts';
 import { hmacSigner } from '../shared/links/signing.ts';
 import type { Mailer, Workflow } from '../shared/ports/index.ts';
 import { isRunning, readDiscovery, discoveryFile } from '../local/discovery.ts';
@@ -48,6 +48,8 @@ export interface Target {
   /** Days of `purge` when no date is given (the stage's `personalDataRetentionDays`). */
   personalDataRetentionDays?: number;
   ports: AdminPorts;
+  /** The signing key's secret (Secrets Manager, on a stage or on the local stack's endpoint). */
+  signingSecret: SigningSecretStore;
   /**
    * Checks, before a command writes anything, that the target provides what it will need (the
    * signing key is fetched): a missing piece fails first, not halfway through.
@@ -65,6 +67,14 @@ export interface StackOutputs {
   SenderEmail?: string;
   SigningSecretArn?: string;
   PersonalDataRetentionDays?: string;
+}
+
+/** The signing key's secret as the CLI reads and rotates it; its value is a plain key or a key ring. */
+export interface SigningSecretStore {
+  /** Where it lives, for messages (an ARN, never the value). */
+  label: string;
+  read(): Promise<string>;
+  write(value: string): Promise<void>;
 }
 
 /** Reads a stack's outputs; replaced in tests. */
@@ -109,10 +119,11 @@ interface Wiring {
   baseUrl?: string;
   senderEmail?: string;
   personalDataRetentionDays?: number;
-  secret: () => Promise<string>;
+  /** The signing secret's ARN (its absence fails the commands that need it, with `missing.secret`). */
+  secretArn?: string;
   clientConfig: Record<string, unknown>;
-  endpoints: { dynamodb?: string; sfn?: string; ses?: string };
-  missing: { stateMachine: string; baseUrl: string; sender: string };
+  endpoints: { dynamodb?: string; sfn?: string; ses?: string; secretsManager?: string };
+  missing: { stateMachine: string; baseUrl: string; sender: string; secret: string };
 }
 
 function wire(w: Wiring): Target {
@@ -126,11 +137,22 @@ function wire(w: Wiring): Target {
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   let mailer: Mailer | undefined;
   let workflow: Workflow | undefined;
+  const signingSecret: SigningSecretStore = {
+    label: w.secretArn ?? 'no signing secret',
+    read: async () => readSecret(required(w.secretArn, w.missing.secret), config(w.endpoints.secretsManager)),
+    write: async (value) => writeSecret(required(w.secretArn, w.missing.secret), value, config(w.endpoints.secretsManager)),
+  };
   let secret: Promise<string> | undefined;
+  const readOnce = () =>
+    (secret ??= signingSecret.read().catch((error: unknown) => {
+      secret = undefined;
+      throw error;
+    }));
   const ports: AdminPorts = {
     repository: dynamoRepository(doc, w.tableName),
     clock: { now: () => new Date() },
-    signer: hmacSigner(() => (secret ??= w.secret())),
+    // The CLI signs links (tasks resend) and never verifies one: no grace period to apply.
+    signer: hmacSigner(readOnce),
     get mailer() {
       const sender = required(w.senderEmail, w.missing.sender);
       return (mailer ??= sesMailer(client(new SESClient(config(w.endpoints.ses))), sender));
@@ -148,9 +170,10 @@ function wire(w: Wiring): Target {
     tableName: w.tableName,
     ...(w.personalDataRetentionDays !== undefined ? { personalDataRetentionDays: w.personalDataRetentionDays } : {}),
     ports,
+    signingSecret,
     async prepare(needs) {
       for (const need of needs) {
-        if (need === 'signer') await (secret ??= w.secret());
+        if (need === 'signer') parseKeyRing(await readOnce());
         else if (need === 'baseUrl') void ports.config;
         else void ports[need];
       }
@@ -161,26 +184,23 @@ function wire(w: Wiring): Target {
   };
 }
 
-/** The local stack's signing key: the file it names, else `<dataDir>/signing-secret`. */
-async function readSecretFile(file: string): Promise<string> {
-  try {
-    const value = (await readFile(file, 'utf8')).trim();
-    if (value.length < 32) throw new Error('too short');
-    return value;
-  } catch {
-    throw new Error(`cannot read the local signing key from ${file}`);
-  }
-}
-
-/** The signing key of a deployed stage, from Secrets Manager (loaded only by commands that sign). */
-async function readSecretArn(arn: string, clientConfig: Record<string, unknown>): Promise<string> {
+/** The signing secret's value, from Secrets Manager (the client is loaded only by commands that need it). */
+async function readSecret(arn: string, clientConfig: Record<string, unknown>): Promise<string> {
   const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
   const client = new SecretsManagerClient(clientConfig);
   try {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    const value = out.SecretString ?? '';
-    if (value.length < 32) throw new Error(`the signing secret ${arn} is empty or shorter than 32 characters`);
-    return value;
+    return (await client.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString ?? '';
+  } finally {
+    client.destroy();
+  }
+}
+
+/** A new value of the signing secret (Secrets Manager keeps the previous one as AWSPREVIOUS). */
+async function writeSecret(arn: string, value: string, clientConfig: Record<string, unknown>): Promise<void> {
+  const { SecretsManagerClient, PutSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
+  const client = new SecretsManagerClient(clientConfig);
+  try {
+    await client.send(new PutSecretValueCommand({ SecretId: arn, SecretString: value }));
   } finally {
     client.destroy();
   }
@@ -203,17 +223,22 @@ async function localTarget(options: TargetOptions): Promise<Target> {
   if (!isRunning(info.pid)) {
     throw new UsageError(`the local stack recorded in ${file} (pid ${info.pid}) is not running: start it again with \`npm start\``);
   }
-  const secretFile = resolve(dataDir, info.signingSecretFile ?? 'signing-secret');
+  const restart = 'the local stack records no Secrets Manager endpoint (it was started by an older version): restart it with `npm start`';
   return wire({
     label: `local stack in ${dataDir}`,
     tableName: options.table ?? info.tableName,
     stateMachineArn: options.stateMachine ?? info.stateMachineArn,
     baseUrl: options.baseUrl ?? info.apiUrl,
     senderEmail: options.sender ?? info.senderEmail ?? LOCAL_SENDER,
-    secret: () => readSecretFile(secretFile),
+    ...optional('secretArn', info.secretsManagerEndpoint ? info.signingSecretArn : undefined),
     clientConfig: { region: info.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
-    endpoints: { dynamodb: info.dynamodbEndpoint, sfn: info.sfnEndpoint, ses: info.mailboxUrl.replace(/\/+$/, '') },
-    missing: { stateMachine: 'the local stack records no state machine', baseUrl: 'the local stack records no API URL', sender: 'no sender' },
+    endpoints: {
+      dynamodb: info.dynamodbEndpoint,
+      sfn: info.sfnEndpoint,
+      ses: info.mailboxUrl.replace(/\/+$/, ''),
+      ...(info.secretsManagerEndpoint ? { secretsManager: info.secretsManagerEndpoint } : {}),
+    },
+    missing: { stateMachine: 'the local stack records no state machine', baseUrl: 'the local stack records no API URL', sender: 'no sender', secret: restart },
   });
 }
 
@@ -238,10 +263,11 @@ async function deployedTarget(options: TargetOptions, stage: string, describeSta
     ...optional('baseUrl', options.baseUrl ?? outputs.BaseUrl ?? outputs.ApiUrl),
     ...optional('senderEmail', options.sender ?? outputs.SenderEmail),
     ...(Number.isInteger(retention) && retention > 0 ? { personalDataRetentionDays: retention } : {}),
-    secret: () => readSecretArn(required(secretArn, `this command signs links: ${flag('signing-secret-arn')}`), clientConfig),
+    ...optional('secretArn', secretArn),
     clientConfig,
     endpoints: {},
     missing: {
+      secret: `this command uses the signing key: ${flag('signing-secret-arn')}`,
       stateMachine: `this command starts executions: ${flag('state-machine')}`,
       baseUrl: `this command emails links: ${flag('base-url')}`,
       sender: `this command sends email: ${flag('sender')}`,

@@ -52,6 +52,17 @@ export const stageConfigSchema = z.strictObject({
     .int('expected a whole number of seconds')
     .min(60, 'must be at least 60 seconds')
     .max(90 * DAY, `must be at most ${90 * DAY} seconds (90 days)`),
+  /**
+   * After a rotation of the signing key (`npm run admin -- links rotate-key`), how long decision
+   * links signed with the retired key still open; unset → `linkTtlSeconds`, by which time every
+   * such link has expired anyway. Tracking links are not bounded by it.
+   */
+  signingKeyGraceSeconds: z.coerce
+    .number({ message: 'expected a number of seconds' })
+    .int('expected a whole number of seconds')
+    .min(0, 'must be 0 or more seconds')
+    .max(ONE_YEAR_SECONDS, `must be at most ${ONE_YEAR_SECONDS} seconds (one year)`)
+    .optional(),
   logRetention: z.coerce
     .number({ message: 'expected a number of days' })
     .refine((d) => retentionDays.has(d), `must be one of ${[...retentionDays].join(', ')} days`),
@@ -69,7 +80,9 @@ export const stageConfigSchema = z.strictObject({
     .int('expected a whole number of days')
     .min(30, 'must be at least 30 days')
     .max(3650, 'must be at most 3650 days (ten years)'),
-});
+})
+  // Every link a retired key signed has expired one link lifetime after the rotation.
+  .transform((config) => ({ ...config, signingKeyGraceSeconds: config.signingKeyGraceSeconds ?? config.linkTtlSeconds }));
 export type StageConfig = z.infer<typeof stageConfigSchema>;
 type StageInput = z.input<typeof stageConfigSchema>;
 
@@ -120,6 +133,7 @@ export const overridableSettings = [
   'committeeTimeoutSeconds',
   'resubmissionTimeoutSeconds',
   'linkTtlSeconds',
+  'signingKeyGraceSeconds',
   'logRetention',
   'wafEnabled',
   'apiRateLimit',

@@ -6,7 +6,7 @@ import * as z from 'zod';
  * How tools find a running local stack: `npm start` writes `<DATA_DIR>/stack.json` with its
  * endpoints once ready, and removes it when it stops. The admin CLI (`npm run admin`) reads it,
  * so several local stacks can run side by side, each with its own DATA_DIR.
- * Nothing secret is written here: the signing key stays in its own file, named by path.
+ * Nothing secret is written here: the signing key is read through the stack's Secrets Manager endpoint.
  */
 
 export const DISCOVERY_FILE = 'stack.json';
@@ -25,8 +25,9 @@ export const discoverySchema = z.object({
   tableName: z.string().min(1),
   stateMachineArn: z.string().startsWith('arn:'),
   region: z.string().min(1),
-  /** The file holding the signing key (default `<DATA_DIR>/signing-secret`). */
-  signingSecretFile: z.string().min(1).optional(),
+  /** Secrets Manager's API for the signing key, and the secret's ARN (read and rotated through it). */
+  secretsManagerEndpoint: url.optional(),
+  signingSecretArn: z.string().startsWith('arn:').optional(),
   /** The From address of the stack's emails (default: the `local` stage's). */
   senderEmail: z.email().optional(),
   /** When it was written (ISO). */

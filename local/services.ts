@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { createServer as createNetServer } from 'node:net';
@@ -282,9 +283,9 @@ async function readEmails(file: string): Promise<MailboxEmail[]> {
   }
 }
 
-async function writeAtomically(file: string, text: string): Promise<void> {
+async function writeAtomically(file: string, text: string, mode?: number): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
-  await writeFile(tmp, text);
+  await writeFile(tmp, text, mode === undefined ? {} : { mode });
   await rename(tmp, file);
 }
 
@@ -299,12 +300,15 @@ export async function readMailbox(mailboxUrl: string): Promise<MailboxEmail[]> {
 // ---------------------------------------------------------------------------------------------
 // Local secrets
 
+/** Where the local stack keeps its signing key (a plain key, or the key ring once rotated). */
+export const signingSecretFile = (dataDir: string): string => join(dataDir, 'signing-secret');
+
 /**
  * The signing key of the local stack, generated once and kept under the data folder, so that the
  * links already emailed still verify after a restart.
  */
 export async function localSigningSecret(dataDir: string): Promise<string> {
-  const file = join(dataDir, 'signing-secret');
+  const file = signingSecretFile(dataDir);
   try {
     const existing = (await readFile(file, 'utf8')).trim();
     if (existing.length >= 32) return existing;
@@ -315,4 +319,76 @@ export async function localSigningSecret(dataDir: string): Promise<string> {
   const secret = randomBytes(32).toString('base64url');
   await writeFile(file, `${secret}\n`, { mode: 0o600 });
   return secret;
+}
+
+export interface LocalSecretsManager extends RunningService {
+  /** The ARN the secret answers to (also its name, the ARN's last part, as Secrets Manager allows). */
+  secretArn: string;
+}
+
+/**
+ * Secrets Manager's JSON 1.1 protocol for one secret kept in a file, so that the functions read
+ * the signing key as in AWS (`SIGNING_SECRET_ARN`, `AWS_ENDPOINT_URL_SECRETS_MANAGER`) and the
+ * admin CLI rotates it as on a stage: `GetSecretValue`, `PutSecretValue` (the file is rewritten
+ * atomically, readable by its owner only) and `DescribeSecret`. The file is read at every request:
+ * what is written is what the next reader gets. Signatures are not checked.
+ */
+export async function startSecretsManager(options: { file: string; secretArn: string; port?: number; host?: string }): Promise<LocalSecretsManager> {
+  const host = options.host ?? '127.0.0.1';
+  const { secretArn, file } = options;
+  const name = secretArn.split(':secret:')[1] ?? secretArn;
+  const versionOf = (value: string) => {
+    const hex = createHash('sha256').update(value).digest('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  };
+  const identity = { ARN: secretArn, Name: name };
+
+  const operations: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
+    async GetSecretValue() {
+      const value = (await readFile(file, 'utf8')).trim();
+      return { ...identity, VersionId: versionOf(value), SecretString: value, VersionStages: ['AWSCURRENT'], CreatedDate: Date.now() / 1000 };
+    },
+    async PutSecretValue(body) {
+      const value = body.SecretString;
+      if (typeof value !== 'string' || value.length === 0) throw Object.assign(new Error('SecretString must be a non-empty string'), { type: 'InvalidParameterException' });
+      await writeAtomically(file, `${value}\n`, 0o600);
+      return { ...identity, VersionId: versionOf(value), VersionStages: ['AWSCURRENT'] };
+    },
+    async DescribeSecret() {
+      return { ...identity, Description: 'coopfund (local): HMAC key of decision links and tracking tokens' };
+    },
+  };
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const reply = (status: number, payload: unknown) => {
+        const text = JSON.stringify(payload);
+        res.writeHead(status, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(text) });
+        res.end(text);
+      };
+      const fail = (type: string, message: string, status = 400) => reply(status, { __type: type, message });
+      const [service, operation = ''] = String(req.headers['x-amz-target'] ?? '').split('.');
+      const op = operations[operation];
+      if (req.method !== 'POST' || service !== 'secretsmanager' || !op) return fail('UnknownOperationException', `unknown operation ${operation || '(none)'}`);
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+      } catch {
+        return fail('SerializationException', 'the body is not JSON');
+      }
+      if (body.SecretId !== secretArn && body.SecretId !== name) {
+        return fail('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
+      }
+      op(body).then(
+        (out) => reply(200, out),
+        (error: Error & { type?: string }) => (error.type ? fail(error.type, error.message) : fail('InternalServiceError', error.message, 500)),
+      );
+    });
+  });
+  // Longer than the SDK's idle connections, so a reused connection is never closed under a request.
+  server.keepAliveTimeout = 65_000;
+  const port = await listen(server, options.port ?? 0, host);
+  return { url: `http://${host}:${port}`, port, secretArn, stop: () => closeServer(server) };
 }

@@ -10,7 +10,8 @@ import { startApiGateway } from './api-gateway.ts';
 import type { GatewayResponse } from './api-gateway.ts';
 import { createLambdaRuntime } from './lambda-runtime.ts';
 import type { LambdaRuntime, LocalFunction } from './lambda-runtime.ts';
-import { ensureTable, localCredentials, localSigningSecret, startDynamo, startMailbox } from './services.ts';
+import { ENV } from '../shared/config/env.ts';
+import { ensureTable, localCredentials, localSigningSecret, signingSecretFile, startDynamo, startMailbox, startSecretsManager } from './services.ts';
 import type { MailboxEmail, RunningService } from './services.ts';
 import { localRepository, seedDemo } from './seed.ts';
 import { clearDiscovery, writeDiscovery } from './discovery.ts';
@@ -81,6 +82,8 @@ export interface LocalStack {
     mailbox: string;
     dynamodb: string;
     stepFunctions: string;
+    /** Secrets Manager's API for the signing key (`AWS_ENDPOINT_URL_SECRETS_MANAGER`). */
+    secretsManager: string;
   };
   ports: { api: number; mailbox: number; dynamodb: number; stepFunctions: number };
   dataDir: string;
@@ -124,7 +127,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   try {
     const context = { ...options.timeouts, ...options.context };
     // In parallel; if one fails, the others still finish starting (and are then stopped).
-    const [template, dynamo, mailbox, signingSecret] = await settleAll([
+    const [template, dynamo, mailbox] = await settleAll([
       synthesizeInWorker(options.stage ?? 'local', context),
       startDynamo({ dataDir, port: options.dynamoPort ?? 0, host }).then(track(stops)),
       startMailbox({
@@ -133,10 +136,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         persistFile: join(dataDir, 'mailbox.json'),
         onEmail: (email) => say(describeEmail(email)),
       }).then(track(stops)),
+      // Created on the first start; the Secrets Manager endpoint below serves it.
       localSigningSecret(dataDir),
     ] as const);
 
     await ensureTable(dynamo.url, LOCAL_REGION, { ...template.table.createTableInput, TableName: TABLE_NAME });
+    // The signing key, served as the template's secret: functions read it, and the admin CLI
+    // rotates it, through Secrets Manager's own API.
+    const refs = { [template.table.logicalId]: TABLE_NAME };
+    const secrets = track(stops)(
+      await startSecretsManager({ file: signingSecretFile(dataDir), secretArn: signingSecretArnOf(template, refs), host }),
+    );
     let demoCallId: string | undefined;
     if (options.seed ?? true) {
       const { repository, close } = localRepository(dynamo.url, LOCAL_REGION, TABLE_NAME);
@@ -208,9 +218,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
 
     const locals = {
-      refs: { [template.table.logicalId]: TABLE_NAME },
+      refs,
       overrides: {
-        SIGNING_SECRET: signingSecret,
         BASE_URL: baseUrl,
         AWS_REGION: LOCAL_REGION,
         AWS_DEFAULT_REGION: LOCAL_REGION,
@@ -220,6 +229,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         AWS_ENDPOINT_URL_SES: endpoints.ses,
         AWS_ENDPOINT_URL_SESV2: endpoints.ses,
         AWS_ENDPOINT_URL_SFN: endpoints.sfn,
+        AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
         // Any other service a handler might call fails at once instead of reaching AWS.
         AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
         AWS_EC2_METADATA_DISABLED: 'true',
@@ -253,7 +263,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       tableName: TABLE_NAME,
       stateMachineArn: sm.arn,
       region: LOCAL_REGION,
-      signingSecretFile: join(dataDir, 'signing-secret'),
+      secretsManagerEndpoint: secrets.url,
+      signingSecretArn: secrets.secretArn,
       ...(typeof senderEmail === 'string' ? { senderEmail } : {}),
     });
     stops.push(() => clearDiscovery(dataDir));
@@ -265,6 +276,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         mailbox: `http://localhost:${mailbox.port}/`,
         dynamodb: dynamo.url,
         stepFunctions: sfn.url,
+        secretsManager: secrets.url,
       },
       ports: { api: gateway.port, mailbox: mailbox.port, dynamodb: dynamo.port, stepFunctions: sfn.port },
       dataDir,
@@ -316,6 +328,16 @@ function track(stops: Array<() => Promise<void>>) {
 }
 
 type TemplateFunction = LocalTemplate['functions'] extends Map<string, infer F> ? F : never;
+
+/** The signing secret's ARN as the template gives it to the functions (resolved locally). */
+export function signingSecretArnOf(template: LocalTemplate, refs: Record<string, string>): string {
+  for (const fn of template.functions.values()) {
+    const declared = template.resolve(fn.environment, refs) as Record<string, unknown>;
+    const arn = declared[ENV.signingSecretArn];
+    if (typeof arn === 'string' && arn.length > 0) return arn;
+  }
+  throw new Error(`no function of the template has ${ENV.signingSecretArn}`);
+}
 
 /**
  * A function as the runtime runs it: its template environment with intrinsics resolved to local

@@ -8,8 +8,9 @@ const string = (name: string) => ({ name, type: AttributeType.STRING });
 
 /**
  * What must outlive any deployment: the table, and the signing key (every tracking link already
- * emailed to applicants is derived from it, so a new key would break them all). Both are retained
- * when the stack is deleted.
+ * emailed to applicants is derived from it, so a new secret would break them all; a rotation adds a
+ * version to it instead, `npm run admin -- links rotate-key`). Both are retained when the stack is
+ * deleted.
  */
 export class StatefulStack extends Stack {
   readonly table: Table;
@@ -42,7 +43,7 @@ export class StatefulStack extends Stack {
     Validations.of(this.signingSecret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'An HMAC key, not a credential: rotating it would void every link already emailed (tracking links live as long as the application). Rotate by hand if it leaks.',
+        'An HMAC key ring, not a credential: a rotation Lambda would replace it and void every link already emailed. `npm run admin -- links rotate-key` rotates it by adding a version (links already sent keep working); `links revoke-key` if one leaks.',
     });
   }
 }

@@ -47,6 +47,7 @@ export class StatelessStack extends Stack {
         [ENV.adminEmails]: config.adminEmails.join(','),
         [ENV.signingSecretArn]: props.signingSecret.secretArn,
         [ENV.linkTtlSeconds]: String(config.linkTtlSeconds),
+        [ENV.signingKeyGraceSeconds]: String(config.signingKeyGraceSeconds),
       },
       metricsNamespace: metricsNamespace(config.stage),
       logRetention: config.logRetention,

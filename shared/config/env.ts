@@ -12,8 +12,15 @@ export const ENV = {
   adminEmails: 'ADMIN_EMAILS',
   /** In AWS: the Secrets Manager secret holding the signing key. */
   signingSecretArn: 'SIGNING_SECRET_ARN',
-  /** Locally only: the signing key itself (never set in the template). */
+  /** Tests and benchmarks only: the signing key itself, a plain key or a key ring (never set in the template). */
   signingSecret: 'SIGNING_SECRET',
+  /**
+   * How long a retired signing-key version still verifies decision links after a rotation, in
+   * seconds (the stage's `signingKeyGraceSeconds`; unset: the link lifetime).
+   */
+  signingKeyGraceSeconds: 'SIGNING_KEY_GRACE_SECONDS',
+  /** After how many seconds a container reads the signing key again (default 300): how soon it sees a rotation. */
+  signingKeyMaxAgeSeconds: 'SIGNING_KEY_MAX_AGE_SECONDS',
   /** How long a decision link stays valid, in seconds. */
   linkTtlSeconds: 'LINK_TTL_SECONDS',
   /** The CloudWatch namespace of the metrics a function writes (Powertools' own variable). */

@@ -11,9 +11,16 @@ export interface Config {
   senderEmail: string;
   adminEmails: string[];
   linkTtlSeconds: number;
+  /** How long a retired signing-key version still verifies decision links (default: `linkTtlSeconds`). */
+  signingKeyGraceSeconds: number;
+  /** After how long the signing key is read again (default 300 s). */
+  signingKeyMaxAgeSeconds: number;
   /** Only functions that declare the metrics port write metrics (shared/config/metrics.ts). */
   metricsNamespace?: string;
 }
+
+/** How long a container keeps the signing key before reading it again, unless configured. */
+export const DEFAULT_SIGNING_KEY_MAX_AGE_SECONDS = 300;
 
 type OptionalKey = 'stateMachineArn' | 'baseUrl' | 'metricsNamespace';
 
@@ -44,6 +51,8 @@ const schema = z
     // One of the two is needed to sign links; which one is checked below.
     [ENV.signingSecretArn]: nonEmpty.optional(),
     [ENV.signingSecret]: z.string().min(32, 'must be at least 32 characters').optional(),
+    [ENV.signingKeyGraceSeconds]: z.coerce.number().int('must be whole seconds').min(0).max(365 * 24 * 3600).optional(),
+    [ENV.signingKeyMaxAgeSeconds]: z.coerce.number().int('must be whole seconds').min(1).max(24 * 3600).optional(),
   })
   .refine((e) => e[ENV.signingSecretArn] !== undefined || e[ENV.signingSecret] !== undefined, {
     path: [ENV.signingSecretArn],
@@ -70,6 +79,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         senderEmail: parsed.data[ENV.senderEmail],
         adminEmails: parsed.data[ENV.adminEmails],
         linkTtlSeconds: parsed.data[ENV.linkTtlSeconds],
+        // Every link a retired version signed has lapsed one link lifetime after its retirement.
+        signingKeyGraceSeconds: parsed.data[ENV.signingKeyGraceSeconds] ?? parsed.data[ENV.linkTtlSeconds],
+        signingKeyMaxAgeSeconds: parsed.data[ENV.signingKeyMaxAgeSeconds] ?? DEFAULT_SIGNING_KEY_MAX_AGE_SECONDS,
         ...(parsed.data[ENV.stateMachineArn] ? { stateMachineArn: parsed.data[ENV.stateMachineArn] } : {}),
         ...(parsed.data[ENV.baseUrl] ? { baseUrl: parsed.data[ENV.baseUrl] } : {}),
         ...(parsed.data[ENV.metricsNamespace] ? { metricsNamespace: parsed.data[ENV.metricsNamespace] } : {}),

@@ -1,17 +1,33 @@
-import { timingSafeEqual } from 'node:crypto';
 import type { TaskRecord } from '../domain/application.ts';
 import type { Signer } from '../ports/index.ts';
+import { sameMac } from './signing.ts';
 
 /**
- * Decision links are `/tasks/{taskId}?sig={exp}.{recipientIndex}.{mac}`: the MAC binds the task, one
- * recipient (by index into the task's recipients, so no address travels in the URL) and the expiry.
+ * `.v{N}`: the key version that signed a link or a token, from version 2 on. Version 1 writes none,
+ * as every link did before the key had versions: those still verify, and each link has one spelling
+ * only (a link cut before its suffix is not another valid link).
+ */
+const VERSION_SUFFIX = '(?:\\.v([2-9]|[1-9]\\d{1,5}))?';
+const versionSuffix = (version: number) => (version === 1 ? '' : `.v${version}`);
+const TASK_SIG = new RegExp(`^(\\d{1,12})\\.(\\d{1,3})\\.([A-Za-z0-9_-]{43})${VERSION_SUFFIX}$`);
+const TRACKING_VERSION = new RegExp(`${VERSION_SUFFIX}$`);
+
+function splitVersion(value: string): { body: string; version: number } {
+  const match = TRACKING_VERSION.exec(value);
+  return match?.[1] ? { body: value.slice(0, match.index), version: Number(match[1]) } : { body: value, version: 1 };
+}
+
+/**
+ * Decision links are `/tasks/{taskId}?sig={exp}.{recipientIndex}.{mac}[.v{keyVersion}]`: the MAC binds the
+ * task, one recipient (by index into the task's recipients, so no address travels in the URL) and the
+ * expiry; the key version says which key of the ring made it.
  */
 export async function taskLink(signer: Signer, baseUrl: string, task: TaskRecord, recipient: string): Promise<string> {
   const index = task.recipients.indexOf(recipient);
   if (index < 0) throw new Error(`recipient is not allowed to decide task ${task.id}`);
   const exp = Math.floor(Date.parse(task.expiresAt) / 1000);
-  const mac = await signer.sign(['task', task.id, recipient, String(exp)]);
-  return `${baseUrl}/tasks/${encodeURIComponent(task.id)}?sig=${exp}.${index}.${mac}`;
+  const { mac, version } = await signer.sign(['task', task.id, recipient, String(exp)]);
+  return `${baseUrl}/tasks/${encodeURIComponent(task.id)}?sig=${exp}.${index}.${mac}${versionSuffix(version)}`;
 }
 
 export type LinkCheck =
@@ -19,14 +35,19 @@ export type LinkCheck =
   | { ok: false; reason: 'bad-signature' }
   | { ok: false; reason: 'expired'; recipient: string };
 
-/** Verifies a `sig` against a task: the signature first (403), then the expiry (410). */
+/**
+ * Verifies a `sig` against a task: the signature first (403), then the expiry (410). A link signed
+ * with a retired key version verifies during the grace period after its retirement, then is a 403
+ * like a forged one; a revoked version's links are 403 at once.
+ */
 export async function checkTaskLink(signer: Signer, task: TaskRecord, sig: string | undefined, now: Date): Promise<LinkCheck> {
-  const match = /^(\d{1,12})\.(\d{1,3})\.([A-Za-z0-9_-]{43})$/.exec(sig ?? '');
+  const match = TASK_SIG.exec(sig ?? '');
   if (!match) return { ok: false, reason: 'bad-signature' };
-  const [, exp = '', index = '', mac = ''] = match;
+  const [, exp = '', index = '', mac = '', version = '1'] = match;
   const recipient = task.recipients[Number(index)];
   if (recipient === undefined) return { ok: false, reason: 'bad-signature' };
-  if (!(await signer.verify(['task', task.id, recipient, exp], mac))) return { ok: false, reason: 'bad-signature' };
+  const expected = await signer.macFor(['task', task.id, recipient, exp], { version: Number(version), now, accept: 'grace' });
+  if (expected === undefined || !sameMac(expected, mac)) return { ok: false, reason: 'bad-signature' };
   if (Number(exp) * 1000 <= now.getTime()) return { ok: false, reason: 'expired', recipient };
   return { ok: true, recipient };
 }
@@ -38,24 +59,34 @@ export async function checkTaskLink(signer: Signer, task: TaskRecord, sig: strin
  * write the same task and their emails share its sent-markers, so the person gets one link.
  */
 export async function taskIdFor(signer: Signer, taskToken: string): Promise<string> {
-  return (await signer.sign(['task-id', taskToken])).slice(0, 22);
+  // The first key version, always: a rotation between two runs of one task must not change its id.
+  return (await signer.derive(['task-id', taskToken])).slice(0, 22);
 }
 
-/** The tracking token is derived from the id (nothing to store, recoverable for every email). */
+const TRACKING_MAC_LENGTH = 32;
+
+/**
+ * The tracking token is derived from the id (nothing to store, recoverable for every email):
+ * `{mac}[.v{keyVersion}]`, with the version that signs now. Applicants keep tracking links for
+ * years: a retired version keeps verifying them until it is revoked.
+ */
 export async function trackingToken(signer: Signer, applicationId: string): Promise<string> {
-  return (await signer.sign(['track', applicationId])).slice(0, 32);
+  const { mac, version } = await signer.sign(['track', applicationId]);
+  return `${mac.slice(0, TRACKING_MAC_LENGTH)}${versionSuffix(version)}`;
 }
 
 export async function trackingUrl(signer: Signer, baseUrl: string, applicationId: string): Promise<string> {
   return `${baseUrl}/applications/${encodeURIComponent(applicationId)}?token=${await trackingToken(signer, applicationId)}`;
 }
 
-/** Constant-time check of a tracking token (a wrong token is a 404, whatever it is). */
+/**
+ * Constant-time check of a tracking token (a wrong token is a 404, whatever it is). A version that
+ * verifies nothing (revoked, unknown) still costs a MAC and a comparison, so that it takes as long.
+ */
 export async function checkTrackingToken(signer: Signer, applicationId: string, token: string | undefined): Promise<boolean> {
-  const expected = await trackingToken(signer, applicationId);
-  const given = token ?? '';
-  const a = Buffer.from(expected);
-  const b = Buffer.alloc(a.length);
-  b.write(given.slice(0, a.length));
-  return timingSafeEqual(a, b) && given.length === expected.length;
+  const { body, version } = splitVersion(token ?? '');
+  const parts = ['track', applicationId];
+  const mac = await signer.macFor(parts, { version, now: new Date(), accept: 'until-revoked' });
+  const expected = (mac ?? (await signer.sign(parts)).mac).slice(0, TRACKING_MAC_LENGTH);
+  return sameMac(expected, body) && mac !== undefined;
 }

@@ -119,10 +119,23 @@ export interface Workflow {
   succeedTask(taskToken: string, output: unknown): Promise<void>;
 }
 
-/** Link signing and the tracking token (HMAC with the signing secret). */
+/**
+ * Link signing and the tracking token: HMAC with a versioned signing key (shared/links/key-ring.ts).
+ * What is signed carries the version that signed it; a rotation adds a version and breaks nothing
+ * still in use.
+ */
 export interface Signer {
-  sign(parts: string[]): Promise<string>;
-  verify(parts: string[], signature: string): Promise<boolean>;
+  /** The MAC of `parts` with the version that signs now, and that version (the link names it). */
+  sign(parts: string[]): Promise<{ mac: string; version: number }>;
+  /**
+   * The MAC `parts` have under `version`, if that version still verifies at `now`: the signing
+   * one; a retired one within the grace period (`accept: 'grace'`, decision links) or until it is
+   * revoked (`'until-revoked'`, tracking tokens); otherwise `undefined`. The caller compares in
+   * constant time (`sameMac`).
+   */
+  macFor(parts: string[], key: { version: number; now: Date; accept: 'grace' | 'until-revoked' }): Promise<string | undefined>;
+  /** The MAC of `parts` with the first version, whatever the rotations: for ids that must not change. */
+  derive(parts: string[]): Promise<string>;
 }
 
 /**

@@ -150,7 +150,7 @@ describe('a deployed stage', () => {
 
       // Outputs lacking what a command needs: named before anything is written.
       const resend = await cliIn({}, 'tasks', 'resend', 'closed-long-ago', '--stage', 'prod', '--region', 'eu-west-3');
-      expect(resend).toMatchObject({ code: 2, stderr: expect.stringContaining('this command signs links: pass --signing-secret-arn') });
+      expect(resend).toMatchObject({ code: 2, stderr: expect.stringContaining('this command uses the signing key: pass --signing-secret-arn') });
     } finally {
       if (saved === undefined) delete process.env.AWS_ENDPOINT_URL_DYNAMODB;
       else process.env.AWS_ENDPOINT_URL_DYNAMODB = saved;

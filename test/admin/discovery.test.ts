@@ -22,7 +22,8 @@ const info: DiscoveryInfo = {
   tableName: 'coopfund-local',
   stateMachineArn: 'arn:aws:states:eu-west-3:000000000000:stateMachine:WorkflowStateMachine',
   region: 'eu-west-3',
-  signingSecretFile: '/tmp/x/signing-secret',
+  secretsManagerEndpoint: 'http://127.0.0.1:40003',
+  signingSecretArn: 'arn:aws:secretsmanager:eu-west-3:000000000000:secret:SigningSecret-local0',
 };
 
 describe('the local stack record', () => {

@@ -7,7 +7,7 @@ import { run } from '../../admin/cli.ts';
 import type { Io } from '../../admin/command.ts';
 import type { DescribeStack } from '../../admin/target.ts';
 import { writeDiscovery } from '../../local/discovery.ts';
-import { closeServer, readMailbox, startMailbox, type MailboxEmail } from '../../local/services.ts';
+import { closeServer, readMailbox, signingSecretFile, startMailbox, startSecretsManager, type MailboxEmail } from '../../local/services.ts';
 import { dynamoRepository } from '../../shared/adapters/dynamodb-repository.ts';
 import type { ApplicationRecord } from '../../shared/domain/application.ts';
 import { hmacSigner } from '../../shared/links/signing.ts';
@@ -38,6 +38,7 @@ export const SECRET = 'an-admin-test-signing-secret-of-32-characters';
 export const BASE_URL = 'http://localhost:3999';
 export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-3:000000000000:stateMachine:Workflow';
 export const ADMIN = 'admins@coopfund.localhost';
+export const SIGNING_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-3:000000000000:secret:SigningSecret-local0';
 
 /** A call of the past: applications closed in it can be purged. */
 export const pastCall: Call = aCall({
@@ -144,7 +145,8 @@ export async function startAdminEnv(options: { describeStack?: DescribeStack } =
   const table: DynaliteTable = await startDynaliteTable('coopfund-admin-test');
   const mailbox = await startMailbox({ host: '127.0.0.1', port: 0 });
   const sfn = await startStubSfn();
-  await writeFile(join(dataDir, 'signing-secret'), `${SECRET}\n`, { mode: 0o600 });
+  await writeFile(signingSecretFile(dataDir), `${SECRET}\n`, { mode: 0o600 });
+  const secrets = await startSecretsManager({ file: signingSecretFile(dataDir), secretArn: SIGNING_SECRET_ARN });
   await writeDiscovery(dataDir, {
     pid: process.pid,
     apiUrl: BASE_URL,
@@ -154,6 +156,8 @@ export async function startAdminEnv(options: { describeStack?: DescribeStack } =
     tableName: table.tableName,
     stateMachineArn: STATE_MACHINE_ARN,
     region: 'eu-west-3',
+    secretsManagerEndpoint: secrets.url,
+    signingSecretArn: SIGNING_SECRET_ARN,
   });
 
   const repository = dynamoRepository(table.doc, table.tableName);
@@ -268,6 +272,7 @@ export async function startAdminEnv(options: { describeStack?: DescribeStack } =
     },
     async stop() {
       await sfn.stop();
+      await secrets.stop();
       await mailbox.stop();
       await table.stop();
       await rm(dataDir, { recursive: true, force: true });

@@ -40,7 +40,15 @@ describe('stage configuration', () => {
     });
   });
 
+  it('keeps retired signing keys for one link lifetime unless told otherwise', () => {
+    expect(loadStageConfig('prod', context({}))).toMatchObject({ linkTtlSeconds: 21 * 86_400, signingKeyGraceSeconds: 21 * 86_400 });
+    expect(loadStageConfig('dev', context({ linkTtlSeconds: '600' })).signingKeyGraceSeconds).toBe(600);
+    expect(loadStageConfig('dev', context({ signingKeyGraceSeconds: '3600' })).signingKeyGraceSeconds).toBe(3600);
+    expect(loadStageConfig('dev', context({ signingKeyGraceSeconds: '0' })).signingKeyGraceSeconds).toBe(0);
+  });
+
   it.each([
+    [{ signingKeyGraceSeconds: 'a while' }, 'signingKeyGraceSeconds'],
     [{ reviewTimeoutSeconds: 'soon' }, 'reviewTimeoutSeconds'],
     [{ committeeTimeoutSeconds: '0' }, 'committeeTimeoutSeconds'],
     [{ resubmissionTimeoutSeconds: '1.5' }, 'resubmissionTimeoutSeconds'],

@@ -76,6 +76,7 @@ describe('functions', () => {
       expect(vars[ENV.senderEmail], name).toBe(config.senderEmail);
       expect(vars[ENV.adminEmails], name).toBe(config.adminEmails.join(','));
       expect(vars[ENV.linkTtlSeconds], name).toBe(String(config.linkTtlSeconds));
+      expect(vars[ENV.signingKeyGraceSeconds], name).toBe(String(config.signingKeyGraceSeconds));
       expect(vars[ENV.signingSecret], name).toBeUndefined();
       expect(vars[ENV.stateMachineArn] !== undefined, name).toBe(name === 'submit-application');
     }

@@ -96,8 +96,8 @@ export async function sigOf(signer: Signer, task: TaskRecord, recipient = task.r
 /** A correctly signed `sig` whose expiry has passed. */
 export async function expiredSigOf(signer: Signer, task: TaskRecord, index = 0): Promise<string> {
   const exp = Math.floor(Date.now() / 1000) - 3600;
-  const mac = await signer.sign(['task', task.id, task.recipients[index] ?? '', String(exp)]);
-  return `${exp}.${index}.${mac}`;
+  const { mac, version } = await signer.sign(['task', task.id, task.recipients[index] ?? '', String(exp)]);
+  return `${exp}.${index}.${mac}${version === 1 ? '' : `.v${version}`}`;
 }
 
 export interface World {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../shared/config/load.ts';
-import { resetSigningSecretCache, signingSecret } from '../../../shared/adapters/signing-secret.ts';
+import { readSigningSecret } from '../../../shared/adapters/signing-secret.ts';
 
 const valid = {
   TABLE_NAME: 'coopfund',
@@ -17,8 +17,18 @@ describe('loadConfig', () => {
       senderEmail: 'no-reply@coopfund.example.org',
       adminEmails: ['a@coopfund.example.org', 'b@coopfund.example.org'],
       linkTtlSeconds: 1_209_600,
+      signingKeyGraceSeconds: 1_209_600,
+      signingKeyMaxAgeSeconds: 300,
       baseUrl: 'https://fonds.example.org',
     });
+  });
+
+  it('reads the signing key grace period and maximum age; the grace defaults to the link lifetime', () => {
+    const config = loadConfig({ env: { ...valid, SIGNING_KEY_GRACE_SECONDS: '600', SIGNING_KEY_MAX_AGE_SECONDS: '30' } });
+    expect(config).toMatchObject({ signingKeyGraceSeconds: 600, signingKeyMaxAgeSeconds: 30 });
+    expect(loadConfig({ env: { ...valid, SIGNING_KEY_GRACE_SECONDS: '0' } }).signingKeyGraceSeconds).toBe(0);
+    expect(() => loadConfig({ env: { ...valid, SIGNING_KEY_GRACE_SECONDS: '-1' } })).toThrow(/SIGNING_KEY_GRACE_SECONDS/);
+    expect(() => loadConfig({ env: { ...valid, SIGNING_KEY_MAX_AGE_SECONDS: '0' } })).toThrow(/SIGNING_KEY_MAX_AGE_SECONDS/);
   });
 
   it('throws naming every missing or invalid variable', () => {
@@ -43,10 +53,8 @@ describe('loadConfig', () => {
   });
 });
 
-describe('signingSecret', () => {
-  it('uses SIGNING_SECRET when set (local mode)', async () => {
-    resetSigningSecretCache();
-    await expect(signingSecret({ SIGNING_SECRET: 'a-local-secret-of-32-characters!!' })).resolves.toBe('a-local-secret-of-32-characters!!');
-    resetSigningSecretCache();
+describe('readSigningSecret', () => {
+  it('uses SIGNING_SECRET when set (tests, benchmarks)', async () => {
+    await expect(readSigningSecret({ SIGNING_SECRET: 'a-local-secret-of-32-characters!!' })).resolves.toBe('a-local-secret-of-32-characters!!');
   });
 });

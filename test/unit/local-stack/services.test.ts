@@ -1,8 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
+import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { demoCall, demoCoChairs, demoReviewers, localRepository, seedDemo } from '../../../local/seed.ts';
 import {
@@ -10,8 +11,10 @@ import {
   localCredentials,
   localSigningSecret,
   readMailbox,
+  signingSecretFile,
   startDynamo,
   startMailbox,
+  startSecretsManager,
 } from '../../../local/services.ts';
 import type { MailboxEmail, RunningService } from '../../../local/services.ts';
 
@@ -133,6 +136,27 @@ describe('local services', () => {
     const secret = await localSigningSecret(dataDir);
     expect(secret.length).toBeGreaterThanOrEqual(32);
     expect(await localSigningSecret(dataDir)).toBe(secret);
+  });
+
+  it('serves the signing secret through Secrets Manager\'s API, to the SDK as it is', async () => {
+    const secret = await localSigningSecret(dataDir);
+    const secretArn = 'arn:aws:secretsmanager:eu-west-3:000000000000:secret:SigningSecret-local0';
+    const secrets = await start(startSecretsManager({ file: signingSecretFile(dataDir), secretArn }));
+    const client = new SecretsManagerClient({ endpoint: secrets.url, region, credentials: localCredentials });
+    try {
+      expect(await client.send(new GetSecretValueCommand({ SecretId: secretArn }))).toMatchObject({ ARN: secretArn, SecretString: secret });
+      expect((await client.send(new GetSecretValueCommand({ SecretId: 'SigningSecret-local0' }))).SecretString).toBe(secret);
+      const ring = JSON.stringify({ format: 'coopfund-key-ring', versions: [{ version: 1, secret }] });
+      await client.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: ring }));
+      expect((await client.send(new GetSecretValueCommand({ SecretId: secretArn }))).SecretString).toBe(ring);
+      // What is written is what the next start serves, readable by its owner only.
+      expect((await readFile(signingSecretFile(dataDir), 'utf8')).trim()).toBe(ring);
+      expect((await stat(signingSecretFile(dataDir))).mode & 0o777).toBe(0o600);
+      await expect(client.send(new GetSecretValueCommand({ SecretId: 'another' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
+      await expect(client.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: '' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+    } finally {
+      client.destroy();
+    }
   });
 
   it('allows one mailbox per process', async () => {
