@@ -10,7 +10,7 @@ import { parseKeyRing } from '../shared/links/key-ring.ts';
 import { hmacSigner } from '../shared/links/signing.ts';
 import type { Mailer, Workflow } from '../shared/ports/index.ts';
 import { isRunning, readDiscovery, discoveryFile } from '../local/discovery.ts';
-import type { AdminPorts } from './use-cases/context.ts';
+import type { AdminPorts, SigningSecretStore } from './use-cases/context.ts';
 
 /**
  * Where the admin CLI acts: the local stack (found through DATA_DIR, as `npm start` records it)
@@ -70,13 +70,6 @@ export interface StackOutputs {
 }
 
 /** The signing key's secret as the CLI reads and rotates it; its value is a plain key or a key ring. */
-export interface SigningSecretStore {
-  /** Where it lives, for messages (an ARN, never the value). */
-  label: string;
-  read(): Promise<string>;
-  write(value: string): Promise<void>;
-}
-
 /** Reads a stack's outputs; replaced in tests. */
 export type DescribeStack = (stackName: string, client: { region?: string; profile?: string }) => Promise<Record<string, string>>;
 

@@ -19,6 +19,14 @@ export interface AdminConfig {
   baseUrl: string;
 }
 
+/** The signing key's secret, as the key commands read and write it. */
+export interface SigningSecretStore {
+  /** Where it lives, for messages (an ARN, never the value). */
+  label: string;
+  read(): Promise<string>;
+  write(value: string): Promise<void>;
+}
+
 /** Who admin actions are recorded as, in an application's history. */
 export const ADMIN_ACTOR = 'admin';
 

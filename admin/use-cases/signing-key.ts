@@ -9,7 +9,7 @@ import {
   signingKey,
 } from '../../shared/links/key-ring.ts';
 import type { Clock } from '../../shared/ports/index.ts';
-import type { SigningSecretStore } from '../target.ts';
+import type { SigningSecretStore } from './context.ts';
 
 /**
  * The signing key's versions (shared/links/key-ring.ts), as the admins manage them: list, rotate,
