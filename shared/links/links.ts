@@ -1,3 +1,4 @@
+import { pathTo } from '../catalogue/routes.ts';
 import type { TaskRecord } from '../domain/application.ts';
 import type { Signer } from '../ports/index.ts';
 import { sameMac } from './signing.ts';
@@ -27,7 +28,7 @@ export async function taskLink(signer: Signer, baseUrl: string, task: TaskRecord
   if (index < 0) throw new Error(`recipient is not allowed to decide task ${task.id}`);
   const exp = Math.floor(Date.parse(task.expiresAt) / 1000);
   const { mac, version } = await signer.sign(['task', task.id, recipient, String(exp)]);
-  return `${baseUrl}/tasks/${encodeURIComponent(task.id)}?sig=${exp}.${index}.${mac}${versionSuffix(version)}`;
+  return `${baseUrl}${pathTo('showTask', { taskId: task.id }, { sig: `${exp}.${index}.${mac}${versionSuffix(version)}` })}`;
 }
 
 export type LinkCheck =
@@ -76,7 +77,7 @@ export async function trackingToken(signer: Signer, applicationId: string): Prom
 }
 
 export async function trackingUrl(signer: Signer, baseUrl: string, applicationId: string): Promise<string> {
-  return `${baseUrl}/applications/${encodeURIComponent(applicationId)}?token=${await trackingToken(signer, applicationId)}`;
+  return `${baseUrl}${pathTo('trackApplication', { id: applicationId }, { token: await trackingToken(signer, applicationId) })}`;
 }
 
 /**
