@@ -57,5 +57,5 @@ export function csv(rows: Array<Array<string | number | undefined>>, options: Cs
     }
     return text.includes(delimiter) || /["\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
   };
-  return rows.map((row) => row.map(field).join(delimiter)).join('\r\n') + '\r\n';
+  return `${rows.map((row) => row.map(field).join(delimiter)).join('\r\n')}\r\n`;
 }

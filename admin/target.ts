@@ -148,11 +148,13 @@ function wire(w: Wiring): Target {
     signer: hmacSigner(readOnce),
     get mailer() {
       const sender = required(w.senderEmail, w.missing.sender);
-      return (mailer ??= sesMailer(client(new SESClient(config(w.endpoints.ses))), sender));
+      mailer ??= sesMailer(client(new SESClient(config(w.endpoints.ses))), sender);
+      return mailer;
     },
     get workflow() {
       const arn = required(w.stateMachineArn, w.missing.stateMachine);
-      return (workflow ??= sfnWorkflow(client(new SFNClient(config(w.endpoints.sfn))), arn));
+      workflow ??= sfnWorkflow(client(new SFNClient(config(w.endpoints.sfn))), arn);
+      return workflow;
     },
     get config() {
       return { baseUrl: required(w.baseUrl, w.missing.baseUrl).replace(/\/+$/, '') };

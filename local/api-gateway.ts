@@ -253,7 +253,7 @@ export function buildProxyEvent(
     const name = names.get(rawName.toLowerCase()) ?? rawName;
     names.set(rawName.toLowerCase(), name);
     headers[name] = value; // API Gateway keeps the last value in `headers`
-    (multiValueHeaders[name] ??= []).push(value);
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
   };
   for (let i = 0; i + 1 < request.rawHeaders.length; i += 2) add(request.rawHeaders[i] ?? '', request.rawHeaders[i + 1] ?? '');
   const sourceIp = request.sourceIp;
@@ -270,7 +270,7 @@ export function buildProxyEvent(
     multiValueQueryStringParameters = Object.create(null) as Record<string, string[]>;
     for (const [key, value] of new URLSearchParams(query)) {
       queryStringParameters[key] = value;
-      (multiValueQueryStringParameters[key] ??= []).push(value);
+      multiValueQueryStringParameters[key] = [...(multiValueQueryStringParameters[key] ?? []), value];
     }
   }
 

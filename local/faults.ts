@@ -131,12 +131,12 @@ export function faultResponse(service: FaultService, rule: FaultRule): { status:
   const message = rule.message ?? `${rule.error} (injected by the local fault switch)`;
   const requestId = randomUUID();
   if (service === 'ses') {
-    const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+    const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
     const type = status >= 500 ? 'Receiver' : 'Sender';
     return {
       status,
       headers: { 'Content-Type': 'text/xml', 'x-amzn-RequestId': requestId },
-      body: `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>${type}</Type><Code>${escape(rule.error)}</Code><Message>${escape(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      body: `<ErrorResponse xmlns="http://ses.amazonaws.com/doc/2010-12-01/"><Error><Type>${type}</Type><Code>${escapeXml(rule.error)}</Code><Message>${escapeXml(message)}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
     };
   }
   const namespace = service === 'dynamodb' ? 'com.amazonaws.dynamodb.v20120810#' : 'com.amazonaws.swf.service.v2.model#';

@@ -332,7 +332,7 @@ function resolveWith(
         case 'Fn::Sub': {
           const [text, vars] = Array.isArray(arg) ? (arg as [string, Record<string, unknown>]) : [String(arg), {}];
           const resolvedVars = Object.fromEntries(Object.entries(vars ?? {}).map(([n, x]) => [n, go(x)]));
-          return text.replace(/\$\{(!?)([^}]+)\}/g, (whole, bang: string, name: string) => {
+          return text.replace(/\$\{(!?)([^}]+)\}/g, (_whole, bang: string, name: string) => {
             if (bang) return `\${${name}}`;
             if (name in resolvedVars) return String(resolvedVars[name]);
             const dot = name.indexOf('.');
@@ -408,13 +408,13 @@ function tableOf(id: string, r: CfnResource, resolve: (v: unknown) => unknown): 
 
 /** The logical id a value points at through `Ref` or `Fn::GetAtt`, searched anywhere inside it. */
 function referencedIds(value: unknown, out: string[] = []): string[] {
-  if (Array.isArray(value)) value.forEach((v) => referencedIds(v, out));
+  if (Array.isArray(value)) for (const v of value) referencedIds(v, out);
   else if (typeof value === 'object' && value !== null) {
     const o = value as Record<string, unknown>;
     if (typeof o.Ref === 'string') out.push(o.Ref);
     const att = o['Fn::GetAtt'];
     if (att !== undefined) out.push(String(Array.isArray(att) ? att[0] : String(att).split('.')[0]));
-    Object.values(o).forEach((v) => referencedIds(v, out));
+    for (const v of Object.values(o)) referencedIds(v, out);
   }
   return out;
 }
@@ -429,7 +429,7 @@ function routesOf(
       typeof resourceId === 'object' && resourceId !== null && 'Fn::GetAtt' in resourceId; // RootResourceId
     if (isRoot || !target) return '';
     const r = resources[target];
-    if (!r || r.Type !== 'AWS::ApiGateway::Resource') return '';
+    if (r?.Type !== 'AWS::ApiGateway::Resource') return '';
     if (seen.has(target)) throw new Error(`template: API resource cycle at ${target}`);
     seen.add(target);
     return `${pathOf(r.Properties?.ParentId, seen)}/${String(r.Properties?.PathPart)}`;

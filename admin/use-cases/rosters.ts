@@ -63,7 +63,7 @@ export async function listReviewers(ports: Ports, callId: string): Promise<Revie
 /** `Hélène Mercier <h.mercier@example.org>` → name and email. */
 export function parseNamedAddress(value: string): { name: string; email: string } | undefined {
   const match = /^\s*(.*?)\s*<\s*([^<>\s]+)\s*>\s*$/.exec(value);
-  if (!match || !match[1]) return undefined;
+  if (!match?.[1]) return undefined;
   return { name: match[1].replace(/^"(.*)"$/, '$1'), email: match[2] ?? '' };
 }
 

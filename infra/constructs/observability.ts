@@ -136,7 +136,7 @@ export class Observability extends Construct {
       period: FIVE_MINUTES,
     });
     const lambdaErrors = (fns: Partial<Record<FunctionName, AppFunction>>) =>
-      Object.entries(fns).map(([name, fn]) => fn!.metricErrors({ ...sum, label: name }));
+      Object.entries(fns).flatMap(([name, fn]) => (fn ? [fn.metricErrors({ ...sum, label: name })] : []));
 
     // --- Alarms ----------------------------------------------------------------------------------
     const alarm = (alarmId: string, metric: IMetric, threshold: number, description: string, evaluationPeriods = 1) => {
@@ -203,7 +203,7 @@ export class Observability extends Construct {
 
     // --- Dashboard -------------------------------------------------------------------------------
     const fnMetrics = (metric: (fn: AppFunction) => IMetric) =>
-      Object.values(allFunctions).map((fn) => metric(fn!));
+      Object.values(allFunctions).flatMap((fn) => (fn ? [metric(fn)] : []));
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `coopfund-${config.stage}`,
       defaultInterval: Duration.days(7),

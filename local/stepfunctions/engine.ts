@@ -550,7 +550,7 @@ export function createEngine(options: EngineOptions): Engine {
       heartbeatMs,
       timers: [],
       settle: (outcome) => {
-        p.timers.forEach((clear) => clear());
+        for (const clear of p.timers) clear();
         exec.pending.delete(key);
         if (token) tokens.delete(token);
         if (outcome.ok) resolve(outcome.output);
@@ -636,7 +636,7 @@ export function createEngine(options: EngineOptions): Engine {
     for (const p of [...exec.pending.values()]) p.settle({ ok: false, error: inertError('execution stopped') });
     for (const abandon of [...exec.inflight]) abandon();
     exec.inflight.clear();
-    exec.timers.forEach((clear) => clear());
+    for (const clear of exec.timers) clear();
     exec.timers = [];
   };
 
@@ -763,7 +763,7 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   const finish = (exec: Execution, result: PromiseSettledResult<unknown>) => {
-    exec.timers.forEach((clear) => clear());
+    for (const clear of exec.timers) clear();
     exec.timers = [];
     exec.caughtUp?.();
     if (!exec.stopping) {
@@ -786,7 +786,7 @@ export function createEngine(options: EngineOptions): Engine {
       throw new SfnServiceError('InvalidToken', "Invalid Token: 'Invalid token'");
     }
     const live = tokens.get(taskToken);
-    const p = live && live.exec.pending.get(live.key);
+    const p = live?.exec.pending.get(live.key);
     if (live && p) return { ...live, p };
     let decoded: { x?: unknown; k?: unknown } | undefined;
     try {
@@ -799,7 +799,7 @@ export function createEngine(options: EngineOptions): Engine {
     }
     const exec = byName.get(decoded.x);
     if (exec && exec.salt !== decoded.k) throw new SfnServiceError('InvalidToken', "Invalid Token: 'Invalid token'");
-    if (!exec || exec.status !== 'RUNNING') {
+    if (exec?.status !== 'RUNNING') {
       throw new SfnServiceError('TaskDoesNotExist', 'Task does not exist anymore');
     }
     throw new SfnServiceError('TaskTimedOut', "Task Timed Out: 'Provided task does not exist anymore'");
@@ -1073,6 +1073,7 @@ type LibraryEvent = {
 };
 
 /** aws-local-stepfunctions names executions and arbitrary characters alike; the service does not. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what the service refuses in a name.
 const VALID_NAME = /^[^\s<>{}[\]?*"#%\\^|~`$&,;:/\u0000-\u001f\u007f-\u009f]{1,80}$/;
 
 const TIMED_OUT = Symbol('timed out');

@@ -37,7 +37,8 @@ export function nestFields(fields: Readonly<Record<string, string>>, skip: reado
     for (const segment of path.slice(0, -1)) {
       const next = node[segment];
       if (next !== undefined && (typeof next !== 'object' || next === null)) return { ok: false, unknownField: name };
-      node = (next as Record<string, unknown> | undefined) ?? (node[segment] = {});
+      if (next === undefined) node[segment] = {};
+      node = node[segment] as Record<string, unknown>;
     }
     node[path.at(-1) as string] = NUMERIC_PATHS.has(name) ? formNumber(raw) : raw;
   }

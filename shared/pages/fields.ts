@@ -53,7 +53,7 @@ function errorOf(state: FormState, name: string): SafeHtml | string {
   return message ? html`<span class="field-error" id="${name}-error">${message}</span>` : '';
 }
 
-const valueOf = (state: FormState, name: string, fallback?: string | number) =>
+const valueIn = (state: FormState, name: string, fallback?: string | number) =>
   Object.hasOwn(state.values, name) ? state.values[name] : fallback === undefined ? '' : String(fallback);
 
 /** A labelled `<input>`. */
@@ -63,7 +63,7 @@ export function inputField(state: FormState, o: FieldOptions): SafeHtml {
 <label for="${o.name}">${o.label}</label>
 ${o.hint ? html`<span class="hint" id="${o.name}-hint">${o.hint}</span>` : ''}
 ${errorOf(state, o.name)}
-<input type="${o.type ?? 'text'}" id="${o.name}" name="${o.name}" value="${valueOf(state, o.name, o.value)}"${o.attrs ?? ''}${o.className ? html` class="${o.className}"` : ''}${describedBy([o.hint && `${o.name}-hint`, error && `${o.name}-error`])}${error ? trusted(' aria-invalid="true"') : ''}>
+<input type="${o.type ?? 'text'}" id="${o.name}" name="${o.name}" value="${valueIn(state, o.name, o.value)}"${o.attrs ?? ''}${o.className ? html` class="${o.className}"` : ''}${describedBy([o.hint && `${o.name}-hint`, error && `${o.name}-error`])}${error ? trusted(' aria-invalid="true"') : ''}>
 </div>`;
 }
 
@@ -74,7 +74,7 @@ export function textareaField(state: FormState, o: FieldOptions): SafeHtml {
 <label for="${o.name}">${o.label}</label>
 ${o.hint ? html`<span class="hint" id="${o.name}-hint">${o.hint}</span>` : ''}
 ${errorOf(state, o.name)}
-<textarea id="${o.name}" name="${o.name}"${o.attrs ?? ''}${describedBy([o.hint && `${o.name}-hint`, error && `${o.name}-error`])}${error ? trusted(' aria-invalid="true"') : ''}>${valueOf(state, o.name, o.value)}</textarea>
+<textarea id="${o.name}" name="${o.name}"${o.attrs ?? ''}${describedBy([o.hint && `${o.name}-hint`, error && `${o.name}-error`])}${error ? trusted(' aria-invalid="true"') : ''}>${valueIn(state, o.name, o.value)}</textarea>
 </div>`;
 }
 
@@ -84,7 +84,7 @@ export function selectField(
   o: FieldOptions & { options: readonly (readonly [value: string, text: string])[]; placeholder?: string },
 ): SafeHtml {
   const error = state.errors.has(o.name);
-  const current = valueOf(state, o.name, o.value);
+  const current = valueIn(state, o.name, o.value);
   return html`<div class="field">
 <label for="${o.name}">${o.label}</label>
 ${o.hint ? html`<span class="hint" id="${o.name}-hint">${o.hint}</span>` : ''}

@@ -43,7 +43,8 @@ export interface FormPageModel {
 export function formPage(model: FormPageModel, frame: PageFrame): string {
   const { t } = frame;
   const f = t.form;
-  if (model.calls.length === 0) {
+  const [firstCall] = model.calls;
+  if (!firstCall) {
     const refused = model.problem ? (t.formProblems as Record<string, string>)[model.problem.code] : undefined;
     const body = html`<h1>${f.title}</h1>
 ${refused ? html`<div class="error-summary" id="error-summary" role="alert" tabindex="-1"><p>${refused}</p></div>` : ''}
@@ -52,7 +53,7 @@ ${refused ? html`<div class="error-summary" id="error-summary" role="alert" tabi
     return renderPage({ title: f.title, body, frame });
   }
   const state = model.state;
-  const selected = model.calls.find((c) => c.id === state.values.callId) ?? model.calls[0]!;
+  const selected = model.calls.find((c) => c.id === state.values.callId) ?? firstCall;
   const labels = applicationLabels(t);
   const problem = model.problem;
   const issues = problem?.issues ?? [];

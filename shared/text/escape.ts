@@ -10,6 +10,7 @@ const HTML_ENTITIES: Readonly<Record<string, string>> = {
  * C0 and C1 control characters except tab and line feed. Carriage returns are normalised first,
  * so a pasted comment keeps its lines but no value can smuggle terminal or header control codes.
  */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this pattern's job.
 const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g;
 
 /** Plain text safe for a text/plain part: line breaks kept, control characters removed. */

@@ -84,7 +84,7 @@ describe.skipIf(!hasChromium)('a decision page in Chromium', { timeout: 120_000 
 
   it('takes an application from the form to the reviewer\'s decision, clicked on the emailed page', async () => {
     showStackLinesOnFailure(() => t.lines);
-    const { api, mailbox } = t.stack.urls;
+    const { mailbox } = t.stack.urls;
     const call = await demoCallOf(t);
     const body = anApplication(call, { title: 'Observatoire franco-marocain de l’eau', requestedAmount: 45_000, totalCost: 100_000 });
 

@@ -29,7 +29,7 @@ const sourcesIn = (folder: string): string[] =>
     .map((f) => join(folder, f));
 
 /** What a module imports: static imports and re-exports (types too), and dynamic imports. */
-export function importsOf(source: string): string[] {
+function importsOf(source: string): string[] {
   const specifiers: string[] = [];
   const patterns = [/^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm, /^\s*import\s*['"]([^'"]+)['"]/gm, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g];
   for (const pattern of patterns) for (const match of source.matchAll(pattern)) specifiers.push(match[1]!);

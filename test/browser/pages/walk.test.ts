@@ -154,7 +154,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
       const posts = api.log.filter((l) => l.startsWith('POST /applications')).length;
       await page.getByRole('button', { name: t.form.submit }).click();
       await expect.poll(() => page.evaluate(() => document.activeElement?.id), POLL).toBe('error-summary');
-      expect(await page.locator('#error-summary h2').textContent()).toMatch(new RegExp(`\\d`));
+      expect(await page.locator('#error-summary h2').textContent()).toMatch(/\d/);
       expect(await field(page, 'project.title').getAttribute('aria-invalid')).toBe('true');
       expect(await page.locator('[id="project.title-error"]').textContent()).toBe(t.validation.required);
       expect(await field(page, 'project.title').getAttribute('aria-describedby')).toContain('project.title-error');

@@ -14,7 +14,7 @@ const engines: Engine[] = [];
 const dirs: string[] = [];
 afterEach(async () => {
   await Promise.all(engines.splice(0).map((e) => e.close()));
-  dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
 function engineFor(

@@ -83,6 +83,7 @@ const definitionParts = [
   { 'Fn::GetAtt': ['CheckFn', 'Arn'] },
   '","ResultPath":"$.check","Next":"Ask"},"Ask":{"Type":"Task","Resource":"arn:',
   { Ref: 'AWS::Partition' },
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub variable, as the template holds it.
   ':states:::lambda:invoke.waitForTaskToken","TimeoutSeconds":${AskTimeout},"Parameters":{"FunctionName":"',
   { 'Fn::GetAtt': ['AskFn', 'Arn'] },
   '","Payload":{"id.$":"$.id","taskToken.$":"$$.Task.Token"}},"ResultPath":"$.answer","Next":"Log"},',
@@ -102,7 +103,9 @@ export const statelessStack = {
     SubmitFn: fn('functions/submit/handler.ts', {
       TABLE_NAME: tableName,
       STATE_MACHINE_ARN: { Ref: 'Machine' },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: CloudFormation Fn::Sub variables, as the template holds them.
       GREETING: { 'Fn::Sub': 'hello from ${AWS::Region} to ${Name}' },
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a CloudFormation Fn::Sub variable.
       TABLE_ARN: { 'Fn::Sub': ['${T}', { T: { 'Fn::GetAtt': ['CheckFn', 'Arn'] } }] },
     }),
     HealthFn: fn('functions/health/handler.ts'),
