@@ -3,6 +3,7 @@ import * as z from 'zod';
 import { type AdaptersOf, type Ports, wirePorts } from '../shared/adapters/wiring.ts';
 import type { TaskFunctionName } from '../shared/catalogue/functions.ts';
 import { ValidationError } from '../shared/domain/errors.ts';
+import { scrubTaskError } from '../shared/workflow/task-error.ts';
 
 /** Every task's event names its application. */
 export const applicationId = z.string().min(1);
@@ -76,6 +77,6 @@ export async function runTask<T>(
     return output;
   } catch (error) {
     log.error('task failed', { applicationId, errorName: error instanceof Error ? error.name : typeof error });
-    throw error;
+    throw scrubTaskError(error);
   }
 }
