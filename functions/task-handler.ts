@@ -6,6 +6,7 @@ import type { FUNCTIONS, TaskFunctionName } from '../shared/catalogue/functions.
 import { TASK_DIMENSION, TASK_FAILED, TASK_SUCCEEDED } from '../shared/config/metrics.ts';
 import { ValidationError } from '../shared/domain/errors.ts';
 import type { Metrics } from '../shared/ports/index.ts';
+import { scrubTaskError } from '../shared/workflow/task-error.ts';
 
 /** Every task's event names its application. */
 export const applicationId = z.string().min(1);
@@ -86,7 +87,7 @@ export async function runTask<T>(
     return output;
   } catch (error) {
     log.error('task failed', { applicationId, errorName: error instanceof Error ? error.name : typeof error });
-    throw error;
+    throw scrubTaskError(error);
   }
 }
 

@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
-import { committeeDecisionSchema } from '../../shared/schemas/decisions.ts';
+import { committeeOutcomeSchema } from '../../shared/schemas/decisions.ts';
 import { awardGrant } from '../../shared/use-cases/award-grant.ts';
 import { applicationId, taskHandler } from '../task-handler.ts';
 
@@ -8,7 +8,7 @@ import { applicationId, taskHandler } from '../task-handler.ts';
 export const handler = taskHandler({
   name: 'award-grant',
   adapters: { repository: dynamodb },
-  input: z.object({ applicationId, decisions: z.array(committeeDecisionSchema) }),
+  input: z.object({ applicationId, decisions: z.array(committeeOutcomeSchema) }),
   run: awardGrant,
   summary: (out) => ({ status: out.status, grantedAmount: out.grantedAmount }),
 });

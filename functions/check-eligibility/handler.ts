@@ -8,5 +8,5 @@ export const handler = taskHandler({
   adapters: { repository: dynamodb },
   input: applicationRef,
   run: checkEligibility,
-  summary: (out) => ({ eligible: out.eligible, failedRules: out.reasons.length }),
+  summary: (out) => ({ eligible: out.eligible, failedRules: out.failedRules }),
 });

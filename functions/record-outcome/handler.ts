@@ -1,6 +1,5 @@
 import * as z from 'zod';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
-import { committeeDecisionSchema } from '../../shared/schemas/decisions.ts';
 import { recordOutcome } from '../../shared/use-cases/record-outcome.ts';
 import { applicationId, taskError, taskHandler } from '../task-handler.ts';
 
@@ -9,7 +8,7 @@ export const handler = taskHandler({
   name: 'record-outcome',
   adapters: { repository: dynamodb },
   input: z.discriminatedUnion('status', [
-    z.object({ applicationId, status: z.literal('REJECTED'), decisions: z.array(committeeDecisionSchema).optional() }),
+    z.object({ applicationId, status: z.literal('REJECTED') }),
     z.object({ applicationId, status: z.literal('WITHDRAWN') }),
     z.object({ applicationId, status: z.literal('ERROR'), error: taskError }),
   ]),

@@ -165,7 +165,7 @@ export class Workflow extends Construct {
     const checkEligibility = invoke(STATES.checkEligibility, 'check-eligibility', {}, '$.eligibility');
     const isEligible = new Choice(this, STATES.isEligible);
     const notifyIneligible = notify(STATES.notifyIneligible, 'ineligible');
-    // The reviewer (a person) stays in the table, out of the execution history.
+    // Who the reviewer is stays in the table: the result is only the status.
     const assignReviewer = invoke(STATES.assignReviewer, 'assign-reviewer', {}, JsonPath.DISCARD);
     const requestReview = waitFor(STATES.requestReview, 'request-review', {}, config.reviewTimeoutSeconds, '$.review');
     const reviewTimedOut = new Pass(this, HELPER_STATES.reviewTimedOut, {
@@ -173,13 +173,8 @@ export class Workflow extends Construct {
     });
     const recordReview = invoke(STATES.recordReview, 'record-review', { review: JsonPath.objectAt('$.review') }, '$.reviewResult');
     const reviewOutcome = new Choice(this, STATES.reviewOutcome);
-    const requestChanges = waitFor(
-      STATES.requestChanges,
-      'request-changes',
-      { review: JsonPath.objectAt('$.review') },
-      config.resubmissionTimeoutSeconds,
-      '$.resubmission',
-    );
+    // The reviewer's comment is read from the application, never carried in the payload.
+    const requestChanges = waitFor(STATES.requestChanges, 'request-changes', {}, config.resubmissionTimeoutSeconds, '$.resubmission');
     const withdraw = invoke(STATES.withdraw, 'record-outcome', { status: 'WITHDRAWN' }, JsonPath.DISCARD);
     const notifyWithdrawn = notify(STATES.notifyWithdrawn, 'withdrawn');
     const coChair = (stateName: string, side: CoChairSide) =>

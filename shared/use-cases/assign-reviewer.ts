@@ -57,7 +57,8 @@ export function pickReviewer(eligible: Reviewer[], applicationId: string): Revie
  * 1. Load the application and the roster of its call.
  * 2. Leave out every reviewer with a conflict of interest (same authority, or an applicant).
  * 3. Pick one deterministically; none left → NoReviewerAvailableError (admins must act).
- * 4. SUBMITTED → IN_REVIEW, storing the reviewer. The public history names nobody.
+ * 4. SUBMITTED → IN_REVIEW, storing the reviewer. Neither the public history nor the result
+ *    (kept in Step Functions' execution history) names anybody.
  * A retry finds IN_REVIEW with the reviewer stored and writes nothing.
  */
 export async function assignReviewer(
@@ -65,7 +66,7 @@ export async function assignReviewer(
   { applicationId }: ApplicationRef,
 ): Promise<AssignReviewerOutput> {
   const app = await loadApplication(repository, applicationId);
-  if (app.status === 'IN_REVIEW' && app.reviewer) return { reviewer: app.reviewer.name };
+  if (app.status === 'IN_REVIEW' && app.reviewer) return { status: 'IN_REVIEW' };
   if (app.status !== 'SUBMITTED') {
     throw new InvalidTransitionError(`a reviewer is assigned to SUBMITTED applications, not ${app.status}`);
   }
@@ -80,5 +81,5 @@ export async function assignReviewer(
   await repository.transition(app.id, 'IN_REVIEW', workflowEvent(clock, 'IN_REVIEW', 'Instruction confiée à un instructeur'), {
     reviewer: { name: reviewer.name, email: reviewer.email },
   });
-  return { reviewer: reviewer.name };
+  return { status: 'IN_REVIEW' };
 }

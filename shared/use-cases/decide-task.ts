@@ -8,7 +8,15 @@ import {
 import { trackingUrl } from '../links/links.ts';
 import type { Workflow } from '../ports/index.ts';
 import { resubmissionSchema, type Resubmission } from '../schemas/application.ts';
-import { committeeDecisionSchema, reviewCriteria, reviewDecisionSchema } from '../schemas/decisions.ts';
+import {
+  type CommitteeDecision,
+  committeeDecisionSchema,
+  committeeOutcome,
+  type ReviewDecision,
+  reviewCriteria,
+  reviewDecisionSchema,
+  reviewOutcome,
+} from '../schemas/decisions.ts';
 import type { TaskOutput } from '../workflow/contract.ts';
 import { openTaskLink, TASK_GONE_MESSAGES, type TaskLinkPorts } from './show-task.ts';
 import { parseOrThrow } from './validate.ts';
@@ -50,31 +58,34 @@ const INVALID = 'Le formulaire contient des erreurs : rien n’a été enregistr
 const pick = (fields: Readonly<Record<string, string>>, names: readonly string[]) =>
   Object.fromEntries(names.filter((n) => fields[n] !== undefined).map((n) => [n, fields[n]]));
 
+/** The decision as posted (`decision`, stored on the task with its comment) and what the workflow gets of it (`output`). */
 type Parsed =
-  | { stage: 'review'; output: TaskOutput['review'] }
-  | { stage: 'committee-FR' | 'committee-MA'; output: TaskOutput['committee-FR'] }
-  | { stage: 'resubmission'; output: TaskOutput['resubmission']; content: Resubmission };
+  | { stage: 'review'; decision: ReviewDecision; output: TaskOutput['review'] }
+  | { stage: 'committee-FR' | 'committee-MA'; decision: CommitteeDecision; output: TaskOutput['committee-FR'] }
+  | { stage: 'resubmission'; decision: TaskOutput['resubmission']; output: TaskOutput['resubmission']; content: Resubmission };
 
 /** The stage's fields, validated; nothing is written before this succeeds. */
 function parseDecision(task: TaskRecord, app: ApplicationRecord, { fields, content }: DecisionForm): Parsed {
   switch (task.stage) {
-    case 'review':
-      return { stage: 'review', output: parseOrThrow(reviewDecisionSchema, pick(fields, ['decision', ...reviewCriteria, 'comment']), INVALID) };
+    case 'review': {
+      const decision = parseOrThrow(reviewDecisionSchema, pick(fields, ['decision', ...reviewCriteria, 'comment']), INVALID);
+      return { stage: 'review', decision, output: reviewOutcome(decision) };
+    }
     case 'committee-FR':
     case 'committee-MA': {
       // The form has both the amount and the comment; a refusal ignores the amount.
       const names = fields.decision === 'approve' ? ['decision', 'grantedAmount', 'comment'] : ['decision', 'comment'];
-      const output = parseOrThrow(committeeDecisionSchema, pick(fields, names), INVALID);
-      if (output.decision === 'approve' && output.grantedAmount > app.budget.requestedAmount) {
+      const decision = parseOrThrow(committeeDecisionSchema, pick(fields, names), INVALID);
+      if (decision.decision === 'approve' && decision.grantedAmount > app.budget.requestedAmount) {
         throw new ValidationError(INVALID, [
           { path: 'grantedAmount', message: `le montant accordé dépasse le montant demandé (${app.budget.requestedAmount} €)` },
         ]);
       }
-      return { stage: task.stage, output };
+      return { stage: task.stage, decision, output: committeeOutcome(decision) };
     }
     case 'resubmission': {
       if (!content.ok) throw new ValidationError(INVALID, [{ code: 'unrecognized_keys', path: [], keys: [content.unknownField], message: 'unknown field' }]);
-      return { stage: 'resubmission', output: { resubmitted: true }, content: parseOrThrow(resubmissionSchema, content.value, INVALID) };
+      return { stage: 'resubmission', decision: { resubmitted: true }, output: { resubmitted: true }, content: parseOrThrow(resubmissionSchema, content.value, INVALID) };
     }
   }
 }
@@ -87,8 +98,10 @@ function parseDecision(task: TaskRecord, app: ApplicationRecord, { fields, conte
  * 3. Claim the task (conditional write): lost the race → 409 (or 410 if it was closed).
  * 4. Resubmission: store the new content and move CHANGES_REQUESTED → SUBMITTED (actor applicant)
  *    before the workflow resumes, so its eligibility check reads the new content.
- * 5. Resume the workflow with the stage's output. The wait is over (timed out) → close the task,
- *    410; Step Functions unavailable → release the claim so the same link works again, 503.
+ * 5. Resume the workflow with the stage's output: codes and amounts only, the comment stays on the
+ *    claimed task (Step Functions keeps the output in its execution history, beyond the purge).
+ *    The wait is over (timed out) → close the task, 410; Step Functions unavailable → release the
+ *    claim so the same link works again, 503.
  */
 export async function decideTask(ports: DecideTaskPorts, request: DecideTaskRequest): Promise<DecideTaskResult> {
   const { repository, workflow, clock } = ports;
@@ -106,7 +119,7 @@ export async function decideTask(ports: DecideTaskPorts, request: DecideTaskRequ
   }
 
   const at = clock.now().toISOString();
-  if (!(await repository.claimTask(task.id, recipient, parsed.output as unknown as Record<string, unknown>, at))) {
+  if (!(await repository.claimTask(task.id, recipient, parsed.decision as unknown as Record<string, unknown>, at))) {
     const now = await repository.getTask(task.id);
     if (now?.status === 'DONE') throw new TaskAlreadyDecidedError(TASK_GONE_MESSAGES.decided);
     throw new TaskGoneError(TASK_GONE_MESSAGES.closed);

@@ -41,9 +41,9 @@ function describeCause(cause: string | undefined): string | undefined {
 
 /**
  * RecordRejection / Withdraw / RecordError: a final status decided by the state machine.
- * 1. REJECTED (from IN_COMMITTEE): the rejecting co-chairs' comments as reason and decision (the
- *    decisions given, else those stored on the co-chairs' decided tasks); the other co-chair's
- *    link, still open when one rejection ended the committee, is closed.
+ * 1. REJECTED (from IN_COMMITTEE): the rejecting co-chairs' comments, read from their decided
+ *    tasks, as reason and decision; the other co-chair's link, still open when one rejection
+ *    ended the committee, is closed.
  * 2. WITHDRAWN (from CHANGES_REQUESTED): no new version in time; the resubmission link is closed.
  * 3. ERROR (from any status that is not final): the error stored for admins, a generic reason for
  *    the applicants, open links closed. An application already final stays as it is.
@@ -58,7 +58,7 @@ export async function recordOutcome(
 
   if (input.status === 'REJECTED') {
     const tasks = await repository.listTasks(app.id);
-    const reason = rejectionReason(input.decisions ?? committeeDecisions(tasks));
+    const reason = rejectionReason(committeeDecisions(tasks));
     await repository.transition(app.id, 'REJECTED', workflowEvent(clock, 'REJECTED', reason), {
       decision: { outcome: 'REJECTED', reason, at },
     });

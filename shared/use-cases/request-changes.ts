@@ -18,7 +18,8 @@ import type { TaskPorts } from './workflow-support.ts';
  * 1. Load the application; it must be CHANGES_REQUESTED.
  * 2. Reuse the open `resubmission` task holding this token (a retry), else create one for both
  *    applicant contacts; an open task with another token belongs to an earlier round and is closed.
- * 3. Email each contact the reviewer's comment and their own signed resubmission link.
+ * 3. Email each contact the reviewer's comment (stored with the review) and their own signed
+ *    resubmission link.
  * No reminder: when the wait times out the state machine withdraws the application.
  */
 export async function requestChanges(
@@ -47,7 +48,7 @@ export async function requestChanges(
   }
   for (const stale of open.filter((t) => t.taskToken !== input.taskToken)) await repository.closeTask(stale.id);
 
-  const comment = input.review.comment || app.review?.comment || '';
+  const comment = app.review?.comment ?? '';
   const tracking = await trackingUrl(signer, baseUrl, app.id);
   for (const [index, recipient] of task.recipients.entries()) {
     const link = await taskLink(signer, baseUrl, task, recipient);

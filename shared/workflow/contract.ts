@@ -1,6 +1,6 @@
 import type { TaskStage } from '../domain/application.ts';
 import type { CoChairSide } from '../schemas/call.ts';
-import type { CommitteeDecision, ReviewDecision } from '../schemas/decisions.ts';
+import type { CommitteeOutcome, ReviewOutcome } from '../schemas/decisions.ts';
 
 /**
  * The state machine's contract with its Lambda tasks: state names, and what each task receives and
@@ -8,6 +8,11 @@ import type { CommitteeDecision, ReviewDecision } from '../schemas/decisions.ts'
  *
  * The execution input is `{ applicationId }`; state data keeps `applicationId` at the top and
  * each task writes its result under its own ResultPath.
+ *
+ * Ids and codes only: Step Functions keeps every input, payload, result and error in the
+ * execution history for 90 days after the execution ends, where the purge of personal data cannot
+ * reach. Names, addresses, comments and the project's text stay in the table; the task that needs
+ * them reads them there.
  */
 export const STATES = {
   sendReceipt: 'SendReceipt',
@@ -36,15 +41,18 @@ export interface ApplicationRef {
   applicationId: string;
 }
 
-/** check-eligibility: records INELIGIBLE with every reason, or leaves SUBMITTED. */
+/**
+ * check-eligibility: records INELIGIBLE with every reason, or leaves SUBMITTED. The rules that
+ * failed are named by their codes (`theme`, `duration`…); the sentences are in the table.
+ */
 export interface CheckEligibilityOutput {
   eligible: boolean;
-  reasons: string[];
+  failedRules: string[];
 }
 
-/** assign-reviewer: picks a reviewer free of conflict, records IN_REVIEW. */
+/** assign-reviewer: picks a reviewer free of conflict, records IN_REVIEW; who it is stays in the table. */
 export interface AssignReviewerOutput {
-  reviewer: string;
+  status: 'IN_REVIEW';
 }
 
 /** request-review / request-committee-decision / request-changes: waitForTaskToken tasks. */
@@ -54,22 +62,24 @@ export interface WaitingTaskInput extends ApplicationRef {
 export interface RequestCommitteeDecisionInput extends WaitingTaskInput {
   side: CoChairSide;
 }
-export interface RequestChangesInput extends WaitingTaskInput {
-  review: ReviewDecision;
-}
+/** request-changes: the reviewer's comment is read from the application. */
+export type RequestChangesInput = WaitingTaskInput;
 
-/** What `POST /tasks/{id}` sends back with SendTaskSuccess, per stage. */
+/**
+ * What `POST /tasks/{id}` sends back with SendTaskSuccess, per stage: codes and amounts, the
+ * comment left on the decided task in the table.
+ */
 export type TaskOutput = {
-  review: ReviewDecision;
-  'committee-FR': CommitteeDecision;
-  'committee-MA': CommitteeDecision;
+  review: ReviewOutcome;
+  'committee-FR': CommitteeOutcome;
+  'committee-MA': CommitteeOutcome;
   resubmission: { resubmitted: true };
 };
 export type StageOutput<S extends TaskStage> = TaskOutput[S];
 
-/** record-review: stores the review; CHANGES_REQUESTED or IN_COMMITTEE. */
+/** record-review: stores the review (its comment read from the decided task); CHANGES_REQUESTED or IN_COMMITTEE. */
 export interface RecordReviewInput extends ApplicationRef {
-  review: ReviewDecision;
+  review: ReviewOutcome;
 }
 export interface RecordReviewOutput {
   next: 'changes' | 'committee';
@@ -77,7 +87,7 @@ export interface RecordReviewOutput {
 
 /** award-grant: both co-chairs approved; reserves the lower amount in the envelope. */
 export interface AwardGrantInput extends ApplicationRef {
-  decisions: CommitteeDecision[];
+  decisions: CommitteeOutcome[];
 }
 export interface AwardGrantOutput {
   status: 'APPROVED' | 'REJECTED';
@@ -87,12 +97,14 @@ export interface AwardGrantOutput {
 
 /**
  * record-outcome: a final status decided by the state machine's routing. RecordRejection sends no
- * `decisions` (a co-chair's rejection fails the Committee, which then has no output): the use case
- * reads them from the co-chairs' decided tasks.
+ * decisions (a co-chair's rejection fails the Committee, which then has no output, and the
+ * comments are not the workflow's to carry): the use case reads them from the co-chairs' decided
+ * tasks. The `error` of RecordError is what the Catch recorded: the task's error name and its
+ * scrubbed cause (`scrubTaskError`).
  */
 export type RecordOutcomeInput = ApplicationRef &
   (
-    | { status: 'REJECTED'; decisions?: CommitteeDecision[] }
+    | { status: 'REJECTED' }
     | { status: 'WITHDRAWN' }
     | { status: 'ERROR'; error: { Error?: string; Cause?: string } }
   );

@@ -13,6 +13,7 @@ import type { ApplicationRecord } from '../../shared/domain/application.ts';
 import { hmacSigner } from '../../shared/links/signing.ts';
 import type { Repository } from '../../shared/ports/index.ts';
 import type { Call, CoChair, Reviewer } from '../../shared/schemas/call.ts';
+import { committeeOutcome } from '../../shared/schemas/decisions.ts';
 import { assignReviewer } from '../../shared/use-cases/assign-reviewer.ts';
 import { awardGrant } from '../../shared/use-cases/award-grant.ts';
 import { checkEligibility } from '../../shared/use-cases/check-eligibility.ts';
@@ -211,7 +212,7 @@ export async function startAdminEnv(options: { describeStack?: DescribeStack } =
     await repository.claimTask(reviewTask!.id, roster[0]!.email, review, clock.now().toISOString());
     await recordReview(ports, { applicationId: id, review });
     if (changes) {
-      await requestChanges(ports, { applicationId: id, taskToken: `token-${++token}`, review });
+      await requestChanges(ports, { applicationId: id, taskToken: `token-${++token}` });
       if (stop === 'WITHDRAWN') {
         step();
         await recordOutcome(ports, { applicationId: id, status: 'WITHDRAWN' });
@@ -229,21 +230,26 @@ export async function startAdminEnv(options: { describeStack?: DescribeStack } =
       return id;
     }
     step();
-    for (const task of (await repository.listTasks(id)).filter((t) => t.status === 'OPEN')) {
-      await repository.claimTask(task.id, task.recipients[0]!, {}, clock.now().toISOString());
+    // The co-chairs' decisions, comments included, are kept on their tasks (FR, then MA).
+    const decisions =
+      stop === 'APPROVED'
+        ? [
+            { decision: 'approve' as const, grantedAmount: 45_000, comment: 'Très bon projet, bravo à Mme Bernard.' },
+            { decision: 'approve' as const, grantedAmount: 40_000, comment: '' },
+          ]
+        : [
+            { decision: 'reject' as const, comment: 'Le partenariat avec M. Benali reste trop flou.' },
+            { decision: 'approve' as const, grantedAmount: 40_000, comment: '' },
+          ];
+    const open = (await repository.listTasks(id)).filter((t) => t.status === 'OPEN');
+    for (const [i, stage] of (['committee-FR', 'committee-MA'] as const).entries()) {
+      const task = open.find((t) => t.stage === stage);
+      await repository.claimTask(task!.id, task!.recipients[0]!, decisions[i]!, clock.now().toISOString());
     }
     if (stop === 'APPROVED') {
-      const decisions = [
-        { decision: 'approve' as const, grantedAmount: 45_000, comment: 'Très bon projet, bravo à Mme Bernard.' },
-        { decision: 'approve' as const, grantedAmount: 40_000, comment: '' },
-      ];
-      await awardGrant(ports, { applicationId: id, decisions });
+      await awardGrant(ports, { applicationId: id, decisions: decisions.map(committeeOutcome) });
     } else {
-      const decisions = [
-        { decision: 'reject' as const, comment: 'Le partenariat avec M. Benali reste trop flou.' },
-        { decision: 'approve' as const, grantedAmount: 40_000, comment: '' },
-      ];
-      await recordOutcome(ports, { applicationId: id, status: 'REJECTED', decisions });
+      await recordOutcome(ports, { applicationId: id, status: 'REJECTED' });
     }
     await notifyApplicants(ports, { applicationId: id, template: 'decision' });
     return id;

@@ -63,7 +63,8 @@ describe('state machine definition', () => {
       [STATES.assignReviewer]: ['assign-reviewer', {}],
       [STATES.requestReview]: ['request-review', { 'taskToken.$': '$$.Task.Token' }],
       [STATES.recordReview]: ['record-review', { 'review.$': '$.review' }],
-      [STATES.requestChanges]: ['request-changes', { 'taskToken.$': '$$.Task.Token', 'review.$': '$.review' }],
+      // No review: its comment is read from the application, never carried by the workflow.
+      [STATES.requestChanges]: ['request-changes', { 'taskToken.$': '$$.Task.Token' }],
       [STATES.withdraw]: ['record-outcome', { status: 'WITHDRAWN' }],
       [STATES.notifyWithdrawn]: ['notify-applicants', { template: 'withdrawn' }],
       [STATES.requestFrenchCoChair]: ['request-committee-decision', { 'taskToken.$': '$$.Task.Token', side: 'FR' }],

@@ -48,8 +48,8 @@ async function inCommittee(count: number, callId: string): Promise<ApplicationRe
 const bothApprove = (applicationId: string) => ({
   applicationId,
   decisions: [
-    { decision: 'approve', grantedAmount: GRANT + 5_000, comment: '' },
-    { decision: 'approve', grantedAmount: GRANT, comment: '' },
+    { decision: 'approve', grantedAmount: GRANT + 5_000 },
+    { decision: 'approve', grantedAmount: GRANT },
   ],
 });
 

@@ -10,8 +10,8 @@ import type { Harness, HarnessOptions } from './harness.ts';
  * without calling again the functions that already ran, and accepts the tokens already mailed.
  */
 
-const favorable = { decision: 'favorable', relevance: 5, feasibility: 5, partnership: 5, impact: 5, comment: '' };
-const approve = { decision: 'approve', grantedAmount: 25000, comment: '' };
+const favorable = { decision: 'favorable', relevance: 5, feasibility: 5, partnership: 5, impact: 5 };
+const approve = { decision: 'approve', grantedAmount: 25000 };
 const HOUR = 3600;
 
 let template: LocalTemplate;
@@ -153,7 +153,7 @@ describe('executions across a restart', () => {
 
   it('remembers finished executions: described and with their history after a restart', async () => {
     journal = tempJournal();
-    const first = boot({ fakes: { 'check-eligibility': () => ({ eligible: false, reasons: ['theme'] }) } });
+    const first = boot({ fakes: { 'check-eligibility': () => ({ eligible: false, failedRules: ['theme'] }) } });
     const arn = await first.start('durable-finished');
     const done = await first.finish(arn);
     const history = await first.engine.getExecutionHistory(arn);

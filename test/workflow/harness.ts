@@ -43,8 +43,8 @@ export function lambdaError(name: string, message = `${name} (scripted)`): Error
 
 /** Happy-path answers; a test overrides the functions its path needs. */
 export const defaultFakes: Record<FunctionName, Fake> = {
-  'check-eligibility': () => ({ eligible: true, reasons: [] }),
-  'assign-reviewer': () => ({ reviewer: 'reviewer-1' }),
+  'check-eligibility': () => ({ eligible: true, failedRules: [] }),
+  'assign-reviewer': () => ({ status: 'IN_REVIEW' }),
   'request-review': () => null,
   'record-review': (p) => ({ next: (p.review as { decision?: string }).decision === 'changes' ? 'changes' : 'committee' }),
   'request-changes': () => null,

@@ -9,10 +9,10 @@ import type { Harness } from './harness.ts';
  * an hour here, so they never fire): the tests decide each human step through the task tokens.
  */
 
-const favorable = { decision: 'favorable', relevance: 5, feasibility: 4, partnership: 5, impact: 4, comment: '' };
-const changes = { decision: 'changes', relevance: 3, feasibility: 2, partnership: 3, impact: 3, comment: 'Budget détaillé ?' };
-const approve = (grantedAmount: number) => ({ decision: 'approve', grantedAmount, comment: '' });
-const reject = { decision: 'reject', comment: 'Hors priorités' };
+const favorable = { decision: 'favorable', relevance: 5, feasibility: 4, partnership: 5, impact: 4 };
+const changes = { decision: 'changes', relevance: 3, feasibility: 2, partnership: 3, impact: 3 };
+const approve = (grantedAmount: number) => ({ decision: 'approve', grantedAmount });
+const reject = { decision: 'reject' };
 
 let template: LocalTemplate;
 let h: Harness;
@@ -53,7 +53,7 @@ async function committeeTask(id: string, side: 'FR' | 'MA') {
 describe('the synthesized workflow, decided by people in time', () => {
   it('ends an ineligible application with its notification, and nothing else', async () => {
     const id = newApplication();
-    h.script({ 'check-eligibility': () => ({ eligible: false, reasons: ['partnerAuthority.country'] }) });
+    h.script({ 'check-eligibility': () => ({ eligible: false, failedRules: ['partner-moroccan'] }) });
     try {
       const arn = await h.start(id);
       const done = await h.finish(arn);
@@ -164,7 +164,8 @@ describe('the synthesized workflow, decided by people in time', () => {
     await h.engine.sendTaskSuccess(firstReview.taskToken as string, JSON.stringify(changes));
 
     const resubmission = await h.call(id, 'request-changes');
-    expect(resubmission).toEqual({ applicationId: id, taskToken: expect.any(String), review: changes });
+    // No review in the payload: the function reads the comment from the application.
+    expect(resubmission).toEqual({ applicationId: id, taskToken: expect.any(String) });
     await h.engine.sendTaskSuccess(resubmission.taskToken as string, JSON.stringify({ resubmitted: true }));
 
     const secondReview = await h.call(id, 'request-review', 2);
@@ -222,7 +223,7 @@ describe('the synthesized workflow, when a function fails', () => {
     const id = newApplication();
     h.script({
       'check-eligibility': (_, nth) =>
-        nth <= 2 ? Promise.reject(lambdaError('TransientError', 'throttled')) : { eligible: false, reasons: ['theme'] },
+        nth <= 2 ? Promise.reject(lambdaError('TransientError', 'throttled')) : { eligible: false, failedRules: ['theme'] },
     });
     try {
       const arn = await h.start(id);

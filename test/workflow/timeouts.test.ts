@@ -21,9 +21,9 @@ afterAll(async () => {
 
 let counter = 0;
 const newApplication = () => `late-${Date.now().toString(36)}-${++counter}`;
-const favorable = { decision: 'favorable', relevance: 4, feasibility: 4, partnership: 4, impact: 4, comment: '' };
-const changes = { decision: 'changes', relevance: 3, feasibility: 2, partnership: 3, impact: 3, comment: 'Précisez le budget' };
-const approve = { decision: 'approve', grantedAmount: 10000, comment: '' };
+const favorable = { decision: 'favorable', relevance: 4, feasibility: 4, partnership: 4, impact: 4 };
+const changes = { decision: 'changes', relevance: 3, feasibility: 2, partnership: 3, impact: 3 };
+const approve = { decision: 'approve', grantedAmount: 10000 };
 
 describe('the synthesized workflow, when people do not answer in time', () => {
   it('withdraws an application whose changes are never resubmitted', async () => {

@@ -68,7 +68,21 @@ describe('POST /tasks/{taskId} — review', () => {
     expect(sfn).toHaveReceivedCommandTimes(SendTaskSuccessCommand, 1);
     const sent = sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input;
     expect(sent?.taskToken).toBe(review.taskToken);
-    expect(JSON.parse(sent?.output ?? '')).toEqual({ decision: 'favorable', relevance: 4, feasibility: 3, partnership: 5, impact: 4, comment: '' });
+    // The workflow gets codes and scores; the comment stays on the task (execution history outlives the purge).
+    expect(JSON.parse(sent?.output ?? '')).toEqual({ decision: 'favorable', relevance: 4, feasibility: 3, partnership: 5, impact: 4 });
+  });
+
+  it('keeps the reviewer’s comment on the claimed task, and out of what the workflow receives', async () => {
+    given(review, inReview);
+    const comment = 'Le budget de Mme Durand est à revoir.';
+    const res = await post(review.id, { sig: await sigFor(review), ...favorable, decision: 'changes', comment });
+    expect(res.statusCode).toBe(200);
+    expect(claims()[0]?.args[0].input.ExpressionAttributeValues?.[':result']).toEqual({
+      decision: 'changes', relevance: 4, feasibility: 3, partnership: 5, impact: 4, comment,
+    });
+    const output = sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '';
+    expect(JSON.parse(output)).toEqual({ decision: 'changes', relevance: 4, feasibility: 3, partnership: 5, impact: 4 });
+    expect(output).not.toContain('Durand');
   });
 
   it('a replay of a decided task is 409 and resumes nothing', async () => {
@@ -177,7 +191,6 @@ describe('POST /tasks/{taskId} — committee', () => {
     expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '')).toEqual({
       decision: 'approve',
       grantedAmount: 45_000,
-      comment: '',
     });
   });
 
@@ -185,7 +198,9 @@ describe('POST /tasks/{taskId} — committee', () => {
     given(fr, inCommittee);
     const res = await post(fr.id, { sig: await sigFor(fr), decision: 'reject', grantedAmount: '50000', comment: 'Hors priorités' });
     expect(res.statusCode).toBe(200);
-    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '')).toEqual({ decision: 'reject', comment: 'Hors priorités' });
+    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '')).toEqual({ decision: 'reject' });
+    // The reason the applicants will read is kept on the task, where RecordRejection reads it.
+    expect(claims()[0]?.args[0].input.ExpressionAttributeValues?.[':result']).toEqual({ decision: 'reject', comment: 'Hors priorités' });
   });
 
   it('a refusal without a comment is a 400 saying the comment is required', async () => {

@@ -9,9 +9,11 @@ import { applicationItem, callItem, captureOutput } from './task-env.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const app = anApplication({ status: 'IN_COMMITTEE' });
+// As the Committee collects them: codes and amounts. The second as an execution started before
+// the workflow stopped carrying comments would still send it: accepted, the comment dropped.
 const decisions = [
-  { decision: 'approve', grantedAmount: 45_000, comment: '' },
-  { decision: 'approve', grantedAmount: '40000', comment: 'Montant ajusté.' },
+  { decision: 'approve', grantedAmount: 45_000 },
+  { decision: 'approve', grantedAmount: 40_000, comment: 'Montant ajusté.' },
 ];
 
 afterEach(() => {

@@ -14,7 +14,7 @@ afterEach(() => {
 });
 
 describe('check-eligibility handler', () => {
-  it('records INELIGIBLE by a conditional write from SUBMITTED, and returns every reason', async () => {
+  it('records INELIGIBLE by a conditional write from SUBMITTED, and returns the codes of the failed rules', async () => {
     const app = anApplication({ project: { ...anApplication().project, durationMonths: 60 } });
     ddb.onAnyCommand().resolves({});
     ddb.on(GetCommand, { Key: keys.application(app.id) }).resolves({ Item: applicationItem(app) });
@@ -23,7 +23,7 @@ describe('check-eligibility handler', () => {
     const out = await handler({ applicationId: app.id, somethingElseInTheState: true });
 
     expect(out.eligible).toBe(false);
-    expect(out.reasons).toEqual([expect.stringContaining('60 mois')]);
+    expect(out.failedRules).toEqual(['duration']);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       TableName: TABLE,
       Key: keys.application(app.id),

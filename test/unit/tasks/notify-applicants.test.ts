@@ -64,4 +64,22 @@ describe('notify-applicants handler', () => {
     expect(error).toMatchObject({ name: 'TransientError' });
     expect(ddb).toHaveReceivedCommandWith(DeleteCommand, { Key: keys.email(`${app.id}#received`) });
   });
+
+  it('fails with SES’s error name but without the address its message quotes (the execution history keeps it)', async () => {
+    const rejected = Object.assign(new Error(`Email address is not verified. The following identities failed the check: ${LEAD}`), {
+      name: 'MessageRejected',
+      $metadata: { httpStatusCode: 400, requestId: 'a1b2c3d4-0000-4000-8000-000000000001' },
+    });
+    ses.on(SendEmailCommand).rejects(rejected);
+
+    const { error } = await captureOutput(() => handler({ applicationId: app.id, template: 'received' }));
+
+    // What Lambda reports to Step Functions: the name (Catch matches it), the message, the stack.
+    const reported = error as Error;
+    expect(reported.name).toBe('MessageRejected');
+    expect(reported.message).toContain('HTTP 400');
+    expect(reported.message).toContain('a1b2c3d4-0000-4000-8000-000000000001');
+    expect(`${reported.message}\n${reported.stack}`).not.toContain(LEAD);
+    expect(reported.stack).toMatch(/^MessageRejected: message withheld/);
+  });
 });

@@ -9,7 +9,7 @@ describe('checkEligibility', () => {
 
     const out = await checkEligibility(ports, { applicationId: 'app-0001' });
 
-    expect(out).toEqual({ eligible: true, reasons: [] });
+    expect(out).toEqual({ eligible: true, failedRules: [] });
     const app = await repository.getApplication('app-0001');
     expect(app?.status).toBe('SUBMITTED');
     expect(app?.ineligibility).toEqual([]);
@@ -25,17 +25,18 @@ describe('checkEligibility', () => {
 
     const out = await checkEligibility(ports, { applicationId: 'app-0001' });
 
-    expect(out.eligible).toBe(false);
-    expect(out.reasons).toHaveLength(3);
-    expect(out.reasons.join(' ')).toMatch(/thème « tourisme »/);
-    expect(out.reasons.join(' ')).toMatch(/48 mois/);
-    expect(out.reasons.join(' ')).toMatch(/dépasse 50 %/);
+    // The workflow gets the rules' codes; the sentences, which quote the application, stay here.
+    expect(out).toEqual({ eligible: false, failedRules: ['theme', 'duration', 'cofinancing-ceiling'] });
     const app = await repository.getApplication('app-0001');
     expect(app?.status).toBe('INELIGIBLE');
     expect(app?.ineligibility?.map((i) => i.rule)).toEqual(['theme', 'duration', 'cofinancing-ceiling']);
+    const reasons = app?.ineligibility?.map((i) => i.reason) ?? [];
+    expect(reasons.join(' ')).toMatch(/thème « tourisme »/);
+    expect(reasons.join(' ')).toMatch(/48 mois/);
+    expect(reasons.join(' ')).toMatch(/dépasse 50 %/);
     const last = (await repository.getHistory('app-0001')).at(-1);
     expect(last).toMatchObject({ status: 'INELIGIBLE', actor: 'workflow', at: '2027-04-02T08:00:00.000Z' });
-    for (const reason of out.reasons) expect(last?.reason).toContain(reason);
+    for (const reason of reasons) expect(last?.reason).toContain(reason);
   });
 
   it('writes once when retried, and answers the same', async () => {

@@ -3,6 +3,7 @@ import type { Status } from '../../../shared/domain/status.ts';
 import { hmacSigner } from '../../../shared/links/signing.ts';
 import type { EmailMessage, Repository } from '../../../shared/ports/index.ts';
 import type { Call, CoChair, Reviewer } from '../../../shared/schemas/call.ts';
+import { type ReviewDecision, reviewOutcome } from '../../../shared/schemas/decisions.ts';
 import type { TaskPorts } from '../../../shared/use-cases/workflow-support.ts';
 import { aCall, aCommune, anApplicationRecord, aProject, aRoster, someCoChairs, THEMES } from '../../fixtures/domain.ts';
 import { FakeClock, FakeMailer } from '../../fixtures/fake-ports.ts';
@@ -61,4 +62,27 @@ export async function seed(repository: Repository, status: Status = 'SUBMITTED',
 /** The links of an email's HTML part (href values, unescaped). */
 export function links(message: EmailMessage): string[] {
   return [...message.html.matchAll(/href="([^"]+)"/g)].map((m) => (m[1] ?? '').replaceAll('&amp;', '&'));
+}
+
+/**
+ * A review task as decide-task leaves it: DONE, the posted review (comment included) as its
+ * result. The workflow carries only the review's codes; RecordReview reads the comment here.
+ */
+export async function decideReview(repository: Repository, applicationId: string, review: ReviewDecision, decidedAt = '2027-04-02T07:00:00.000Z') {
+  const id = `review-${applicationId}-${decidedAt}`;
+  await repository.putTask({
+    id,
+    applicationId,
+    stage: 'review',
+    taskToken: `token-${id}`,
+    recipients: [roster[0]!.email],
+    status: 'DONE',
+    createdAt: '2027-04-01T00:00:00.000Z',
+    expiresAt: '2027-05-01T00:00:00.000Z',
+    reminders: 0,
+    decidedBy: roster[0]!.email,
+    decidedAt,
+    result: review as unknown as Record<string, unknown>,
+  });
+  return reviewOutcome(review);
 }

@@ -80,12 +80,10 @@ describe('recordOutcome', () => {
   it('records a rejection with the rejecting co-chairs’ comments as the reason', async () => {
     const { ports, repository } = await setup();
     await seed(repository, 'IN_COMMITTEE');
+    await repository.putTask(decidedTask('t-fr', 'committee-FR', approve));
+    await repository.putTask(decidedTask('t-ma', 'committee-MA', reject('Le partenariat n’est pas assez établi.')));
 
-    await recordOutcome(ports, {
-      applicationId: 'app-0001',
-      status: 'REJECTED',
-      decisions: [approve, reject('Le partenariat n’est pas assez établi.')],
-    });
+    await recordOutcome(ports, { applicationId: 'app-0001', status: 'REJECTED' });
 
     const app = await repository.getApplication('app-0001');
     expect(app?.status).toBe('REJECTED');
@@ -102,15 +100,13 @@ describe('recordOutcome', () => {
     expect(app?.decision?.reason).not.toContain('Très bon projet');
   });
 
-  it('keeps both comments when both sides rejected, once each', async () => {
+  it('says a comment both co-chairs wrote once', async () => {
     const { ports, repository } = await setup();
     await seed(repository, 'IN_COMMITTEE');
-    await recordOutcome(ports, {
-      applicationId: 'app-0001',
-      status: 'REJECTED',
-      decisions: [reject('Budget insuffisant.'), reject('Calendrier irréaliste.')],
-    });
-    expect((await repository.getApplication('app-0001'))?.decision?.reason).toBe('Budget insuffisant.\nCalendrier irréaliste.');
+    await repository.putTask(decidedTask('t-fr', 'committee-FR', reject('Budget insuffisant.')));
+    await repository.putTask(decidedTask('t-ma', 'committee-MA', reject('Budget insuffisant.')));
+    await recordOutcome(ports, { applicationId: 'app-0001', status: 'REJECTED' });
+    expect((await repository.getApplication('app-0001'))?.decision?.reason).toBe('Budget insuffisant.');
   });
 
   it('withdraws an application nobody resubmitted, and closes its resubmission link', async () => {

@@ -8,7 +8,7 @@ import { recordReview } from '../../../shared/use-cases/record-review.ts';
 import { requestChanges } from '../../../shared/use-cases/request-changes.ts';
 import { requestDecision } from '../../../shared/use-cases/request-decision.ts';
 import { bothRepositories } from '../../fixtures/repositories.ts';
-import { ADMIN, LEAD, PARTNER, seed, setupWith } from './fakes.ts';
+import { ADMIN, decideReview, LEAD, PARTNER, seed, setupWith } from './fakes.ts';
 
 /**
  * The same journeys over the in-memory repository and over the DynamoDB adapter on dynalite: what
@@ -32,7 +32,7 @@ describe.each(repositories)('use cases over the repository %s', (_, make) => {
     const tick = () => clock.advance(60);
 
     await notifyApplicants(ports, { applicationId: id, template: 'received' });
-    expect(await checkEligibility(ports, { applicationId: id })).toEqual({ eligible: true, reasons: [] });
+    expect(await checkEligibility(ports, { applicationId: id })).toEqual({ eligible: true, failedRules: [] });
     tick();
     await assignReviewer(ports, { applicationId: id });
     await assignReviewer(ports, { applicationId: id });
@@ -40,7 +40,7 @@ describe.each(repositories)('use cases over the repository %s', (_, make) => {
     await requestDecision(ports, { applicationId: id, taskToken: 'review-1' });
     await requestDecision(ports, { applicationId: id, taskToken: 'review-1' });
     tick();
-    await recordReview(ports, { applicationId: id, review: { decision: 'favorable', comment: '', ...scores } });
+    await recordReview(ports, { applicationId: id, review: await decideReview(repository, id, { decision: 'favorable', comment: '', ...scores }) });
     tick();
     await requestDecision(ports, { applicationId: id, taskToken: 'fr-1', side: 'FR' });
     await requestDecision(ports, { applicationId: id, taskToken: 'ma-1', side: 'MA' });
@@ -86,11 +86,12 @@ describe.each(repositories)('use cases over the repository %s', (_, make) => {
 
   it('asks for changes, then withdraws and closes the link', async () => {
     const { ports, repository, mailer, id } = await world('IN_REVIEW');
-    const review = { decision: 'changes' as const, comment: 'Précisez le budget.', ...scores };
+    const review = await decideReview(repository, id, { decision: 'changes', comment: 'Précisez le budget.', ...scores });
     expect(await recordReview(ports, { applicationId: id, review })).toEqual({ next: 'changes' });
-    const { taskId } = await requestChanges(ports, { applicationId: id, taskToken: 'resub', review });
-    await requestChanges(ports, { applicationId: id, taskToken: 'resub', review });
+    const { taskId } = await requestChanges(ports, { applicationId: id, taskToken: 'resub' });
+    await requestChanges(ports, { applicationId: id, taskToken: 'resub' });
     expect(mailer.sent.map((m) => m.to)).toEqual([[LEAD], [PARTNER]]);
+    for (const email of mailer.sent) expect(email.text).toContain('Précisez le budget.');
 
     await recordOutcome(ports, { applicationId: id, status: 'WITHDRAWN' });
     await recordOutcome(ports, { applicationId: id, status: 'WITHDRAWN' });

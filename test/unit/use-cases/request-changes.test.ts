@@ -13,12 +13,15 @@ const review: ReviewDecision = {
   impact: 3,
 };
 
-describe('requestChanges', () => {
-  it('emails each applicant contact the comment and their own resubmission link', async () => {
-    const { ports, repository, mailer, signer, clock } = await setup();
-    await seed(repository, 'CHANGES_REQUESTED');
+/** As RecordReview leaves it: CHANGES_REQUESTED, the review and its comment stored. */
+const changesRequested = { review: { ...review, at: '2027-04-02T07:00:00.000Z' } };
 
-    const { taskId } = await requestChanges(ports, { applicationId: 'app-0001', taskToken: 'tok', review });
+describe('requestChanges', () => {
+  it('emails each applicant contact the stored comment and their own resubmission link', async () => {
+    const { ports, repository, mailer, signer, clock } = await setup();
+    await seed(repository, 'CHANGES_REQUESTED', changesRequested);
+
+    const { taskId } = await requestChanges(ports, { applicationId: 'app-0001', taskToken: 'tok' });
 
     const task = (await repository.getTask(taskId))!;
     expect(task).toMatchObject({ stage: 'resubmission', status: 'OPEN', recipients: [LEAD, PARTNER], taskToken: 'tok' });
@@ -39,8 +42,8 @@ describe('requestChanges', () => {
   it('reuses its task and sends nothing more when retried', async () => {
     const { ports, repository, mailer } = await setup();
     await seed(repository, 'CHANGES_REQUESTED');
-    const first = await requestChanges(ports, { applicationId: 'app-0001', taskToken: 'tok', review });
-    const second = await requestChanges(ports, { applicationId: 'app-0001', taskToken: 'tok', review });
+    const first = await requestChanges(ports, { applicationId: 'app-0001', taskToken: 'tok' });
+    const second = await requestChanges(ports, { applicationId: 'app-0001', taskToken: 'tok' });
     expect(second).toEqual(first);
     expect(mailer.sent).toHaveLength(2);
     expect(repository.writesOf('putTask')).toHaveLength(1);
@@ -52,15 +55,15 @@ describe('requestChanges', () => {
     await repository.patchApplication(app.id, {
       partnerAuthority: { ...app.partnerAuthority, contact: { ...app.partnerAuthority.contact, email: LEAD.toUpperCase() } },
     });
-    await requestChanges(ports, { applicationId: app.id, taskToken: 'tok', review });
+    await requestChanges(ports, { applicationId: app.id, taskToken: 'tok' });
     expect(mailer.sent.map((m) => m.to)).toEqual([[LEAD]]);
   });
 
   it('closes the link of an earlier round when a new round starts', async () => {
     const { ports, repository } = await setup();
     await seed(repository, 'CHANGES_REQUESTED');
-    const first = await requestChanges(ports, { applicationId: 'app-0001', taskToken: 'round-1', review });
-    const second = await requestChanges(ports, { applicationId: 'app-0001', taskToken: 'round-2', review });
+    const first = await requestChanges(ports, { applicationId: 'app-0001', taskToken: 'round-1' });
+    const second = await requestChanges(ports, { applicationId: 'app-0001', taskToken: 'round-2' });
     expect((await repository.getTask(first.taskId))?.status).toBe('CLOSED');
     expect((await repository.getTask(second.taskId))?.status).toBe('OPEN');
   });
