@@ -32,10 +32,10 @@ export const globalOptions: Record<string, OptionDef> = {
   stage: { type: 'string', value: '<name>', description: 'a deployed stage (dev, prod); default: the local stack of DATA_DIR' },
   profile: { type: 'string', value: '<name>', description: 'AWS profile (with --stage)' },
   region: { type: 'string', value: '<region>', description: 'AWS region (with --stage)' },
-  'data-dir': { type: 'string', value: '<dir>', description: 'the local stack\'s data folder (default: $DATA_DIR, else .local)' },
+  'data-dir': { type: 'string', value: '<dir>', description: "the local stack's data folder (default: $DATA_DIR, else .local)" },
   table: { type: 'string', value: '<name>', description: 'the table, instead of the stack output TableName' },
   'state-machine': { type: 'string', value: '<arn>', description: 'the state machine, instead of StateMachineArn' },
-  'base-url': { type: 'string', value: '<url>', description: 'the links\' base URL, instead of BaseUrl' },
+  'base-url': { type: 'string', value: '<url>', description: "the links' base URL, instead of BaseUrl" },
   sender: { type: 'string', value: '<email>', description: 'the From address, instead of SenderEmail' },
   'signing-secret-arn': { type: 'string', value: '<arn>', description: 'the signing key, instead of SigningSecretArn' },
   debug: { type: 'boolean', description: 'print stack traces' },
@@ -95,7 +95,11 @@ export function commandHelp(command: CommandDef): string {
 }
 
 /** Global options that take a value: their value is never a command word. */
-const valued = new Set(Object.entries(globalOptions).filter(([, o]) => o.type === 'string').map(([n]) => `--${n}`));
+const valued = new Set(
+  Object.entries(globalOptions)
+    .filter(([, o]) => o.type === 'string')
+    .map(([n]) => `--${n}`),
+);
 
 /** The command words of argv (`calls put`), wherever the global options are, and the rest. */
 function splitCommand(argv: string[]): { words: string[]; rest: string[] } {

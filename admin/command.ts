@@ -53,5 +53,4 @@ export const bool = (ctx: CommandContext, name: string): boolean => ctx.values[n
 /** `YYYY-MM-DD HH:MM` (UTC) of an ISO time. */
 export const when = (iso: string | undefined): string => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}`.trim() : '');
 /** `50 000`: whole euros with French grouping (plain spaces, so columns align). */
-export const euros = (amount: number | undefined): string =>
-  amount === undefined ? '' : amount.toLocaleString('fr-FR').replace(/[\u00a0\u202f]/g, ' ');
+export const euros = (amount: number | undefined): string => (amount === undefined ? '' : amount.toLocaleString('fr-FR').replace(/[\u00a0\u202f]/g, ' '));

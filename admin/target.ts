@@ -80,7 +80,10 @@ const CLOUDFORMATION = '@aws-sdk/client-cloudformation';
  * (and not a dependency of the project yet: without it, the flags replace the outputs).
  */
 export const describeStackWithSdk: DescribeStack = async (stackName, config) => {
-  let sdk: { CloudFormationClient: new (c: object) => { send(c: unknown): Promise<unknown>; destroy(): void }; DescribeStacksCommand: new (i: object) => unknown };
+  let sdk: {
+    CloudFormationClient: new (c: object) => { send(c: unknown): Promise<unknown>; destroy(): void };
+    DescribeStacksCommand: new (i: object) => unknown;
+  };
   try {
     sdk = (await import(CLOUDFORMATION)) as typeof sdk;
   } catch {

@@ -71,7 +71,8 @@ export interface BundlesResult {
  * lets esbuild keep only what is used. `z.locales.fr()` would still keep every locale, hence the
  * French locale imported on its own.
  */
-export const PROPOSAL = "zod as a namespace: `import * as z from 'zod'` instead of `import { z } from 'zod'`, and `z.config(fr())` with `import fr from 'zod/v4/locales/fr.js'` instead of `z.config(z.locales.fr())`";
+export const PROPOSAL =
+  "zod as a namespace: `import * as z from 'zod'` instead of `import { z } from 'zod'`, and `z.config(fr())` with `import fr from 'zod/v4/locales/fr.js'` instead of `z.config(z.locales.fr())`";
 
 export function applyProposal(source: string): string {
   return source
@@ -207,7 +208,12 @@ export async function benchBundles(options: BundlesOptions): Promise<BundlesResu
   for (const name of names) {
     const out = await bundle({ entry: join(repoRoot, entryOf(name)), outdir: join(options.workDir, 'functions', name), bundling });
     const contributors = contributorsOf(out.metafile);
-    const proposed = await bundle({ entry: join(repoRoot, entryOf(name)), outdir: join(options.workDir, 'proposal', name), bundling, plugins: [proposalPlugin] });
+    const proposed = await bundle({
+      entry: join(repoRoot, entryOf(name)),
+      outdir: join(options.workDir, 'proposal', name),
+      bundling,
+      plugins: [proposalPlugin],
+    });
     const zodBytes = contributorsOf(proposed.metafile).find((c) => c.name === 'zod')?.bytes ?? 0;
     const esm = ESM_SAMPLE.includes(name)
       ? await bundle({ entry: join(repoRoot, entryOf(name)), outdir: join(options.workDir, 'esm', name), bundling: ESM_BUNDLING })
@@ -283,7 +289,10 @@ export async function benchBundles(options: BundlesOptions): Promise<BundlesResu
     })),
     floors: floors.map((f) => ({ key: f.key, clients: f.clients, bytes: f.bytes, load: loadOf(`floor:${f.key}`) })),
     empty: { bytes: empty.bytes, load: loadOf('empty') },
-    overall: [...overall.entries()].map(([name, bytes]) => ({ name, bytes })).sort((a, b) => b.bytes - a.bytes).slice(0, 15),
+    overall: [...overall.entries()]
+      .map(([name, bytes]) => ({ name, bytes }))
+      .sort((a, b) => b.bytes - a.bytes)
+      .slice(0, 15),
   };
 }
 

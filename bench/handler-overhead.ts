@@ -94,15 +94,32 @@ export async function benchHandlerOverhead(options: { requests: number; warmup: 
     delete process.env.AWS_SESSION_TOKEN;
     const bundleDir = join(workDir, 'submit-application');
     const bundling = FUNCTION_BUNDLING as FunctionBundling;
-    await build(esbuildOptionsFor(bundling, { entry: join(repoRoot, entryOf('submit-application')), outdir: bundleDir, absWorkingDir: repoRoot, runtimeTarget: 'node24' }));
+    await build(
+      esbuildOptionsFor(bundling, {
+        entry: join(repoRoot, entryOf('submit-application')),
+        outdir: bundleDir,
+        absWorkingDir: repoRoot,
+        runtimeTarget: 'node24',
+      }),
+    );
     const { handler } = createRequire(import.meta.url)(join(bundleDir, outfileName(bundling))) as {
       handler: (event: unknown, context: Context) => Promise<APIGatewayProxyResult>;
     };
 
     // The bare calls, with clients set up as shared/adapters/ports.ts sets up the handler's.
-    const ddb = new DynamoDBClient({ endpoint: dynamoUrl, region: REGION, credentials: localCredentials, requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 } });
+    const ddb = new DynamoDBClient({
+      endpoint: dynamoUrl,
+      region: REGION,
+      credentials: localCredentials,
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: 3_000 },
+    });
     const doc = DynamoDBDocumentClient.from(ddb, { marshallOptions: { removeUndefinedValues: true } });
-    const sfn = new SFNClient({ endpoint: sfnServer.url, region: REGION, credentials: localCredentials, requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 } });
+    const sfn = new SFNClient({
+      endpoint: sfnServer.url,
+      region: REGION,
+      credentials: localCredentials,
+      requestHandler: { connectionTimeout: 1_000, requestTimeout: 5_000 },
+    });
     stops.push(async () => {
       ddb.destroy();
       sfn.destroy();

@@ -69,7 +69,11 @@ export function verdicts(r: BenchResults): Verdicts {
   }
   if (r.overhead) {
     const x = ratio(r.overhead.handler.median, r.overhead.bare.median);
-    rows.push(['§2 handler ≤ 1.3× the bare calls (median)', `${times(x)} (${ms(r.overhead.handler.median)} vs ${ms(r.overhead.bare.median)})`, verdict(x <= TARGETS.overheadVsBare)]);
+    rows.push([
+      '§2 handler ≤ 1.3× the bare calls (median)',
+      `${times(x)} (${ms(r.overhead.handler.median)} vs ${ms(r.overhead.bare.median)})`,
+      verdict(x <= TARGETS.overheadVsBare),
+    ]);
   }
   if (r.workflow) {
     const happy = r.workflow.runs.find((run) => run.path === HAPPY);
@@ -126,9 +130,11 @@ export function renderReport(r: BenchResults): string {
       'ratios much less, because each variant and its baseline are sampled alternately, one sample each in turn.',
   );
   out.push('');
-  out.push('**Reproduce:** `npm run bench` (= `node_modules/.bin/node bench/run.ts`: everything, a few minutes); `npm run bench -- --quick` (fewer samples); one section: ' +
-    '`node_modules/.bin/node bench/scale.ts` (likewise `bundles`, `handler-overhead`, `workflow`, `startup`; `--quick` works there too). ' +
-    'The listing\'s query shape is a test: `npx vitest run test/unit/bench`.');
+  out.push(
+    '**Reproduce:** `npm run bench` (= `node_modules/.bin/node bench/run.ts`: everything, a few minutes); `npm run bench -- --quick` (fewer samples); one section: ' +
+      '`node_modules/.bin/node bench/scale.ts` (likewise `bundles`, `handler-overhead`, `workflow`, `startup`; `--quick` works there too). ' +
+      "The listing's query shape is a test: `npx vitest run test/unit/bench`.",
+  );
   out.push('');
 
   out.push('## Targets');
@@ -156,7 +162,7 @@ function bundlesSection(b: BundlesResult): string[] {
       `then imported in a fresh Node process with \`NODE_OPTIONS=${b.nodeOptions}\` as in Lambda, ${b.samples} times, interleaved with the baselines: ` +
       `an empty module (${ms(b.empty.load.importMs.median)} to import, ${ms(b.empty.load.processMs.median)} for the whole process) and, per function, ` +
       'the **SDK-only floor**: a bundle built the same way that imports and constructs only the AWS SDK clients the function holds. ' +
-      'Import = `await import()` timed inside the process (what Lambda\'s init adds to the runtime\'s own start); medians.',
+      "Import = `await import()` timed inside the process (what Lambda's init adds to the runtime's own start); medians.",
   );
   out.push('');
   const rows = b.functions.map((f) => {
@@ -196,7 +202,7 @@ function bundlesSection(b: BundlesResult): string[] {
       `same size within ${(sizeGap * 100).toFixed(1)} %), ${compared.map((f) => f.name).join(', ')} take ${times(median(esmRatios))} as long to import ` +
       `(median of their ratios; ${compared.map((f) => `${f.name} ${ms(f.esm.load.importMs.median)} as ESM, ${ms(f.load.importMs.median)} as CommonJS`).join('; ')}). In an ESM bundle every ` +
       '`node:` import is hoisted to the top and loaded before the handler runs — even those of SDK modules the lazy ports would only reach on first ' +
-      'use — and an ESM import of `node:http` makes Node build that module\'s namespace, which loads undici. ' +
+      "use — and an ESM import of `node:http` makes Node build that module's namespace, which loads undici. " +
       'In CommonJS they are `require` calls inside the modules that need them. CDK bundles with the same object, so these are the deployed ' +
       'bundles (compare: `npm run synth -- -o /tmp/out`, then the `index.js` of each asset).',
   );
@@ -211,7 +217,13 @@ function bundlesSection(b: BundlesResult): string[] {
   out.push('');
   out.push('Largest contributors over all functions (bytes in the minified output, summed):');
   out.push('');
-  out.push(table(['package or folder', 'bytes'], b.overall.slice(0, 12).map((c) => [c.name, kb(c.bytes)]), ['l', 'r']));
+  out.push(
+    table(
+      ['package or folder', 'bytes'],
+      b.overall.slice(0, 12).map((c) => [c.name, kb(c.bytes)]),
+      ['l', 'r'],
+    ),
+  );
   out.push('');
   const sdkFloor = b.floors.filter((f) => f.clients.length > 0).sort((a, c) => c.bytes - a.bytes)[0];
   const dynamoOnly = b.floors.find((f) => f.key === floorKey(DYNAMODB_ONLY));
@@ -227,7 +239,7 @@ function bundlesSection(b: BundlesResult): string[] {
           ? `DynamoDB and its document client alone weigh ${kb(dynamoOnly.bytes)} (${ms(dynamoOnly.load.importMs.median)} to import), which leaves ` +
             `${kb(Math.max(0, TARGETS.bundleBytes - dynamoOnly.bytes))} under the target for zod (${kb(minZod)}) and our code: `
           : '') +
-        'with the SDK bundled (our version, not the runtime\'s), 400 KB is out of reach for any function that touches the table.',
+        "with the SDK bundled (our version, not the runtime's), 400 KB is out of reach for any function that touches the table.",
     );
   }
   if (zod) {
@@ -266,7 +278,12 @@ function overheadSection(o: OverheadResult): string[] {
       [
         ['handler: POST /applications → 201', ms(o.handler.median), ms(o.handler.p99), times(x)],
         ['bare: PutItem + StartExecution', ms(o.bare.median), ms(o.bare.p99), '1.00×'],
-        [`bare: every call the handler makes (${ops}, ${o.callsPerRequest.stepFunctions} StartExecution)`, ms(o.bareAll.median), ms(o.bareAll.p99), times(ratio(o.bareAll.median, o.bare.median))],
+        [
+          `bare: every call the handler makes (${ops}, ${o.callsPerRequest.stepFunctions} StartExecution)`,
+          ms(o.bareAll.median),
+          ms(o.bareAll.p99),
+          times(ratio(o.bareAll.median, o.bare.median)),
+        ],
       ],
       ['l', 'r', 'r', 'r'],
     ),
@@ -278,12 +295,12 @@ function overheadSection(o: OverheadResult): string[] {
       `${ms(own)} (${times(ratio(o.handler.median, o.bareAll.median))}). The rest of the ${times(x)} is round trips: the handler makes ` +
       `${Object.values(o.callsPerRequest.dynamodb).reduce((a, n) => a + n, 0) + o.callsPerRequest.stepFunctions} sequential calls where a submission needs 2 — ` +
       'it reads the call (is it open?) and writes the first history event apart from the application. The ratio is set by that count of ' +
-      'sequential round trips, not by the handler\'s code, and would be much the same wherever the services run.',
+      "sequential round trips, not by the handler's code, and would be much the same wherever the services run.",
   );
   out.push('');
   out.push(
-    'Not changed, and why: caching the call per container (shared/adapters) would remove one read but let an admin\'s edit of a call go unseen ' +
-      'for the cache\'s lifetime and make the unit tests that vary a call between requests see a stale one; writing the first event beside the ' +
+    "Not changed, and why: caching the call per container (shared/adapters) would remove one read but let an admin's edit of a call go unseen " +
+      "for the cache's lifetime and make the unit tests that vary a call between requests see a stale one; writing the first event beside the " +
       'application (in parallel) would, on a replayed Idempotency-Key (a double click), need a compensating delete that a crash could skip, ' +
       'leaving a second SUBMITTED event in the history. Starting the execution while the first event is written is safe but belongs to the use ' +
       'case (shared/use-cases/submit-application.ts) and the Repository port: a proposal for their owner.',
@@ -304,12 +321,12 @@ function costSection(w: WorkflowResult): string[] {
   );
   out.push('');
   out.push(
-    '- **State transitions**: the states entered in the execution\'s history (GetExecutionHistory), as Standard workflows bill them.\n' +
+    "- **State transitions**: the states entered in the execution's history (GetExecutionHistory), as Standard workflows bill them.\n" +
       `- **Lambda**: one invocation per API request (its duration: the local API Gateway's time for it) and per task in the history (Scheduled → ` +
       `Succeeded, or → Submitted for \`.waitForTaskToken\`), each rounded up to the millisecond, at ${w.memoryMb} MB (every function's memory).\n` +
-      '- **DynamoDB**: a counting proxy in front of dynalite (bench/lib/dynamo-tap.ts): dynalite\'s own ConsumedCapacity for the table, ' +
+      "- **DynamoDB**: a counting proxy in front of dynalite (bench/lib/dynamo-tap.ts): dynalite's own ConsumedCapacity for the table, " +
       'plus the index writes it does not count (gsi1, projection ALL: 1 WRU per KB of entry, 2 when the index key changes), plus failed conditional writes.\n' +
-      '- **Emails**: the mailbox\'s new messages, counted per recipient (SES bills each). **API requests**: the local API Gateway\'s log.',
+      "- **Emails**: the mailbox's new messages, counted per recipient (SES bills each). **API requests**: the local API Gateway's log.",
   );
   out.push('');
   out.push(
@@ -331,7 +348,17 @@ function costSection(w: WorkflowResult): string[] {
   ]);
   out.push(
     table(
-      ['path', 'final status', 'transitions', 'Lambda invocations', 'WRU (of which gsi1) / RRU', 'API requests', 'emails (recipients)', 'per application', 'per 1,000'],
+      [
+        'path',
+        'final status',
+        'transitions',
+        'Lambda invocations',
+        'WRU (of which gsi1) / RRU',
+        'API requests',
+        'emails (recipients)',
+        'per application',
+        'per 1,000',
+      ],
       rows,
       ['l', 'l', 'r', 'r', 'r', 'r', 'r', 'r', 'r'],
     ),
@@ -421,7 +448,7 @@ function scaleSection(s: ScaleResult | undefined, w: WorkflowResult | undefined)
       `Every operation the listings sent: ${Object.entries(s.operations)
         .map(([op, n]) => `${n} ${op}`)
         .join(', ')} — no Scan. test/unit/bench/listing-query.test.ts asserts the shape with aws-sdk-client-mock: a QueryCommand on gsi1 with the ` +
-        'status partition as its only key condition, no filter, the next page from the cursor, and never a ScanCommand (also for the export\'s walk over every status).',
+        "status partition as its only key condition, no filter, the next page from the cursor, and never a ScanCommand (also for the export's walk over every status).",
     );
     out.push('');
   }
@@ -436,7 +463,16 @@ function scaleSection(s: ScaleResult | undefined, w: WorkflowResult | undefined)
     out.push(
       table(
         ['applications', 'to review, all', 'throughput', 'submissions alone', 'submission → review: median', 'p99'],
-        [[String(t.applications), ms(t.elapsedMs, 0), `${t.perSecond.toFixed(1)} /s`, `${((t.applications / t.submitPhaseMs) * 1000).toFixed(1)} /s`, ms(t.toReviewMs.median, 0), ms(t.toReviewMs.p99, 0)]],
+        [
+          [
+            String(t.applications),
+            ms(t.elapsedMs, 0),
+            `${t.perSecond.toFixed(1)} /s`,
+            `${((t.applications / t.submitPhaseMs) * 1000).toFixed(1)} /s`,
+            ms(t.toReviewMs.median, 0),
+            ms(t.toReviewMs.p99, 0),
+          ],
+        ],
         ['r', 'r', 'r', 'r', 'r', 'r'],
       ),
     );
@@ -455,11 +491,18 @@ function startupSection(s: StartupResult): string[] {
       'Each run is stopped with Ctrl-C (SIGINT) before the next.',
   );
   out.push('');
-  out.push(table(['start', 'to the banner', 'banner says'], s.runs.map((run) => [run.kind, ms(run.wallMs, 0), ms(run.bannerMs, 0)]), ['l', 'r', 'r']));
+  out.push(
+    table(
+      ['start', 'to the banner', 'banner says'],
+      s.runs.map((run) => [run.kind, ms(run.wallMs, 0), ms(run.bannerMs, 0)]),
+      ['l', 'r', 'r'],
+    ),
+  );
   out.push('');
   const cold = s.runs.filter((x) => x.kind === 'cold').map((x) => x.wallMs);
   const warm = s.runs.filter((x) => x.kind === 'warm').map((x) => x.wallMs);
-  if (cold.length && warm.length) out.push(`Medians: cold ${ms(median(cold), 0)}, warm ${ms(median(warm), 0)} (warm / cold ${times(ratio(median(warm), median(cold)))}).`);
+  if (cold.length && warm.length)
+    out.push(`Medians: cold ${ms(median(cold), 0)}, warm ${ms(median(warm), 0)} (warm / cold ${times(ratio(median(warm), median(cold)))}).`);
   out.push('');
   return out;
 }

@@ -85,7 +85,11 @@ async function main(): Promise<void> {
 
   if (values.json) await writeFile(values.json, JSON.stringify(results, null, 2));
   await writeFile(out, renderReport(results));
-  log(`\n${verdicts(results).rows.map(([target, measured, verdict]) => `${verdict}  ${target}: ${measured}`).join('\n')}`);
+  log(
+    `\n${verdicts(results)
+      .rows.map(([target, measured, verdict]) => `${verdict}  ${target}: ${measured}`)
+      .join('\n')}`,
+  );
   log(`\nwrote ${out} (${(results.durationMs / 1000).toFixed(0)} s)`);
 }
 

@@ -78,7 +78,8 @@ export async function benchScale(options: { sizes: number[]; repeats: number; lo
         const t = tables.find((x) => String(x.size) === size)!;
         const started = performance.now();
         const page = await listFirst(t.repository);
-        if (page.items.length !== Math.min(PAGE, t.listed)) throw new Error(`a page of ${page.items.length} applications, expected ${Math.min(PAGE, t.listed)}`);
+        if (page.items.length !== Math.min(PAGE, t.listed))
+          throw new Error(`a page of ${page.items.length} applications, expected ${Math.min(PAGE, t.listed)}`);
         return since(started);
       },
     );

@@ -89,7 +89,9 @@ export async function benchWorkflow(options: { throughputApplications: number; c
     const runs: PathRun[] = [];
     for (const path of paths) {
       const run = await walker(path);
-      log(`${path}: ${run.usage.stateTransitions} transitions, ${run.usage.lambda.invocations} invocations, ${run.usage.dynamo.wru} WRU, ${run.usage.dynamo.rru} RRU, ${run.usage.emails} emails, ${run.usage.apiRequests} requests → $${run.totalUsd.toPrecision(3)}`);
+      log(
+        `${path}: ${run.usage.stateTransitions} transitions, ${run.usage.lambda.invocations} invocations, ${run.usage.dynamo.wru} WRU, ${run.usage.dynamo.rru} RRU, ${run.usage.emails} emails, ${run.usage.apiRequests} requests → $${run.totalUsd.toPrecision(3)}`,
+      );
       runs.push(run);
     }
 
@@ -157,7 +159,10 @@ function pathWalker(stack: LocalStack, call: { id: string; closesAt: string }, t
     const wallMs = since(started);
     // The last emails of a path are sent by its last states: they are in the mailbox once it ended.
     const emails = (await readMailbox(mailbox)).slice(before.emails);
-    const requests = lines.slice(before.lines).map(parseGatewayLine).filter((l) => l !== undefined);
+    const requests = lines
+      .slice(before.lines)
+      .map(parseGatewayLine)
+      .filter((l) => l !== undefined);
     const spent = tap.diff(before.tap, tap.counts());
     const history = historyUsage((await stack.engine.getExecutionHistory(arn, { maxResults: 1000 })).events);
     const tracking = (await (await fetch(trackingUrl, { headers: { Accept: 'application/json' } })).json()) as { status: string };

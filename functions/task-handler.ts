@@ -48,7 +48,12 @@ export function taskHandler<N extends CountedTaskName, S extends z.ZodType<{ app
   return (event) =>
     countTask(ports.metrics, options.name, () => {
       const input = parseTaskEvent(options.input, event);
-      return runTask(logger, input.applicationId, () => options.run(ports, input), (output) => options.summary?.(output, input) ?? {});
+      return runTask(
+        logger,
+        input.applicationId,
+        () => options.run(ports, input),
+        (output) => options.summary?.(output, input) ?? {},
+      );
     });
 }
 

@@ -53,11 +53,7 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
       ...(!bundling && { [BUNDLING_STACKS]: [] }),
     },
   });
-  const config = loadStageConfig(
-    app.node.tryGetContext('stage'),
-    (name) => app.node.tryGetContext(name),
-    Object.keys(app.node.getAllContext()),
-  );
+  const config = loadStageConfig(app.node.tryGetContext('stage'), (name) => app.node.tryGetContext(name), Object.keys(app.node.getAllContext()));
 
   const prefix = `coopfund-${config.stage}`;
   const stateful = new StatefulStack(app, `${prefix}-stateful`, {

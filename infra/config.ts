@@ -18,69 +18,73 @@ const seconds = z.coerce
 const retentionDays = new Set(Object.values(RetentionDays).filter((v): v is number => typeof v === 'number'));
 
 /** A boolean from code (`true`) or from the CLI (`-c wafEnabled=false` arrives as a string). */
-const flag = z.preprocess(
-  (v) => (v === 'true' ? true : v === 'false' ? false : v),
-  z.boolean({ message: 'expected true or false' }),
-);
+const flag = z.preprocess((v) => (v === 'true' ? true : v === 'false' ? false : v), z.boolean({ message: 'expected true or false' }));
 
 /** `a@x.org,b@x.org` from the CLI, or an array from code. */
 const emailList = z.preprocess(
-  (v) => (typeof v === 'string' ? v.split(',').map((s) => s.trim()).filter(Boolean) : v),
+  (v) =>
+    typeof v === 'string'
+      ? v
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean)
+      : v,
   z.array(z.email({ message: 'expected an email address' })).min(1, 'at least one address'),
 );
 
-export const stageConfigSchema = z.strictObject({
-  stage: z.enum(stages),
-  /** From address of every email; its domain is the SES identity the mailers may send as. */
-  senderEmail: z.email({ message: 'expected an email address' }),
-  /** Escalations and workflow failures go there. */
-  adminEmails: emailList,
-  /** Public base URL (custom domain), no trailing slash; unset → the REST API's own URL. */
-  baseUrl: z
-    .url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL' })
-    .refine((u) => !u.endsWith('/'), 'must not end with a slash')
-    .optional(),
-  /** A review waiting this long sends a reminder, then escalates; it keeps waiting. */
-  reviewTimeoutSeconds: seconds,
-  /** Same for each co-chair's decision. */
-  committeeTimeoutSeconds: seconds,
-  /** An application waiting for its resubmission this long is withdrawn. */
-  resubmissionTimeoutSeconds: seconds,
-  /** How long a decision link stays valid (the functions accept 60 s to 90 days). */
-  linkTtlSeconds: z.coerce
-    .number({ message: 'expected a number of seconds' })
-    .int('expected a whole number of seconds')
-    .min(60, 'must be at least 60 seconds')
-    .max(90 * DAY, `must be at most ${90 * DAY} seconds (90 days)`),
-  /**
-   * After a rotation of the signing key (`npm run admin -- links rotate-key`), how long decision
-   * links signed with the retired key still open; unset → `linkTtlSeconds`, by which time every
-   * such link has expired anyway. Tracking links are not bounded by it.
-   */
-  signingKeyGraceSeconds: z.coerce
-    .number({ message: 'expected a number of seconds' })
-    .int('expected a whole number of seconds')
-    .min(0, 'must be 0 or more seconds')
-    .max(ONE_YEAR_SECONDS, `must be at most ${ONE_YEAR_SECONDS} seconds (one year)`)
-    .optional(),
-  logRetention: z.coerce
-    .number({ message: 'expected a number of days' })
-    .refine((d) => retentionDays.has(d), `must be one of ${[...retentionDays].join(', ')} days`),
-  /** A WAF web ACL in front of the API (managed rules and a per-IP rate limit). */
-  wafEnabled: flag,
-  /** Steady-state requests per second across the API stage. */
-  apiRateLimit: z.coerce.number({ message: 'expected a number' }).int().min(1).max(10_000),
-  apiBurstLimit: z.coerce.number({ message: 'expected a number' }).int().min(1).max(5_000),
-  /**
-   * How long applicants' personal data (contacts, summary, free-text comments) is kept after an
-   * application is closed; `npm run admin -- purge` removes it past that (docs/operations.md).
-   */
-  personalDataRetentionDays: z.coerce
-    .number({ message: 'expected a number of days' })
-    .int('expected a whole number of days')
-    .min(30, 'must be at least 30 days')
-    .max(3650, 'must be at most 3650 days (ten years)'),
-})
+export const stageConfigSchema = z
+  .strictObject({
+    stage: z.enum(stages),
+    /** From address of every email; its domain is the SES identity the mailers may send as. */
+    senderEmail: z.email({ message: 'expected an email address' }),
+    /** Escalations and workflow failures go there. */
+    adminEmails: emailList,
+    /** Public base URL (custom domain), no trailing slash; unset → the REST API's own URL. */
+    baseUrl: z
+      .url({ protocol: /^https?$/, message: 'expected an absolute http(s) URL' })
+      .refine((u) => !u.endsWith('/'), 'must not end with a slash')
+      .optional(),
+    /** A review waiting this long sends a reminder, then escalates; it keeps waiting. */
+    reviewTimeoutSeconds: seconds,
+    /** Same for each co-chair's decision. */
+    committeeTimeoutSeconds: seconds,
+    /** An application waiting for its resubmission this long is withdrawn. */
+    resubmissionTimeoutSeconds: seconds,
+    /** How long a decision link stays valid (the functions accept 60 s to 90 days). */
+    linkTtlSeconds: z.coerce
+      .number({ message: 'expected a number of seconds' })
+      .int('expected a whole number of seconds')
+      .min(60, 'must be at least 60 seconds')
+      .max(90 * DAY, `must be at most ${90 * DAY} seconds (90 days)`),
+    /**
+     * After a rotation of the signing key (`npm run admin -- links rotate-key`), how long decision
+     * links signed with the retired key still open; unset → `linkTtlSeconds`, by which time every
+     * such link has expired anyway. Tracking links are not bounded by it.
+     */
+    signingKeyGraceSeconds: z.coerce
+      .number({ message: 'expected a number of seconds' })
+      .int('expected a whole number of seconds')
+      .min(0, 'must be 0 or more seconds')
+      .max(ONE_YEAR_SECONDS, `must be at most ${ONE_YEAR_SECONDS} seconds (one year)`)
+      .optional(),
+    logRetention: z.coerce
+      .number({ message: 'expected a number of days' })
+      .refine((d) => retentionDays.has(d), `must be one of ${[...retentionDays].join(', ')} days`),
+    /** A WAF web ACL in front of the API (managed rules and a per-IP rate limit). */
+    wafEnabled: flag,
+    /** Steady-state requests per second across the API stage. */
+    apiRateLimit: z.coerce.number({ message: 'expected a number' }).int().min(1).max(10_000),
+    apiBurstLimit: z.coerce.number({ message: 'expected a number' }).int().min(1).max(5_000),
+    /**
+     * How long applicants' personal data (contacts, summary, free-text comments) is kept after an
+     * application is closed; `npm run admin -- purge` removes it past that (docs/operations.md).
+     */
+    personalDataRetentionDays: z.coerce
+      .number({ message: 'expected a number of days' })
+      .int('expected a whole number of days')
+      .min(30, 'must be at least 30 days')
+      .max(3650, 'must be at most 3650 days (ten years)'),
+  })
   // Every link a retired key signed has expired one link lifetime after the rotation.
   .transform((config) => ({ ...config, signingKeyGraceSeconds: config.signingKeyGraceSeconds ?? config.linkTtlSeconds }));
 export type StageConfig = z.infer<typeof stageConfigSchema>;

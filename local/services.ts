@@ -73,11 +73,7 @@ export async function startDynamo(options: { dataDir: string; port?: number; hos
  * Creates the table from the synthesized template's own definition, unless it exists.
  * Keys, attribute definitions and GSIs are kept; what dynalite has no use for is dropped.
  */
-export async function ensureTable(
-  endpoint: string,
-  region: string,
-  definition: CreateTableCommandInput,
-): Promise<'created' | 'exists'> {
+export async function ensureTable(endpoint: string, region: string, definition: CreateTableCommandInput): Promise<'created' | 'exists'> {
   const client = new DynamoDBClient({ endpoint, region, credentials: localCredentials });
   try {
     try {
@@ -101,8 +97,7 @@ export async function ensureTable(
 
 /** The parts of a CreateTable input that dynalite accepts (no PITR, SSE, tags, deletion protection…). */
 export function forDynalite(definition: CreateTableCommandInput): CreateTableCommandInput {
-  const { TableName, KeySchema, AttributeDefinitions, GlobalSecondaryIndexes, LocalSecondaryIndexes, BillingMode, ProvisionedThroughput } =
-    definition;
+  const { TableName, KeySchema, AttributeDefinitions, GlobalSecondaryIndexes, LocalSecondaryIndexes, BillingMode, ProvisionedThroughput } = definition;
   const onDemand = BillingMode !== 'PROVISIONED';
   const throughput = { ReadCapacityUnits: 1, WriteCapacityUnits: 1 };
   return {
@@ -350,7 +345,8 @@ export async function startSecretsManager(options: { file: string; secretArn: st
     },
     async PutSecretValue(body) {
       const value = body.SecretString;
-      if (typeof value !== 'string' || value.length === 0) throw Object.assign(new Error('SecretString must be a non-empty string'), { type: 'InvalidParameterException' });
+      if (typeof value !== 'string' || value.length === 0)
+        throw Object.assign(new Error('SecretString must be a non-empty string'), { type: 'InvalidParameterException' });
       await writeAtomically(file, `${value}\n`, 0o600);
       return { ...identity, VersionId: versionOf(value), VersionStages: ['AWSCURRENT'] };
     },

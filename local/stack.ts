@@ -144,9 +144,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     // The signing key, served as the template's secret: functions read it, and the admin CLI
     // rotates it, through Secrets Manager's own API.
     const refs = { [template.table.logicalId]: TABLE_NAME };
-    const secrets = track(stops)(
-      await startSecretsManager({ file: signingSecretFile(dataDir), secretArn: signingSecretArnOf(template, refs), host }),
-    );
+    const secrets = track(stops)(await startSecretsManager({ file: signingSecretFile(dataDir), secretArn: signingSecretArnOf(template, refs), host }));
     let demoCallId: string | undefined;
     if (options.seed ?? true) {
       const { repository, close } = localRepository(dynamo.url, LOCAL_REGION, TABLE_NAME);
@@ -251,9 +249,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (resumed.length > 0) say(`step functions: resumed ${resumed.length} execution(s) from ${join(dataDir, 'stepfunctions')}`);
 
     // Tools (the admin CLI) find this stack through <DATA_DIR>/stack.json while it runs.
-    const senderEmail = [...template.functions.values()]
-      .map((fn) => fn.environment.SENDER_EMAIL)
-      .find((value) => value !== undefined);
+    const senderEmail = [...template.functions.values()].map((fn) => fn.environment.SENDER_EMAIL).find((value) => value !== undefined);
     await writeDiscovery(dataDir, {
       pid: process.pid,
       apiUrl: baseUrl,
@@ -455,7 +451,10 @@ export function handlerLine(functionName: string, line: string, stream: 'stdout'
 
 /** `TaskSucceeded=1 (task=award-grant)`: an EMF line's values and the dimensions beyond the service. */
 function emfSummary(entry: Record<string, unknown>): string {
-  const directives = ((entry._aws as { CloudWatchMetrics?: unknown }).CloudWatchMetrics ?? []) as Array<{ Dimensions?: string[][]; Metrics?: Array<{ Name?: string }> }>;
+  const directives = ((entry._aws as { CloudWatchMetrics?: unknown }).CloudWatchMetrics ?? []) as Array<{
+    Dimensions?: string[][];
+    Metrics?: Array<{ Name?: string }>;
+  }>;
   const names = directives.flatMap((d) => (d.Metrics ?? []).map((m) => m.Name ?? '?'));
   const dimensions = [...new Set(directives.flatMap((d) => (d.Dimensions ?? []).flat()))].filter((d) => d !== 'service');
   const values = names.map((name) => `${name}=${JSON.stringify(entry[name])}`).join(' ');

@@ -79,7 +79,9 @@ export function banner(stack: Awaited<ReturnType<typeof startLocalStack>>, optio
     '',
     `coopfund is running locally (ready in ${(readyMs / 1000).toFixed(1)} s)`,
     '',
-    hasForm ? `  Application form   ${stack.urls.form}` : `  Application form   not served yet (the template has no GET /): POST ${stack.urls.api}${pathTo('submitApplication')} takes the JSON`,
+    hasForm
+      ? `  Application form   ${stack.urls.form}`
+      : `  Application form   not served yet (the template has no GET /): POST ${stack.urls.api}${pathTo('submitApplication')} takes the JSON`,
     `  Mailbox            ${stack.urls.mailbox}`,
     `  API                ${stack.urls.api}  (${stack.template.routes.map((r) => `${r.method} ${r.path}`).join(', ')})`,
     ...(stack.demoCallId ? [`  Demo call          ${stack.demoCallId}  (GET ${stack.urls.api}${pathTo('listCalls')})`] : []),

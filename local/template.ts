@@ -126,8 +126,7 @@ export async function synthesizeTemplate(opts: SynthesizeOptions = {}): Promise<
 
 type SynthesizableApp = { synth: () => { stacks: Array<{ template: unknown }> } };
 function findApp(built: unknown): SynthesizableApp {
-  const isApp = (v: unknown): v is SynthesizableApp =>
-    typeof v === 'object' && v !== null && typeof (v as { synth?: unknown }).synth === 'function';
+  const isApp = (v: unknown): v is SynthesizableApp => typeof v === 'object' && v !== null && typeof (v as { synth?: unknown }).synth === 'function';
   if (isApp(built)) return built;
   const inner = (built as { app?: unknown } | null)?.app;
   if (isApp(inner)) return inner;
@@ -156,8 +155,7 @@ export function loadTemplate(cfn: object[]): LocalTemplate {
       if (out.Export) exports.set(String(resolveWith(out.Export.Name, resources, exports, parameters)), out.Value);
     }
   }
-  const resolve = (value: unknown, refs: LocalRefs = {}) =>
-    resolveWith(value, resources, exports, { ...parameters, ...refs });
+  const resolve = (value: unknown, refs: LocalRefs = {}) => resolveWith(value, resources, exports, { ...parameters, ...refs });
 
   const functions = new Map<string, LocalFunction>();
   for (const [id, r] of Object.entries(resources)) {
@@ -167,10 +165,7 @@ export function loadTemplate(cfn: object[]): LocalTemplate {
     if (typeof entry !== 'string') continue;
     const p = r.Properties ?? {};
     const handler = typeof p.Handler === 'string' ? p.Handler : 'index.handler';
-    const env = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<
-      string,
-      unknown
-    >;
+    const env = ((p.Environment as { Variables?: Record<string, unknown> } | undefined)?.Variables ?? {}) as Record<string, unknown>;
     const functionName = functionNameOf(id, r);
     functions.set(id, {
       logicalId: id,
@@ -218,10 +213,8 @@ export function loadTemplate(cfn: object[]): LocalTemplate {
   };
 }
 
-export const lambdaArn = (functionName: string) =>
-  `arn:${PARTITION}:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`;
-export const stateMachineArn = (logicalId: string) =>
-  `arn:${PARTITION}:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
+export const lambdaArn = (functionName: string) => `arn:${PARTITION}:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:${functionName}`;
+export const stateMachineArn = (logicalId: string) => `arn:${PARTITION}:states:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stateMachine:${logicalId}`;
 
 function functionNameOf(id: string, r: CfnResource): string {
   const name = r.Properties?.FunctionName;
@@ -285,12 +278,7 @@ const PSEUDO: Record<string, string> = {
   'AWS::StackId': `arn:${PARTITION}:cloudformation:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stack/local/local`,
 };
 
-function resolveWith(
-  value: unknown,
-  resources: Record<string, CfnResource>,
-  exports: Map<string, unknown>,
-  refs: LocalRefs,
-): unknown {
+function resolveWith(value: unknown, resources: Record<string, CfnResource>, exports: Map<string, unknown>, refs: LocalRefs): unknown {
   const ref = (id: string): string => {
     if (id in refs) return refs[id] as string;
     if (id in PSEUDO) return PSEUDO[id] as string;
@@ -367,18 +355,26 @@ function resolveWith(
 
 function tableOf(id: string, r: CfnResource, resolve: (v: unknown) => unknown): LocalTable {
   // Only the fields CreateTable needs: replicas, keys and the like may hold intrinsics we do not model.
-  const wanted = ['AttributeDefinitions', 'KeySchema', 'BillingMode', 'GlobalSecondaryIndexes', 'LocalSecondaryIndexes',
-    'ProvisionedThroughput', 'TableName', 'TimeToLiveSpecification'];
+  const wanted = [
+    'AttributeDefinitions',
+    'KeySchema',
+    'BillingMode',
+    'GlobalSecondaryIndexes',
+    'LocalSecondaryIndexes',
+    'ProvisionedThroughput',
+    'TableName',
+    'TimeToLiveSpecification',
+  ];
   const p = Object.fromEntries(
-    Object.entries(r.Properties ?? {}).filter(([k]) => wanted.includes(k)).map(([k, v]) => [k, resolve(v)]),
+    Object.entries(r.Properties ?? {})
+      .filter(([k]) => wanted.includes(k))
+      .map(([k, v]) => [k, resolve(v)]),
   );
   // GlobalTable (CDK TableV2) is always on-demand unless it says otherwise.
   const billingMode =
-    (p.BillingMode as string | undefined) ??
-    (r.Type === 'AWS::DynamoDB::GlobalTable' || !p.ProvisionedThroughput ? 'PAY_PER_REQUEST' : 'PROVISIONED');
+    (p.BillingMode as string | undefined) ?? (r.Type === 'AWS::DynamoDB::GlobalTable' || !p.ProvisionedThroughput ? 'PAY_PER_REQUEST' : 'PROVISIONED');
   const provisioned = billingMode === 'PROVISIONED';
-  const throughput = (t: unknown) =>
-    (t as CreateTableCommandInput['ProvisionedThroughput']) ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 };
+  const throughput = (t: unknown) => (t as CreateTableCommandInput['ProvisionedThroughput']) ?? { ReadCapacityUnits: 5, WriteCapacityUnits: 5 };
   const index = (i: Record<string, unknown>) => ({
     IndexName: i.IndexName as string,
     KeySchema: i.KeySchema as never,
@@ -392,9 +388,7 @@ function tableOf(id: string, r: CfnResource, resolve: (v: unknown) => unknown): 
     KeySchema: p.KeySchema as CreateTableCommandInput['KeySchema'],
     BillingMode: billingMode as CreateTableCommandInput['BillingMode'],
     ...(gsis.length ? { GlobalSecondaryIndexes: gsis.map(index) } : {}),
-    ...(lsis.length
-      ? { LocalSecondaryIndexes: lsis.map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection })) as never }
-      : {}),
+    ...(lsis.length ? { LocalSecondaryIndexes: lsis.map((i) => ({ IndexName: i.IndexName, KeySchema: i.KeySchema, Projection: i.Projection })) as never } : {}),
     ...(provisioned ? { ProvisionedThroughput: throughput(p.ProvisionedThroughput) } : {}),
   };
   const ttl = p.TimeToLiveSpecification as { AttributeName?: string; Enabled?: boolean } | undefined;
@@ -419,14 +413,10 @@ function referencedIds(value: unknown, out: string[] = []): string[] {
   return out;
 }
 
-function routesOf(
-  resources: Record<string, CfnResource>,
-  requireFunction: (id: string, where: string) => string,
-): LocalRoute[] {
+function routesOf(resources: Record<string, CfnResource>, requireFunction: (id: string, where: string) => string): LocalRoute[] {
   const pathOf = (resourceId: unknown, seen = new Set<string>()): string => {
     const target = referencedIds(resourceId)[0];
-    const isRoot =
-      typeof resourceId === 'object' && resourceId !== null && 'Fn::GetAtt' in resourceId; // RootResourceId
+    const isRoot = typeof resourceId === 'object' && resourceId !== null && 'Fn::GetAtt' in resourceId; // RootResourceId
     if (isRoot || !target) return '';
     const r = resources[target];
     if (r?.Type !== 'AWS::ApiGateway::Resource') return '';
@@ -466,9 +456,7 @@ function stateMachineOf(
   else throw new Error(`template: state machine ${id} has no inline definition (DefinitionS3Location is not supported)`);
   const substitutions = (resolve(p.DefinitionSubstitutions ?? {}) ?? {}) as Record<string, unknown>;
   // Substitutions apply inside JSON string literals; escape the values as JSON does.
-  text = text.replace(/\$\{([^}]+)\}/g, (whole, name: string) =>
-    name in substitutions ? JSON.stringify(String(substitutions[name])).slice(1, -1) : whole,
-  );
+  text = text.replace(/\$\{([^}]+)\}/g, (whole, name: string) => (name in substitutions ? JSON.stringify(String(substitutions[name])).slice(1, -1) : whole));
   const definition = JSON.parse(text) as AslDefinition;
 
   const byName = new Map<string, string>();

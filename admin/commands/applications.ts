@@ -129,14 +129,20 @@ Example:
           ['Review', a.review ? `${a.review.decision} (${reviewCriteria.map((c) => `${c} ${a.review?.[c]}`).join(', ')})` : undefined],
           [
             'Decision',
-            a.decision ? `${a.decision.outcome}${a.decision.grantedAmount !== undefined ? `, ${euros(a.decision.grantedAmount)} EUR` : ''} (${when(a.decision.at)} UTC)` : undefined,
+            a.decision
+              ? `${a.decision.outcome}${a.decision.grantedAmount !== undefined ? `, ${euros(a.decision.grantedAmount)} EUR` : ''} (${when(a.decision.at)} UTC)`
+              : undefined,
           ],
           ['Error', a.error ? `${a.error.name}${a.error.cause ? `: ${a.error.cause}` : ''} (${when(a.error.at)} UTC)` : undefined],
           ['Personal data purged', a.personalDataPurgedAt ? `${when(a.personalDataPurgedAt)} UTC` : undefined],
         ]),
         '',
         'History',
-        table(['AT (UTC)', 'STATUS', 'BY', 'REASON'], details.history.map((e) => [when(e.at), e.status, e.actor, e.reason]), 80),
+        table(
+          ['AT (UTC)', 'STATUS', 'BY', 'REASON'],
+          details.history.map((e) => [when(e.at), e.status, e.actor, e.reason]),
+          80,
+        ),
         '',
         details.openTasks.length > 0 ? 'Waiting for' : 'Waiting for no decision',
         ...(details.openTasks.length > 0
@@ -175,9 +181,7 @@ Example:
       const delimiter = str(ctx, 'delimiter') ?? ',';
       if (delimiter !== ',' && delimiter !== ';') throw new UsageError('--delimiter must be "," or ";"');
       const { rows } = await exportCall((await ctx.target()).ports, callId, ctx.progress);
-      const text =
-        UTF8_BOM +
-        csv([EXPORT_COLUMNS.map(([h]) => h), ...rows.map((r) => EXPORT_COLUMNS.map(([, get]) => get(r)))], { delimiter });
+      const text = UTF8_BOM + csv([EXPORT_COLUMNS.map(([h]) => h), ...rows.map((r) => EXPORT_COLUMNS.map(([, get]) => get(r)))], { delimiter });
       const out = str(ctx, 'out');
       if (out) {
         await writeFile(resolve(ctx.io.cwd, out), text, 'utf8');

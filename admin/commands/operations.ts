@@ -105,7 +105,12 @@ Run with --dry-run first. Point-in-time backups keep the data 35 more days (docs
       const result = await purgePersonalData(target.ports, { closedBefore, dryRun, progress: ctx.progress });
       if (bool(ctx, 'json')) return ctx.out(json(result));
       if (result.purged.length > 0) {
-        ctx.out(table(['APPLICATION', 'CALL', 'STATUS', 'CLOSED (UTC)'], result.purged.map((p) => [p.id, p.callId, p.status, when(p.closedAt)])));
+        ctx.out(
+          table(
+            ['APPLICATION', 'CALL', 'STATUS', 'CLOSED (UTC)'],
+            result.purged.map((p) => [p.id, p.callId, p.status, when(p.closedAt)]),
+          ),
+        );
       }
       ctx.note(
         `${dryRun ? 'would purge' : 'purged'} the personal data of ${result.purged.length} application(s) closed before ${when(result.closedBefore)} UTC ` +

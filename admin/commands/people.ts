@@ -44,7 +44,13 @@ Example (reviewers.yaml):
       const callId = requiredCall(ctx.values);
       const reviewers = await listReviewers((await ctx.target()).ports, callId);
       if (bool(ctx, 'json')) return ctx.out(json(reviewers));
-      ctx.out(table(['NAME', 'EMAIL', 'AUTHORITY'], reviewers.map((r) => [r.name, r.email, r.authority]), 60));
+      ctx.out(
+        table(
+          ['NAME', 'EMAIL', 'AUTHORITY'],
+          reviewers.map((r) => [r.name, r.email, r.authority]),
+          60,
+        ),
+      );
     },
   },
   {
@@ -66,9 +72,17 @@ Example:
       const fr = str(ctx, 'fr');
       const ma = str(ctx, 'ma');
       if (fr === undefined && ma === undefined) throw new UsageError('give --fr "Name <email>", --ma "Name <email>" or both');
-      const result = await setCoChairs((await ctx.target()).ports, callId, { ...(fr !== undefined ? { FR: fr } : {}), ...(ma !== undefined ? { MA: ma } : {}) });
+      const result = await setCoChairs((await ctx.target()).ports, callId, {
+        ...(fr !== undefined ? { FR: fr } : {}),
+        ...(ma !== undefined ? { MA: ma } : {}),
+      });
       if (bool(ctx, 'json')) return ctx.out(json(result));
-      ctx.out(table(['SIDE', 'NAME', 'EMAIL'], result.coChairs.map((c) => [c.side, c.name, c.email])));
+      ctx.out(
+        table(
+          ['SIDE', 'NAME', 'EMAIL'],
+          result.coChairs.map((c) => [c.side, c.name, c.email]),
+        ),
+      );
       if (result.pendingCommittee.length > 0) {
         ctx.note(
           `${result.pendingCommittee.length} application(s) wait for the committee; their links stay with the co-chairs they were sent to. ` +
@@ -85,7 +99,12 @@ Example:
       const callId = requiredCall(ctx.values);
       const coChairs = await listCoChairs((await ctx.target()).ports, callId);
       if (bool(ctx, 'json')) return ctx.out(json(coChairs));
-      ctx.out(table(['SIDE', 'NAME', 'EMAIL'], coChairs.map((c) => [c.side, c.name, c.email])));
+      ctx.out(
+        table(
+          ['SIDE', 'NAME', 'EMAIL'],
+          coChairs.map((c) => [c.side, c.name, c.email]),
+        ),
+      );
       const missing = (['FR', 'MA'] as const).filter((side) => !coChairs.some((c) => c.side === side));
       if (missing.length > 0) ctx.note(`no ${missing.join(' nor ')} co-chair yet: committee decisions of ${callId} would fail`);
     },

@@ -38,11 +38,14 @@ export function redactedFields(app: ApplicationRecord): Partial<ApplicationRecor
     partnerAuthority: { ...app.partnerAuthority, contact: noContact },
     project: { ...app.project, summary: '' },
     ...(app.review ? { review: { ...app.review, comment: '' } } : {}),
-    ...(app.committee
-      ? { committee: Object.fromEntries(Object.entries(app.committee).map(([side, vote]) => [side, { ...vote, comment: '' }])) }
-      : {}),
+    ...(app.committee ? { committee: Object.fromEntries(Object.entries(app.committee).map(([side, vote]) => [side, { ...vote, comment: '' }])) } : {}),
     ...(app.decision?.reason !== undefined
-      ? { decision: { ...app.decision, reason: redactedReason({ at: app.decision.at, status: app.decision.outcome, actor: '', reason: app.decision.reason }) ?? '' } }
+      ? {
+          decision: {
+            ...app.decision,
+            reason: redactedReason({ at: app.decision.at, status: app.decision.outcome, actor: '', reason: app.decision.reason }) ?? '',
+          },
+        }
       : {}),
     ...(app.error ? { error: { name: app.error.name, at: app.error.at } } : {}),
   };

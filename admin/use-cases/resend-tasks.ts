@@ -49,9 +49,7 @@ async function currentRecipients(ports: Ports, app: ApplicationRecord, task: Tas
 export async function resendTasks(ports: Ports, applicationId: string): Promise<ResentTask[]> {
   const { repository, clock, config } = ports;
   const app = await requireApplication(repository, applicationId);
-  const open = (await repository.listTasks(app.id))
-    .filter((t) => t.status === 'OPEN')
-    .sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+  const open = (await repository.listTasks(app.id)).filter((t) => t.status === 'OPEN').sort((a, b) => b.createdAt.localeCompare(a.createdAt));
   if (open.length === 0 || isFinal(app.status)) {
     throw new NotFoundError(`application ${app.id} (${app.status}) waits for no decision: there is no link to resend`);
   }

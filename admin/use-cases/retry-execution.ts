@@ -69,8 +69,7 @@ export async function retryExecution(
   const history = await repository.getHistory(app.id);
   const failure = history.findLastIndex((e) => e.status === 'ERROR');
   const last = history.at(-1);
-  const resumed =
-    app.status === 'SUBMITTED' && failure >= 0 && last?.actor === ADMIN_ACTOR && last.reason === RETRY_REASON;
+  const resumed = app.status === 'SUBMITTED' && failure >= 0 && last?.actor === ADMIN_ACTOR && last.reason === RETRY_REASON;
   if (app.status !== 'ERROR' && !resumed) {
     throw new InvalidTransitionError(`application ${app.id} is ${app.status}, not ERROR: there is nothing to retry`);
   }

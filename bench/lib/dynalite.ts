@@ -30,7 +30,10 @@ export async function startCountingDynalite(dataDir: string): Promise<CountingDy
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   let counts: Record<string, number> = {};
   server.on('request', (req: { headers: Record<string, string | string[] | undefined> }) => {
-    const op = String(req.headers['x-amz-target'] ?? '?').split('.').pop() ?? '?';
+    const op =
+      String(req.headers['x-amz-target'] ?? '?')
+        .split('.')
+        .pop() ?? '?';
     counts[op] = (counts[op] ?? 0) + 1;
   });
   return {

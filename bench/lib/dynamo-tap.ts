@@ -63,7 +63,14 @@ export function installDynamoTap(): DynamoTap {
       new Promise<{ status: number; headers: IncomingMessage['headers']; body: Buffer }>((resolve, reject) => {
         const { host: _h, 'content-length': _l, connection: _c, ...rest } = headers;
         const out = httpRequest(
-          { host: '127.0.0.1', port: innerPort, method: 'POST', path: '/', agent, headers: { ...rest, 'x-amz-target': target, 'content-length': Buffer.byteLength(body) } },
+          {
+            host: '127.0.0.1',
+            port: innerPort,
+            method: 'POST',
+            path: '/',
+            agent,
+            headers: { ...rest, 'x-amz-target': target, 'content-length': Buffer.byteLength(body) },
+          },
           (res) => {
             const chunks: Buffer[] = [];
             res.on('data', (c: Buffer) => chunks.push(c));
@@ -106,7 +113,9 @@ export function installDynamoTap(): DynamoTap {
         const before = key ? await current(tableName, key, request.headers) : undefined;
         const answer = await forward(target, body, request.headers);
         if (answer.status === 200) {
-          const parsed = JSON.parse(answer.body.toString('utf8') || '{}') as { ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }> };
+          const parsed = JSON.parse(answer.body.toString('utf8') || '{}') as {
+            ConsumedCapacity?: { CapacityUnits?: number } | Array<{ CapacityUnits?: number }>;
+          };
           const consumed = [parsed.ConsumedCapacity ?? []].flat().reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
           if (WRITES.has(op) || op === 'BatchWriteItem') totals.wruTable += consumed;
           else totals.rru += consumed;
@@ -189,11 +198,7 @@ export function installDynamoTap(): DynamoTap {
  * added or removed is one write of its size, an entry whose index key changed is a delete and a
  * put, an entry rewritten in place is one write, and an item outside the index costs nothing.
  */
-export function indexWriteUnits(
-  before: AttributeMap | undefined,
-  after: AttributeMap | undefined,
-  kb: (item: AttributeMap | undefined) => number,
-): number {
+export function indexWriteUnits(before: AttributeMap | undefined, after: AttributeMap | undefined, kb: (item: AttributeMap | undefined) => number): number {
   const keyOfIndex = (item: AttributeMap | undefined) => {
     const pk = item?.[TABLE_SCHEMA.gsi1.partitionKey];
     const sk = item?.[TABLE_SCHEMA.gsi1.sortKey];

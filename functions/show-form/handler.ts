@@ -17,16 +17,12 @@ const options = { contact: ports.config.adminEmails[0], baseUrl: ports.config.ba
  * GET / — the application form, in the visitor's language, for the calls open now; and
  * GET /assets/{asset} — its script (the only asset: the style is inline, allowed by its hash).
  */
-export const handler = apiHandler(
-  'show-form',
-  { renderProblem: htmlProblem({ contact: options.contact }), contentSecurityPolicy: FORM_CSP },
-  async (event) => {
-    if (event.resource === ROUTES.asset.path) {
-      const script = formScript(event, pathParam(event, 'asset'));
-      if (!script) throw new NotFoundError('Aucune ressource ne porte ce nom.');
-      return script;
-    }
-    const calls = await listCalls(ports);
-    return applicationFormPage(event, options, { calls, state: emptyState, idempotencyKey: newFormKey() });
-  },
-);
+export const handler = apiHandler('show-form', { renderProblem: htmlProblem({ contact: options.contact }), contentSecurityPolicy: FORM_CSP }, async (event) => {
+  if (event.resource === ROUTES.asset.path) {
+    const script = formScript(event, pathParam(event, 'asset'));
+    if (!script) throw new NotFoundError('Aucune ressource ne porte ce nom.');
+    return script;
+  }
+  const calls = await listCalls(ports);
+  return applicationFormPage(event, options, { calls, state: emptyState, idempotencyKey: newFormKey() });
+});

@@ -5,13 +5,7 @@ import { Architecture, type CfnFunction, Runtime, Tracing } from 'aws-cdk-lib/aw
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import {
-  DEFAULT_TIMEOUT_SECONDS,
-  entryOf,
-  FUNCTIONS,
-  type FunctionDeclaration,
-  type FunctionName,
-} from '../../shared/catalogue/functions.ts';
+import { DEFAULT_TIMEOUT_SECONDS, entryOf, FUNCTIONS, type FunctionDeclaration, type FunctionName } from '../../shared/catalogue/functions.ts';
 import { ENV } from '../../shared/config/env.ts';
 import { SERVICE_NAME } from '../../shared/config/metrics.ts';
 import { grantDeclared, type SharedResources } from './permissions.ts';

@@ -23,15 +23,7 @@ import { Construct } from 'constructs';
 import { statuses } from '../../shared/domain/status.ts';
 import type { StageConfig } from '../config.ts';
 import { type FunctionName, taskFunctionNames } from '../../shared/catalogue/functions.ts';
-import {
-  metricsNamespace,
-  SERVICE_DIMENSION,
-  SERVICE_NAME,
-  statusMetric,
-  TASK_DIMENSION,
-  TASK_FAILED,
-  TASK_SUCCEEDED,
-} from '../../shared/config/metrics.ts';
+import { metricsNamespace, SERVICE_DIMENSION, SERVICE_NAME, statusMetric, TASK_DIMENSION, TASK_FAILED, TASK_SUCCEEDED } from '../../shared/config/metrics.ts';
 import type { AppFunction } from './app-function.ts';
 
 const FIVE_MINUTES = Duration.minutes(5);
@@ -99,8 +91,7 @@ export class Observability extends Construct {
         ...(label ? { label } : {}),
       });
     const entered = statuses.map((status) => own(statusMetric(status), Duration.hours(1), status));
-    const taskOutcomes = (metricName: string) =>
-      taskFunctionNames.map((task) => own(metricName, Duration.hours(1), task, { [TASK_DIMENSION]: task }));
+    const taskOutcomes = (metricName: string) => taskFunctionNames.map((task) => own(metricName, Duration.hours(1), task, { [TASK_DIMENSION]: task }));
 
     // --- Metrics ---------------------------------------------------------------------------------
     const sum = { statistic: 'Sum', period: FIVE_MINUTES };
@@ -120,8 +111,7 @@ export class Observability extends Construct {
       integrationP99: apiStage.metricIntegrationLatency({ statistic: 'p99', period: FIVE_MINUTES }),
     };
     // SES publishes account-level metrics only: other senders of the account count too.
-    const ses = (metricName: string, statistic = 'Sum', period = FIVE_MINUTES) =>
-      new Metric({ namespace: 'AWS/SES', metricName, statistic, period });
+    const ses = (metricName: string, statistic = 'Sum', period = FIVE_MINUTES) => new Metric({ namespace: 'AWS/SES', metricName, statistic, period });
     const emails = {
       sent: ses('Send'),
       delivered: ses('Delivery'),
@@ -202,8 +192,7 @@ export class Observability extends Construct {
     alarm('DynamoDbThrottles', throttles, 1, 'Requests to the table were throttled.');
 
     // --- Dashboard -------------------------------------------------------------------------------
-    const fnMetrics = (metric: (fn: AppFunction) => IMetric) =>
-      Object.values(allFunctions).flatMap((fn) => (fn ? [metric(fn)] : []));
+    const fnMetrics = (metric: (fn: AppFunction) => IMetric) => Object.values(allFunctions).flatMap((fn) => (fn ? [metric(fn)] : []));
     this.dashboard = new Dashboard(this, 'Dashboard', {
       dashboardName: `coopfund-${config.stage}`,
       defaultInterval: Duration.days(7),
@@ -212,7 +201,7 @@ export class Observability extends Construct {
       new TextWidget({
         markdown: [
           `# coopfund ${config.stage}`,
-          'Applications entering each status and workflow tasks by outcome (the functions\' own metrics), the workflow, the API, emails and the table.',
+          "Applications entering each status and workflow tasks by outcome (the functions' own metrics), the workflow, the API, emails and the table.",
           'Current counts by status: `npm run admin -- applications list --call <id> --status <STATUS>`. Runbook: docs/operations.md.',
         ].join('\n\n'),
         width: 24,

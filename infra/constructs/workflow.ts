@@ -146,16 +146,9 @@ export class Workflow extends Construct {
     };
     const invoke = (stateName: string, fn: TaskFunctionName, payload: Record<string, unknown>, resultPath: string, onError?: OnError) =>
       task(stateName, fn, payload, resultPath, onError ? { onError } : {});
-    const waitFor = (
-      stateName: string,
-      fn: TaskFunctionName,
-      payload: Record<string, unknown>,
-      waitSeconds: number,
-      resultPath: string,
-      onError?: OnError,
-    ) => task(stateName, fn, payload, resultPath, { waitSeconds, ...(onError && { onError }) });
-    const notify = (stateName: string, template: ApplicantTemplate) =>
-      invoke(stateName, 'notify-applicants', { template }, JsonPath.DISCARD);
+    const waitFor = (stateName: string, fn: TaskFunctionName, payload: Record<string, unknown>, waitSeconds: number, resultPath: string, onError?: OnError) =>
+      task(stateName, fn, payload, resultPath, { waitSeconds, ...(onError && { onError }) });
+    const notify = (stateName: string, template: ApplicantTemplate) => invoke(stateName, 'notify-applicants', { template }, JsonPath.DISCARD);
 
     // --- States, in the order they run ---------------------------------------------------------
     const sendReceipt = notify(STATES.sendReceipt, 'received');
@@ -225,19 +218,22 @@ export class Workflow extends Construct {
         .when(present('$.eligibility.eligible', Condition.booleanEquals('$.eligibility.eligible', false)), notifyIneligible.next(done))
         .when(
           present('$.eligibility.eligible', Condition.booleanEquals('$.eligibility.eligible', true)),
-          assignReviewer.next(requestReview).next(recordReview).next(
-            reviewOutcome
-              .when(present('$.reviewResult.next', Condition.stringEquals('$.reviewResult.next', 'changes')), requestChanges.next(sendReceipt))
-              .when(
-                present('$.reviewResult.next', Condition.stringEquals('$.reviewResult.next', 'committee')),
-                committee.next(
-                  committeeOutcome
-                    .when(Condition.and(approved(0), approved(1)), awardGrant.next(notifyDecision))
-                    .otherwise(recordRejection.next(notifyDecision)),
-                ),
-              )
-              .otherwise(unexpectedResult),
-          ),
+          assignReviewer
+            .next(requestReview)
+            .next(recordReview)
+            .next(
+              reviewOutcome
+                .when(present('$.reviewResult.next', Condition.stringEquals('$.reviewResult.next', 'changes')), requestChanges.next(sendReceipt))
+                .when(
+                  present('$.reviewResult.next', Condition.stringEquals('$.reviewResult.next', 'committee')),
+                  committee.next(
+                    committeeOutcome
+                      .when(Condition.and(approved(0), approved(1)), awardGrant.next(notifyDecision))
+                      .otherwise(recordRejection.next(notifyDecision)),
+                  ),
+                )
+                .otherwise(unexpectedResult),
+            ),
         )
         .otherwise(unexpectedResult),
     );
@@ -283,7 +279,7 @@ export class Workflow extends Construct {
     Validations.of(this.stateMachine).acknowledge({
       id: 'AwsSolutions-SF2',
       reason:
-        'X-Ray is off everywhere: the functions carry no tracer, so a trace would hold the state transitions and none of the calls the tasks make. The execution history, the state machine\'s logs and the functions\' EMF metrics show the flow.',
+        "X-Ray is off everywhere: the functions carry no tracer, so a trace would hold the state transitions and none of the calls the tasks make. The execution history, the state machine's logs and the functions' EMF metrics show the flow.",
     });
 
     const role = this.stateMachine.role;

@@ -68,10 +68,7 @@ export interface ExecutionDescription {
   cause?: string;
 }
 
-export type ExecutionListItem = Pick<
-  ExecutionDescription,
-  'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate'
->;
+export type ExecutionListItem = Pick<ExecutionDescription, 'executionArn' | 'stateMachineArn' | 'name' | 'status' | 'startDate' | 'stopDate'>;
 
 export interface PendingTask {
   executionArn: string;
@@ -249,12 +246,9 @@ export function createEngine(options: EngineOptions): Engine {
   const machine = new StateMachine(prepare(definition), { validationOptions: { noValidate: true } });
 
   const functionMap = new Map<string, string>(
-    options.functionByResource instanceof Map
-      ? options.functionByResource
-      : Object.entries((options.functionByResource ?? {}) as Record<string, string>),
+    options.functionByResource instanceof Map ? options.functionByResource : Object.entries((options.functionByResource ?? {}) as Record<string, string>),
   );
-  const functionOf = (ref: string): string =>
-    functionMap.get(ref) ?? functionMap.get(functionNameFromReference(ref)) ?? functionNameFromReference(ref);
+  const functionOf = (ref: string): string => functionMap.get(ref) ?? functionMap.get(functionNameFromReference(ref)) ?? functionNameFromReference(ref);
 
   const executions = new Map<string, Execution>();
   const byName = new Map<string, Execution>();
@@ -305,7 +299,10 @@ export function createEngine(options: EngineOptions): Engine {
     exec.triggers.set(state, seen);
     const held = exec.held.get(state) ?? [];
     for (const h of held) if (h.n <= seen) appendHistory(exec, h.draft);
-    exec.held.set(state, held.filter((h) => h.n > seen));
+    exec.held.set(
+      state,
+      held.filter((h) => h.n > seen),
+    );
   };
 
   const onLibraryEvent = (exec: Execution, ev: LibraryEvent) => {
@@ -368,89 +365,91 @@ export function createEngine(options: EngineOptions): Engine {
     if (exec.unconsumed.size === 0) exec.caughtUp?.();
   };
 
-  const handlerFor = (exec: Execution, spec: TaskSpec) => async (input: unknown): Promise<unknown> => {
-    const state = spec.name;
-    const n = (exec.occurrences.get(state) ?? 0) + 1;
-    exec.occurrences.set(state, n);
-    const key = `${state}#${n}`;
-    if (exec.stopping) throw inertError('execution stopped');
-
-    const replayed = exec.results.get(key);
-    if (replayed) {
-      consume(exec, key);
-      if (replayed.ok) return replayed.output;
-      throw failureFrom(replayed);
-    }
-    if (exec.cancelled.has(key)) {
-      // It was abandoned by its failing Parallel state, which the replay is about to fail again.
-      consume(exec, key);
-      return park(exec, state, n, undefined, null, null, Date.now());
-    }
-    if (spec.kind === 'unsupported') {
-      throw inertError(`Task resource ${spec.resource} is not supported by the local engine (Lambda tasks only)`);
-    }
-
-    const seq = ++exec.seq;
-    const token = makeToken(exec, state, n);
-    const params = replaceToken(input, token);
-    const functionRef = spec.kind === 'lambda' ? spec.resource : String((params as Record<string, unknown> | null)?.FunctionName ?? '');
-    const fn = functionOf(functionRef);
-    const payload = spec.kind === 'lambda' ? params : ((params as Record<string, unknown> | null)?.Payload ?? {});
-    const now = Date.now();
-
-    if (spec.kind === 'wait') return waitForToken(exec, spec, n, seq, token, fn, payload, params);
-
-    const isLambda = spec.kind === 'lambda';
-    const resourceDetails = { resourceType: 'lambda', resource: 'invoke' };
-    emitTaskEvent(exec, state, n, {
-      key: `Scheduled:${key}`,
-      type: isLambda ? 'LambdaFunctionScheduled' : 'TaskScheduled',
-      at: now,
-      details: isLambda
-        ? { lambdaFunctionScheduledEventDetails: { resource: spec.resource, input: json(payload), ...timeoutDetail(spec) } }
-        : { taskScheduledEventDetails: { ...resourceDetails, region, parameters: json(params), ...timeoutDetail(spec) } },
-    });
-    emitTaskEvent(exec, state, n, {
-      key: `Started:${key}`,
-      type: isLambda ? 'LambdaFunctionStarted' : 'TaskStarted',
-      at: now,
-      ...(isLambda ? {} : { details: { taskStartedEventDetails: resourceDetails } }),
-    });
-
-    const deadline = spec.timeoutSeconds ? now + spec.timeoutSeconds * 1000 * scale : null;
-    let outcome: ResultOutcome;
-    try {
-      const result = await runInvocation(exec, fn, payload, deadline);
-      const output = isLambda ? (result ?? null) : invokeResponse(result);
-      outcome = { ok: true, output };
-    } catch (e) {
+  const handlerFor =
+    (exec: Execution, spec: TaskSpec) =>
+    async (input: unknown): Promise<unknown> => {
+      const state = spec.name;
+      const n = (exec.occurrences.get(state) ?? 0) + 1;
+      exec.occurrences.set(state, n);
+      const key = `${state}#${n}`;
       if (exec.stopping) throw inertError('execution stopped');
-      outcome = e === TIMED_OUT ? { ok: false, error: 'States.Timeout', cause: '', timeout: true } : lambdaFailure(e);
-    }
-    if (exec.stopping) throw inertError('execution stopped');
-    recordResult(exec, state, n, seq, outcome);
-    const at = Date.now();
-    if (outcome.ok) {
+
+      const replayed = exec.results.get(key);
+      if (replayed) {
+        consume(exec, key);
+        if (replayed.ok) return replayed.output;
+        throw failureFrom(replayed);
+      }
+      if (exec.cancelled.has(key)) {
+        // It was abandoned by its failing Parallel state, which the replay is about to fail again.
+        consume(exec, key);
+        return park(exec, state, n, undefined, null, null, Date.now());
+      }
+      if (spec.kind === 'unsupported') {
+        throw inertError(`Task resource ${spec.resource} is not supported by the local engine (Lambda tasks only)`);
+      }
+
+      const seq = ++exec.seq;
+      const token = makeToken(exec, state, n);
+      const params = replaceToken(input, token);
+      const functionRef = spec.kind === 'lambda' ? spec.resource : String((params as Record<string, unknown> | null)?.FunctionName ?? '');
+      const fn = functionOf(functionRef);
+      const payload = spec.kind === 'lambda' ? params : ((params as Record<string, unknown> | null)?.Payload ?? {});
+      const now = Date.now();
+
+      if (spec.kind === 'wait') return waitForToken(exec, spec, n, seq, token, fn, payload, params);
+
+      const isLambda = spec.kind === 'lambda';
+      const resourceDetails = { resourceType: 'lambda', resource: 'invoke' };
       emitTaskEvent(exec, state, n, {
-        key: `Succeeded:${key}`,
-        type: isLambda ? 'LambdaFunctionSucceeded' : 'TaskSucceeded',
-        at,
+        key: `Scheduled:${key}`,
+        type: isLambda ? 'LambdaFunctionScheduled' : 'TaskScheduled',
+        at: now,
         details: isLambda
-          ? { lambdaFunctionSucceededEventDetails: { output: json(outcome.output) } }
-          : { taskSucceededEventDetails: { ...resourceDetails, output: json(outcome.output) } },
+          ? { lambdaFunctionScheduledEventDetails: { resource: spec.resource, input: json(payload), ...timeoutDetail(spec) } }
+          : { taskScheduledEventDetails: { ...resourceDetails, region, parameters: json(params), ...timeoutDetail(spec) } },
       });
-      return outcome.output;
-    }
-    const kind = outcome.timeout ? 'TimedOut' : 'Failed';
-    const detailKey = isLambda ? `lambdaFunction${kind}EventDetails` : `task${kind}EventDetails`;
-    emitTaskEvent(exec, state, n, {
-      key: `${kind}:${key}`,
-      type: isLambda ? `LambdaFunction${kind}` : `Task${kind}`,
-      at,
-      details: { [detailKey]: { ...(isLambda ? {} : resourceDetails), error: outcome.error, cause: outcome.cause } },
-    });
-    throw failureFrom(outcome);
-  };
+      emitTaskEvent(exec, state, n, {
+        key: `Started:${key}`,
+        type: isLambda ? 'LambdaFunctionStarted' : 'TaskStarted',
+        at: now,
+        ...(isLambda ? {} : { details: { taskStartedEventDetails: resourceDetails } }),
+      });
+
+      const deadline = spec.timeoutSeconds ? now + spec.timeoutSeconds * 1000 * scale : null;
+      let outcome: ResultOutcome;
+      try {
+        const result = await runInvocation(exec, fn, payload, deadline);
+        const output = isLambda ? (result ?? null) : invokeResponse(result);
+        outcome = { ok: true, output };
+      } catch (e) {
+        if (exec.stopping) throw inertError('execution stopped');
+        outcome = e === TIMED_OUT ? { ok: false, error: 'States.Timeout', cause: '', timeout: true } : lambdaFailure(e);
+      }
+      if (exec.stopping) throw inertError('execution stopped');
+      recordResult(exec, state, n, seq, outcome);
+      const at = Date.now();
+      if (outcome.ok) {
+        emitTaskEvent(exec, state, n, {
+          key: `Succeeded:${key}`,
+          type: isLambda ? 'LambdaFunctionSucceeded' : 'TaskSucceeded',
+          at,
+          details: isLambda
+            ? { lambdaFunctionSucceededEventDetails: { output: json(outcome.output) } }
+            : { taskSucceededEventDetails: { ...resourceDetails, output: json(outcome.output) } },
+        });
+        return outcome.output;
+      }
+      const kind = outcome.timeout ? 'TimedOut' : 'Failed';
+      const detailKey = isLambda ? `lambdaFunction${kind}EventDetails` : `task${kind}EventDetails`;
+      emitTaskEvent(exec, state, n, {
+        key: `${kind}:${key}`,
+        type: isLambda ? `LambdaFunction${kind}` : `Task${kind}`,
+        at,
+        details: { [detailKey]: { ...(isLambda ? {} : resourceDetails), error: outcome.error, cause: outcome.cause } },
+      });
+      throw failureFrom(outcome);
+    };
 
   /** A `.waitForTaskToken` task: invoke the Lambda, then park until the token is used or expires. */
   const waitForToken = (
@@ -616,8 +615,7 @@ export function createEngine(options: EngineOptions): Engine {
     });
 
   /** `invoke` may throw synchronously: always a promise. */
-  const invokeSafely = (fn: string, payload: unknown): Promise<unknown> =>
-    new Promise<unknown>((resolve) => resolve(options.invoke(fn, payload)));
+  const invokeSafely = (fn: string, payload: unknown): Promise<unknown> => new Promise<unknown>((resolve) => resolve(options.invoke(fn, payload)));
 
   const cancelTasksIn = (exec: Execution, parallel: string, failedAt: number) => {
     for (const [key, p] of [...exec.pending]) {
@@ -731,11 +729,7 @@ export function createEngine(options: EngineOptions): Engine {
   };
 
   /** Ends an execution from outside the run (stop, timeout): status now, run torn down. */
-  const terminate = (
-    exec: Execution,
-    why: 'stop' | 'timeout',
-    end: { status: ExecutionStatus; error?: string; cause?: string },
-  ) => {
+  const terminate = (exec: Execution, why: 'stop' | 'timeout', end: { status: ExecutionStatus; error?: string; cause?: string }) => {
     exec.stopping = why;
     conclude(exec, end);
     exec.abort?.();
@@ -903,8 +897,7 @@ export function createEngine(options: EngineOptions): Engine {
       const exec = get(executionArn);
       const all = opts.reverseOrder ? [...exec.history].reverse() : exec.history;
       const { page, nextToken } = paginate(all, opts.maxResults, opts.nextToken);
-      const events =
-        opts.includeExecutionData === false ? page.map(withoutData) : page.map((e) => structuredClone(e));
+      const events = opts.includeExecutionData === false ? page.map(withoutData) : page.map((e) => structuredClone(e));
       return { events, ...(nextToken ? { nextToken } : {}) };
     },
 
@@ -1014,10 +1007,7 @@ export function createEngine(options: EngineOptions): Engine {
       const exec = get(executionArn);
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(
-          () => reject(new Error(`execution ${exec.name} still ${exec.status} after ${timeoutMs} ms`)),
-          timeoutMs,
-        );
+        timer = setTimeout(() => reject(new Error(`execution ${exec.name} still ${exec.status} after ${timeoutMs} ms`)), timeoutMs);
       });
       try {
         await Promise.race([exec.done, timeout]);
@@ -1062,9 +1052,7 @@ export function createEngine(options: EngineOptions): Engine {
 
 // ---------- helpers ----------
 
-type ResultOutcome =
-  | { ok: true; output: unknown }
-  | { ok: false; error: string; cause: string; timeout?: boolean };
+type ResultOutcome = { ok: true; output: unknown } | { ok: false; error: string; cause: string; timeout?: boolean };
 
 type LibraryEvent = {
   type: string;

@@ -36,8 +36,7 @@ const str = (body: Record<string, unknown>, key: string, required = true): strin
   if (typeof v !== 'string') throw validation(`Value at '${key}' must be a string`);
   return v;
 };
-const num = (body: Record<string, unknown>, key: string): number | undefined =>
-  typeof body[key] === 'number' ? (body[key] as number) : undefined;
+const num = (body: Record<string, unknown>, key: string): number | undefined => (typeof body[key] === 'number' ? (body[key] as number) : undefined);
 
 class ProtocolError extends Error {
   readonly type: string;
@@ -179,10 +178,7 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
 }
 
 /** Serves the engine; `port` 0 picks a free one. */
-export async function startSfnServer(
-  engine: Engine,
-  options: { port?: number; host?: string } = {},
-): Promise<SfnServer> {
+export async function startSfnServer(engine: Engine, options: { port?: number; host?: string } = {}): Promise<SfnServer> {
   const host = options.host ?? '127.0.0.1';
   const server = createServer((req, res) => void handle(engine, req, res));
   // Longer than the SDK's idle connections, so a reused connection is never closed under a request.

@@ -25,7 +25,18 @@ const serverNames = new Set([
 ]);
 
 const networkNames = new Set(['TimeoutError', 'AbortError', 'RequestTimeout', 'RequestTimeoutException']);
-const networkCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_SOCKET']);
+const networkCodes = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_SOCKET',
+]);
 
 interface SdkLikeError {
   name?: unknown;
@@ -36,9 +47,7 @@ interface SdkLikeError {
 }
 
 export function errorName(error: unknown): string {
-  return typeof error === 'object' && error !== null && typeof (error as SdkLikeError).name === 'string'
-    ? ((error as SdkLikeError).name as string)
-    : '';
+  return typeof error === 'object' && error !== null && typeof (error as SdkLikeError).name === 'string' ? ((error as SdkLikeError).name as string) : '';
 }
 
 export function isTransient(error: unknown): boolean {

@@ -1,12 +1,4 @@
-import {
-  DeleteCommand,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-  type DynamoDBDocumentClient,
-  type QueryCommandInput,
-} from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationRecord, CallRecord, HistoryEvent, TaskRecord } from '../domain/application.ts';
 import { InvalidTransitionError, NotFoundError, TaskGoneError, TransientError, ValidationError } from '../domain/errors.ts';
 import { allowedSources, canTransition, type Status } from '../domain/status.ts';
@@ -115,8 +107,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
     }
   }
 
-  const get = (key: Key) =>
-    run('get', () => doc.send(new GetCommand({ TableName, Key: key, ConsistentRead: true }))).then((o) => o.Item);
+  const get = (key: Key) => run('get', () => doc.send(new GetCommand({ TableName, Key: key, ConsistentRead: true }))).then((o) => o.Item);
 
   async function queryAll(input: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Item[]> {
     const items: Item[] = [];
@@ -196,9 +187,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
     const current = await itemsUnder(keys.callPk(callId), prefix);
     await Promise.all([
       ...[...next.entries()].map(([sk, value]) => put({ ...value, [PK]: keys.callPk(callId), [SK]: sk })),
-      ...current
-        .filter((item) => !next.has(sortKeyOf(item)))
-        .map((item) => del(keyOf(item))),
+      ...current.filter((item) => !next.has(sortKeyOf(item))).map((item) => del(keyOf(item))),
     ]);
   }
 
@@ -258,11 +247,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
     },
 
     async putRoster(callId, reviewers) {
-      await replaceList(
-        callId,
-        keys.reviewerPrefix,
-        new Map(reviewers.map((r) => [keys.reviewer(callId, r.email)[SK], { ...r }])),
-      );
+      await replaceList(callId, keys.reviewerPrefix, new Map(reviewers.map((r) => [keys.reviewer(callId, r.email)[SK], { ...r }])));
     },
 
     async getRoster(callId) {

@@ -20,7 +20,8 @@ export function executionName(applicationId: string, attempt?: number): string {
 function mapError(error: unknown, what: string): unknown {
   if (goneNames.has(errorName(error))) return Object.assign(new TaskGoneError('the workflow no longer waits for this decision'), { cause: error });
   // Too many running executions: the account's limit, freed as executions finish.
-  if (isTransient(error) || errorName(error) === 'ExecutionLimitExceeded') return Object.assign(new TransientError(`Step Functions unavailable (${what})`), { cause: error });
+  if (isTransient(error) || errorName(error) === 'ExecutionLimitExceeded')
+    return Object.assign(new TransientError(`Step Functions unavailable (${what})`), { cause: error });
   return error;
 }
 
@@ -34,9 +35,7 @@ export function sfnWorkflow(sfn: SFNClient, stateMachineArn: string | undefined)
       }
       const input: ApplicationRef = { applicationId };
       try {
-        await sfn.send(
-          new StartExecutionCommand({ stateMachineArn, name: executionName(applicationId, options.attempt), input: JSON.stringify(input) }),
-        );
+        await sfn.send(new StartExecutionCommand({ stateMachineArn, name: executionName(applicationId, options.attempt), input: JSON.stringify(input) }));
       } catch (error) {
         // The name is the application's: an execution under it is this application's, started before.
         if (errorName(error) === 'ExecutionAlreadyExists') return;

@@ -47,8 +47,7 @@ export const keys = {
   application: (id: string): Key => key(`APP#${id}`, 'APP'),
   applicationPk: (id: string): string => `APP#${id}`,
   /** `seq` is the event's rank in the history: two events in the same millisecond stay distinct. */
-  event: (applicationId: string, at: string, seq: number): Key =>
-    key(`APP#${applicationId}`, `EVENT#${at}#${String(seq).padStart(3, '0')}`),
+  event: (applicationId: string, at: string, seq: number): Key => key(`APP#${applicationId}`, `EVENT#${at}#${String(seq).padStart(3, '0')}`),
   eventPrefix: 'EVENT#',
   task: (id: string): Key => key(`TASK#${id}`, 'TASK'),
   /** The task id back from a task item's partition key. */
@@ -70,12 +69,4 @@ export const gsi = {
 } as const;
 
 /** Attributes the repository keeps beside the records; stripped before a record leaves it. */
-export const internalAttributes = [
-  PK,
-  SK,
-  TABLE_SCHEMA.gsi1.partitionKey,
-  TABLE_SCHEMA.gsi1.sortKey,
-  TABLE_SCHEMA.ttlAttribute,
-  'seq',
-  'lastEvent',
-] as const;
+export const internalAttributes = [PK, SK, TABLE_SCHEMA.gsi1.partitionKey, TABLE_SCHEMA.gsi1.sortKey, TABLE_SCHEMA.ttlAttribute, 'seq', 'lastEvent'] as const;

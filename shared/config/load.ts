@@ -36,7 +36,10 @@ const email = z.email('must be an email address');
 const schema = z
   .object({
     [ENV.tableName]: nonEmpty,
-    [ENV.stateMachineArn]: z.string().regex(/^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]{1,80}$/, 'must be a state machine ARN').optional(),
+    [ENV.stateMachineArn]: z
+      .string()
+      .regex(/^arn:aws[\w-]*:states:[a-z0-9-]+:\d{12}:stateMachine:[\w-]{1,80}$/, 'must be a state machine ARN')
+      .optional(),
     [ENV.baseUrl]: z
       .url({ protocol: /^https?$/, message: 'must be an http(s) URL' })
       .refine((u) => !u.endsWith('/'), 'must not end with a slash')
@@ -44,15 +47,37 @@ const schema = z
     [ENV.senderEmail]: email,
     [ENV.adminEmails]: z
       .string()
-      .transform((s) => s.split(',').map((a) => a.trim()).filter((a) => a.length > 0))
+      .transform((s) =>
+        s
+          .split(',')
+          .map((a) => a.trim())
+          .filter((a) => a.length > 0),
+      )
       .pipe(z.array(email).min(1, 'needs at least one address')),
-    [ENV.metricsNamespace]: z.string().regex(/^[\w.\-/#:]{1,255}$/, 'must be a CloudWatch namespace').optional(),
-    [ENV.linkTtlSeconds]: z.coerce.number().int('must be whole seconds').min(60).max(90 * 24 * 3600),
+    [ENV.metricsNamespace]: z
+      .string()
+      .regex(/^[\w.\-/#:]{1,255}$/, 'must be a CloudWatch namespace')
+      .optional(),
+    [ENV.linkTtlSeconds]: z.coerce
+      .number()
+      .int('must be whole seconds')
+      .min(60)
+      .max(90 * 24 * 3600),
     // One of the two is needed to sign links; which one is checked below.
     [ENV.signingSecretArn]: nonEmpty.optional(),
     [ENV.signingSecret]: z.string().min(32, 'must be at least 32 characters').optional(),
-    [ENV.signingKeyGraceSeconds]: z.coerce.number().int('must be whole seconds').min(0).max(365 * 24 * 3600).optional(),
-    [ENV.signingKeyMaxAgeSeconds]: z.coerce.number().int('must be whole seconds').min(1).max(24 * 3600).optional(),
+    [ENV.signingKeyGraceSeconds]: z.coerce
+      .number()
+      .int('must be whole seconds')
+      .min(0)
+      .max(365 * 24 * 3600)
+      .optional(),
+    [ENV.signingKeyMaxAgeSeconds]: z.coerce
+      .number()
+      .int('must be whole seconds')
+      .min(1)
+      .max(24 * 3600)
+      .optional(),
   })
   .refine((e) => e[ENV.signingSecretArn] !== undefined || e[ENV.signingSecret] !== undefined, {
     path: [ENV.signingSecretArn],
@@ -66,13 +91,9 @@ const schema = z
  */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const raw = options.env ?? process.env;
-  const env = Object.fromEntries(
-    Object.values(ENV).map((name) => [name, raw[name] === '' ? undefined : raw[name]]),
-  );
+  const env = Object.fromEntries(Object.values(ENV).map((name) => [name, raw[name] === '' ? undefined : raw[name]]));
   const parsed = schema.safeParse(env);
-  const problems = parsed.success
-    ? []
-    : parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')} ${i.message}`);
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')} ${i.message}`);
   const config: Config | undefined = parsed.success
     ? {
         tableName: parsed.data[ENV.tableName],

@@ -7,8 +7,7 @@ import type { Status } from './status.ts';
 export const languages = ['fr', 'ar', 'en'] as const;
 export type Language = (typeof languages)[number];
 
-export const isLanguage = (value: string | undefined): value is Language =>
-  value !== undefined && (languages as readonly string[]).includes(value);
+export const isLanguage = (value: string | undefined): value is Language => value !== undefined && (languages as readonly string[]).includes(value);
 
 /** One change of status, with its time, actor and reason. */
 export interface HistoryEvent {

@@ -13,9 +13,7 @@ const fmt = (n: number) => new Intl.NumberFormat('fr-FR').format(n);
 
 const rules: Rule[] = [
   (a) =>
-    a.leadAuthority.country === 'FR'
-      ? undefined
-      : { rule: 'lead-french', reason: 'Le porteur de projet doit être une collectivité territoriale française.' },
+    a.leadAuthority.country === 'FR' ? undefined : { rule: 'lead-french', reason: 'Le porteur de projet doit être une collectivité territoriale française.' },
   (a) =>
     a.partnerAuthority.country === 'MA'
       ? undefined

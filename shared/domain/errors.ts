@@ -8,9 +8,7 @@ export interface Issue {
  * One issue as it was found, before anyone words it for a client: either an `Issue` written by a
  * rule, or a zod issue as it is (`path` in segments; `unrecognized_keys` names the unknown `keys`).
  */
-export type FoundIssue =
-  | Issue
-  | { readonly path: readonly PropertyKey[]; readonly message: string; readonly code?: string; readonly keys?: readonly string[] };
+export type FoundIssue = Issue | { readonly path: readonly PropertyKey[]; readonly message: string; readonly code?: string; readonly keys?: readonly string[] };
 
 /**
  * Base of every domain error. `name` is what state machine Retry/Catch match, so each class spells

@@ -1,15 +1,5 @@
 /** Statuses of an application, exact strings of the API. */
-export const statuses = [
-  'SUBMITTED',
-  'INELIGIBLE',
-  'IN_REVIEW',
-  'CHANGES_REQUESTED',
-  'WITHDRAWN',
-  'IN_COMMITTEE',
-  'APPROVED',
-  'REJECTED',
-  'ERROR',
-] as const;
+export const statuses = ['SUBMITTED', 'INELIGIBLE', 'IN_REVIEW', 'CHANGES_REQUESTED', 'WITHDRAWN', 'IN_COMMITTEE', 'APPROVED', 'REJECTED', 'ERROR'] as const;
 export type Status = (typeof statuses)[number];
 
 const transitions: Readonly<Record<Status, readonly Status[]>> = {

@@ -133,8 +133,7 @@ ${section.blocks.map((block) => blockHtml(block, section.dir)).join('\n')}
 export function renderEmail(content: EmailContent, layout: LayoutTexts): RenderedEmail {
   const subject = oneLine(content.subject);
   const appendix = content.appendix;
-  const body =
-    content.blocks.map((block) => blockHtml(block, layout.dir)).join('\n') + (appendix ? `\n${appendixHtml(appendix)}` : '');
+  const body = content.blocks.map((block) => blockHtml(block, layout.dir)).join('\n') + (appendix ? `\n${appendixHtml(appendix)}` : '');
   const html = `<!DOCTYPE html>
 <html lang="${escapeHtml(layout.lang)}" dir="${layout.dir}">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(subject)}</title></head>

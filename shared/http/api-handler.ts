@@ -20,11 +20,7 @@ export interface HttpHandlerOptions {
   metrics?: Metrics;
 }
 
-type Body<K extends HttpHandlerOptions['body']> = K extends 'json' | 'json-or-form'
-  ? unknown
-  : K extends 'form'
-    ? Record<string, string>
-    : string | null;
+type Body<K extends HttpHandlerOptions['body']> = K extends 'json' | 'json-or-form' ? unknown : K extends 'form' ? Record<string, string> : string | null;
 
 /** HEAD is answered as GET, without the body (API Gateway passes HEAD through to the proxy). */
 const headWithoutBody = {
@@ -34,9 +30,7 @@ const headWithoutBody = {
 };
 
 /** A function that declares the metrics port must publish them: the option is required of it, and refused otherwise. */
-type MetricsOption<F extends ApiFunctionName> = 'metrics' extends (typeof FUNCTIONS)[F]['ports'][number]
-  ? { metrics: Metrics }
-  : { metrics?: never };
+type MetricsOption<F extends ApiFunctionName> = 'metrics' extends (typeof FUNCTIONS)[F]['ports'][number] ? { metrics: Metrics } : { metrics?: never };
 
 /**
  * The handler of API function `name` (shared/catalogue/functions.ts): `httpHandler` with the body
@@ -55,10 +49,7 @@ export function apiHandler<F extends ApiFunctionName>(
  * An API Gateway REST proxy handler with the project's middlewares, outermost first: publishing
  * the metrics (when given), security headers, request logging, error mapping, then the body parser.
  */
-export function httpHandler<O extends HttpHandlerOptions>(
-  options: O,
-  handler: (event: ApiEvent<Body<O['body']>>, context: Context) => Promise<ApiResult>,
-) {
+export function httpHandler<O extends HttpHandlerOptions>(options: O, handler: (event: ApiEvent<Body<O['body']>>, context: Context) => Promise<ApiResult>) {
   const middlewares = [
     ...(options.metrics ? [publishMetrics(options.metrics)] : []),
     securityHeaders({ ...(options.contentSecurityPolicy ? { contentSecurityPolicy: options.contentSecurityPolicy } : {}) }),
@@ -73,5 +64,7 @@ export function httpHandler<O extends HttpHandlerOptions>(
           ? [jsonOrFormBodyParser()]
           : []),
   ];
-  return middy<ApiEvent<unknown>, ApiResult>().use(middlewares).handler(handler as (event: ApiEvent<unknown>, context: Context) => Promise<ApiResult>);
+  return middy<ApiEvent<unknown>, ApiResult>()
+    .use(middlewares)
+    .handler(handler as (event: ApiEvent<unknown>, context: Context) => Promise<ApiResult>);
 }

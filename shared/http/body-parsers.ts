@@ -55,8 +55,7 @@ function bodyText(event: ApiEvent<unknown>, maxBytes: number): string {
   }
 }
 
-const tooLarge = (maxBytes: number) =>
-  new PayloadTooLargeError(`Le corps de la requête dépasse ${Math.round(maxBytes / 1024)} Kio.`);
+const tooLarge = (maxBytes: number) => new PayloadTooLargeError(`Le corps de la requête dépasse ${Math.round(maxBytes / 1024)} Kio.`);
 
 type Parser = MiddlewareObj<ApiEvent<unknown>, ApiResult, Error, Context>;
 

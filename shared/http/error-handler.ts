@@ -137,8 +137,7 @@ export function httpErrorHandler(options: ErrorHandlerOptions = {}): MiddlewareO
         log.error('problem page failed', failure instanceof Error ? failure : new Error(String(failure)));
         response = renderJsonProblem(problem);
       }
-      request.response =
-        problem.status === 503 ? { ...response, headers: { ...response.headers, 'Retry-After': retryAfter } } : response;
+      request.response = problem.status === 503 ? { ...response, headers: { ...response.headers, 'Retry-After': retryAfter } } : response;
     },
   };
 }

@@ -16,8 +16,6 @@ export function pageFrame(event: ApiEvent<unknown>, contact?: string): PageFrame
   const query = Object.entries(event.queryStringParameters ?? {}).filter(
     (entry): entry is [string, string] => entry[0] !== 'lang' && typeof entry[1] === 'string',
   );
-  const languageLinks = Object.fromEntries(
-    languages.map((lang) => [lang, `?${new URLSearchParams([...query, ['lang', lang]]).toString()}`]),
-  );
+  const languageLinks = Object.fromEntries(languages.map((lang) => [lang, `?${new URLSearchParams([...query, ['lang', lang]]).toString()}`]));
   return { t, contact, languageLinks };
 }

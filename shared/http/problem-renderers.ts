@@ -30,7 +30,9 @@ export function negotiatedProblem(options: ProblemPageOptions = {}): ProblemRend
  * beside its field, in the visitor's language; any other problem, or a link that no longer opens,
  * gets the problem page. Reading the page again writes nothing (`show` is the GET's use case).
  */
-export function decisionFormProblem(options: ProblemPageOptions & { show: (taskId: string, sig: string | undefined) => Promise<TaskPageModel> }): ProblemRenderer {
+export function decisionFormProblem(
+  options: ProblemPageOptions & { show: (taskId: string, sig: string | undefined) => Promise<TaskPageModel> },
+): ProblemRenderer {
   const page = htmlProblem(options);
   return async (problem, event) => {
     const fields = event.body !== null && typeof event.body === 'object' ? (event.body as Record<string, string>) : undefined;

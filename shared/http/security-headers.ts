@@ -31,8 +31,7 @@ export interface SecurityHeadersOptions {
   contentSecurityPolicy?: string;
 }
 
-const hasHeader = (headers: Record<string, unknown>, name: string) =>
-  Object.keys(headers).some((k) => k.toLowerCase() === name.toLowerCase());
+const hasHeader = (headers: Record<string, unknown>, name: string) => Object.keys(headers).some((k) => k.toLowerCase() === name.toLowerCase());
 
 /**
  * Adds the security headers to every answer, errors included. Headers the handler set itself win.

@@ -203,8 +203,7 @@ export const en = {
   tracking: {
     title: 'Application tracking',
     submitted: 'Your application has been submitted. An acknowledgement is being sent to both contacts.',
-    keepLink:
-      'Keep the address of this page (bookmark it): it gives access to the application’s tracking. It is also in every email from the fund.',
+    keepLink: 'Keep the address of this page (bookmark it): it gives access to the application’s tracking. It is also in every email from the fund.',
     call: 'Call {callId}',
     statusLabel: 'Status',
     nextHeading: 'What happens next?',
@@ -212,7 +211,8 @@ export const en = {
       SUBMITTED: 'The application’s eligibility is checked automatically, usually within minutes. It will then be assigned to a reviewer.',
       INELIGIBLE: 'The application does not meet the call’s conditions: it is closed and will not be reviewed.',
       IN_REVIEW: 'A reviewer is assessing the application. Their opinion will then go to the joint committee, or they will ask you for changes.',
-      CHANGES_REQUESTED: 'The reviewer asks for changes. Both contacts have received by email a personal link to submit a new version of the application, already filled in.',
+      CHANGES_REQUESTED:
+        'The reviewer asks for changes. Both contacts have received by email a personal link to submit a new version of the application, already filled in.',
       WITHDRAWN: 'No new version was submitted in time: the application is closed.',
       IN_COMMITTEE: 'The two co-chairs of the joint committee, French and Moroccan, decide. A grant is awarded when both approve it.',
       APPROVED: 'The fund’s secretariat will tell you the next steps (agreement, payments).',
@@ -429,7 +429,8 @@ export const en = {
     failure: {
       subject: 'Processing failed',
       about: 'application {id}',
-      intro: 'The automatic processing of the application {id} (call for projects {callId}) failed. The application is in the ERROR status and will not move on without intervention.',
+      intro:
+        'The automatic processing of the application {id} (call for projects {callId}) failed. The application is in the ERROR status and will not move on without intervention.',
       next: 'Look at this application’s state machine execution and the functions’ logs to find the cause, then restart it.',
       unknownCall: 'unknown',
     },

@@ -39,9 +39,7 @@ export function formatDate(t: Locale, isoDate: string): string {
 
 /** An instant, in the fund's time zone, naming it: « 3 mars 2027 à 14:05 (heure de Paris) ». */
 export function formatDateTime(t: Locale, at: Date | string): string {
-  const formatted = new Intl.DateTimeFormat(t.meta.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: t.meta.timeZone }).format(
-    new Date(at),
-  );
+  const formatted = new Intl.DateTimeFormat(t.meta.locale, { dateStyle: 'long', timeStyle: 'short', timeZone: t.meta.timeZone }).format(new Date(at));
   return `${formatted} (${t.meta.timeZoneLabel})`;
 }
 
@@ -49,4 +47,3 @@ export function formatDateTime(t: Locale, at: Date | string): string {
 export function formatDay(t: Locale, at: Date | string): string {
   return new Intl.DateTimeFormat(t.meta.locale, { dateStyle: 'long', timeZone: t.meta.timeZone }).format(new Date(at));
 }
-

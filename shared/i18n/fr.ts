@@ -154,8 +154,7 @@ export const fr = {
     durationOutside: 'Pour cet appel, la durée doit être comprise entre {min} et {max} mois.',
     startTooEarly: 'Pour cet appel, le projet doit commencer après le {date}.',
     submit: 'Déposer la candidature',
-    privacy:
-      'Les informations saisies servent uniquement à l’instruction de la candidature par les administrations française et marocaine du dispositif.',
+    privacy: 'Les informations saisies servent uniquement à l’instruction de la candidature par les administrations française et marocaine du dispositif.',
     draftSaved: 'Brouillon enregistré dans ce navigateur.',
     draftRestored: 'Nous avons repris le brouillon enregistré dans ce navigateur.',
     draftClear: 'Effacer le brouillon',
@@ -171,8 +170,7 @@ export const fr = {
     VALIDATION_FAILED: 'Certains champs sont à corriger.',
     CALL_NOT_FOUND: 'Cet appel à projets n’existe pas. Choisissez un appel dans la liste.',
     CALL_CLOSED: 'Cet appel à projets n’accepte plus de candidatures.',
-    IDEMPOTENCY_KEY_REUSED:
-      'Ce formulaire a déjà servi à déposer une candidature. Pour en déposer une autre, rechargez la page du formulaire.',
+    IDEMPOTENCY_KEY_REUSED: 'Ce formulaire a déjà servi à déposer une candidature. Pour en déposer une autre, rechargez la page du formulaire.',
     PAYLOAD_TOO_LARGE: 'Le formulaire est trop volumineux : raccourcissez le résumé.',
     MALFORMED_BODY: 'Le formulaire n’a pas pu être lu. Réessayez.',
     UNSUPPORTED_MEDIA_TYPE: 'Le formulaire n’a pas pu être lu. Réessayez.',
@@ -222,7 +220,8 @@ export const fr = {
       SUBMITTED: 'La recevabilité de la candidature est vérifiée automatiquement, en général en quelques minutes. Elle sera ensuite confiée à un instructeur.',
       INELIGIBLE: 'La candidature ne remplit pas les conditions de l’appel : elle est close et ne sera pas instruite.',
       IN_REVIEW: 'Un instructeur examine la candidature. Son avis sera ensuite soumis au comité mixte, ou il vous demandera des modifications.',
-      CHANGES_REQUESTED: 'L’instructeur demande des modifications. Les deux contacts ont reçu par courriel un lien personnel pour déposer une nouvelle version du dossier, déjà rempli.',
+      CHANGES_REQUESTED:
+        'L’instructeur demande des modifications. Les deux contacts ont reçu par courriel un lien personnel pour déposer une nouvelle version du dossier, déjà rempli.',
       WITHDRAWN: 'Aucune nouvelle version n’a été déposée dans le délai fixé : la candidature est close.',
       IN_COMMITTEE: 'Les deux coprésidents du comité mixte, français et marocain, décident. Une subvention est accordée lorsque tous deux l’approuvent.',
       APPROVED: 'Le secrétariat du dispositif vous communiquera la suite de la procédure (convention, versements).',
@@ -299,8 +298,10 @@ export const fr = {
     next: {
       favorable: 'La candidature passe maintenant devant le comité mixte : ses deux coprésidents recevront chacun un lien pour décider.',
       unfavorable: 'La candidature passe maintenant devant le comité mixte : ses deux coprésidents recevront chacun un lien pour décider.',
-      changes: 'Les porteurs du projet reçoivent votre demande par courriel, avec un lien pour déposer une nouvelle version. Elle vous sera de nouveau soumise.',
-      approve: 'La subvention est accordée lorsque les deux coprésidents l’ont approuvée, dans la limite de l’enveloppe de l’appel. Les porteurs du projet en seront informés par courriel.',
+      changes:
+        'Les porteurs du projet reçoivent votre demande par courriel, avec un lien pour déposer une nouvelle version. Elle vous sera de nouveau soumise.',
+      approve:
+        'La subvention est accordée lorsque les deux coprésidents l’ont approuvée, dans la limite de l’enveloppe de l’appel. Les porteurs du projet en seront informés par courriel.',
       reject: 'Les porteurs du projet seront informés par courriel de la décision du comité mixte et de son motif.',
       resubmitted: 'La nouvelle version va être vérifiée (recevabilité), puis instruite. Les deux contacts sont informés par courriel de chaque étape.',
     },
@@ -440,7 +441,8 @@ export const fr = {
     failure: {
       subject: 'Échec du traitement',
       about: 'dossier {id}',
-      intro: 'Le traitement automatique du dossier {id} (appel à projets {callId}) a échoué. Le dossier est au statut ERROR et n’avancera plus sans intervention.',
+      intro:
+        'Le traitement automatique du dossier {id} (appel à projets {callId}) a échoué. Le dossier est au statut ERROR et n’avancera plus sans intervention.',
       next: 'Consultez l’exécution de la machine à états de ce dossier et les journaux des fonctions pour en trouver la cause, puis relancez-le.',
       unknownCall: 'inconnu',
     },

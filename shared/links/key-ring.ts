@@ -41,17 +41,16 @@ const versionSchema = z.strictObject({
   retiredAt: iso.optional(),
   revokedAt: iso.optional(),
 });
-const ringSchema = z
-  .strictObject({ format: z.literal(KEY_RING_FORMAT), versions: z.array(versionSchema).min(1) })
-  .superRefine(({ versions }, ctx) => {
-    versions.forEach((v, i) => {
-      const previous = versions[i - 1];
-      if (previous && v.version <= previous.version) ctx.addIssue({ code: 'custom', path: ['versions', i, 'version'], message: 'versions must increase' });
-      const last = i === versions.length - 1;
-      if (last && (v.retiredAt || v.revokedAt)) ctx.addIssue({ code: 'custom', path: ['versions', i], message: 'the newest version signs: it cannot be retired or revoked' });
-      if (!last && !v.retiredAt) ctx.addIssue({ code: 'custom', path: ['versions', i, 'retiredAt'], message: 'an older version must be retired' });
-    });
+const ringSchema = z.strictObject({ format: z.literal(KEY_RING_FORMAT), versions: z.array(versionSchema).min(1) }).superRefine(({ versions }, ctx) => {
+  versions.forEach((v, i) => {
+    const previous = versions[i - 1];
+    if (previous && v.version <= previous.version) ctx.addIssue({ code: 'custom', path: ['versions', i, 'version'], message: 'versions must increase' });
+    const last = i === versions.length - 1;
+    if (last && (v.retiredAt || v.revokedAt))
+      ctx.addIssue({ code: 'custom', path: ['versions', i], message: 'the newest version signs: it cannot be retired or revoked' });
+    if (!last && !v.retiredAt) ctx.addIssue({ code: 'custom', path: ['versions', i, 'retiredAt'], message: 'an older version must be retired' });
   });
+});
 
 /** The ring a secret's value holds: a JSON ring, or a plain string read as version 1. Throws on anything else. */
 export function parseKeyRing(value: string): KeyRing {
@@ -117,11 +116,7 @@ export function rotateKeyRing(ring: KeyRing, options: { secret: string; now: Dat
   const at = options.now.toISOString();
   const current = signingKey(ring);
   return {
-    versions: [
-      ...ring.versions.slice(0, -1),
-      { ...current, retiredAt: at },
-      { version: current.version + 1, secret: options.secret, createdAt: at },
-    ],
+    versions: [...ring.versions.slice(0, -1), { ...current, retiredAt: at }, { version: current.version + 1, secret: options.secret, createdAt: at }],
   };
 }
 

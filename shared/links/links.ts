@@ -31,10 +31,7 @@ export async function taskLink(signer: Signer, baseUrl: string, task: TaskRecord
   return `${baseUrl}${pathTo('showTask', { taskId: task.id }, { sig: `${exp}.${index}.${mac}${versionSuffix(version)}` })}`;
 }
 
-export type LinkCheck =
-  | { ok: true; recipient: string }
-  | { ok: false; reason: 'bad-signature' }
-  | { ok: false; reason: 'expired'; recipient: string };
+export type LinkCheck = { ok: true; recipient: string } | { ok: false; reason: 'bad-signature' } | { ok: false; reason: 'expired'; recipient: string };
 
 /**
  * Verifies a `sig` against a task: the signature first (403), then the expiry (410). A link signed

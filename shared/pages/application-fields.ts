@@ -48,20 +48,20 @@ function authority(t: Catalogue, state: FormState, key: Side, rules: { legend: s
 <input type="hidden" name="${key}.country" value="${rules.country}">
 ${inputField(state, { name: `${key}.name`, label: f.authorityName, hint: rules.example, attrs: html` required maxlength="200" autocomplete="${section} organization" dir="auto"` })}
 ${selectField(state, {
-    name: `${key}.kind`,
-    label: f.kind,
-    placeholder: f.kindChoose,
-    options: kinds.map((k) => [k, kindLabel(t, k)] as const),
-    attrs: trusted(' required'),
-  })}
+  name: `${key}.kind`,
+  label: f.kind,
+  placeholder: f.kindChoose,
+  options: kinds.map((k) => [k, kindLabel(t, k)] as const),
+  attrs: trusted(' required'),
+})}
 ${inputField(state, { name: `${key}.contact.name`, label: f.contactName, attrs: html` required maxlength="120" autocomplete="${section} name" dir="auto"` })}
 ${inputField(state, {
-    name: `${key}.contact.email`,
-    label: f.contactEmail,
-    hint: f.contactEmailHelp,
-    type: 'email',
-    attrs: html` required maxlength="254" autocomplete="${section} email" dir="ltr"`,
-  })}
+  name: `${key}.contact.email`,
+  label: f.contactEmail,
+  hint: f.contactEmailHelp,
+  type: 'email',
+  attrs: html` required maxlength="254" autocomplete="${section} email" dir="ltr"`,
+})}
 ${inputField(state, { name: `${key}.contact.phone`, label: f.contactPhone, type: 'tel', attrs: html` maxlength="25" autocomplete="${section} tel" dir="ltr"` })}
 </fieldset>`;
 }
@@ -86,21 +86,21 @@ ${inputField(state, { name: 'project.title', label: f.projectTitle, attrs: trust
 ${textareaField(state, { name: 'project.summary', label: f.projectSummary, hint: f.projectSummaryHelp, attrs: trusted(' required maxlength="5000" rows="8" dir="auto"') })}
 ${selectField(state, { name: 'project.theme', label: f.theme, placeholder: f.themeChoose, options: themes, attrs: trusted(' required') })}
 ${inputField(state, {
-    name: 'project.startDate',
-    label: f.startDate,
-    hint: rules ? fill(f.startTooEarly, { date: formatDay(t, rules.closesAt) }) : f.startDateHelp,
-    type: 'date',
-    attrs: trusted(' required'),
-    className: 'short',
-  })}
+  name: 'project.startDate',
+  label: f.startDate,
+  hint: rules ? fill(f.startTooEarly, { date: formatDay(t, rules.closesAt) }) : f.startDateHelp,
+  type: 'date',
+  attrs: trusted(' required'),
+  className: 'short',
+})}
 ${inputField(state, {
-    name: 'project.durationMonths',
-    label: f.duration,
-    hint: rules ? fill(f.durationHelp, { min: rules.durationMonths.min, max: rules.durationMonths.max }) : undefined,
-    type: 'number',
-    attrs: trusted(' required min="1" max="120" step="1" inputmode="numeric"'),
-    className: 'short',
-  })}
+  name: 'project.durationMonths',
+  label: f.duration,
+  hint: rules ? fill(f.durationHelp, { min: rules.durationMonths.min, max: rules.durationMonths.max }) : undefined,
+  type: 'number',
+  attrs: trusted(' required min="1" max="120" step="1" inputmode="numeric"'),
+  className: 'short',
+})}
 </fieldset>
 ${authority(t, state, 'leadAuthority', { legend: f.leadLegend, country: 'FR', example: f.authorityNameHelpLead })}
 ${authority(t, state, 'partnerAuthority', { legend: f.partnerLegend, country: 'MA', example: f.authorityNameHelpPartner })}

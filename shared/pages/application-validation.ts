@@ -13,7 +13,12 @@ export const FORM_ONLY_FIELDS = ['idempotencyKey'] as const;
 
 type Checked<T> = { ok: true; value: T } | { ok: false; issues: FieldIssue[] };
 
-function check<T>(schema: typeof applicationInputSchema | typeof resubmissionSchema, fields: Readonly<Record<string, string>>, skip: readonly string[], v: ValidationTexts): Checked<T> {
+function check<T>(
+  schema: typeof applicationInputSchema | typeof resubmissionSchema,
+  fields: Readonly<Record<string, string>>,
+  skip: readonly string[],
+  v: ValidationTexts,
+): Checked<T> {
   const nested = nestFields(fields, skip);
   if (!nested.ok) return { ok: false, issues: [{ path: nested.unknownField, message: v.unknownField }] };
   const data = nested.value;

@@ -25,10 +25,10 @@ export function formState(values: Readonly<Record<string, string>>, issues: read
 export function flatten(value: unknown, prefix = ''): Record<string, string> {
   if (value === null || value === undefined) return {};
   if (typeof value !== 'object') return { [prefix]: String(value) };
-  return Object.assign(
-    {},
-    ...Object.entries(value as Record<string, unknown>).map(([key, v]) => flatten(v, prefix ? `${prefix}.${key}` : key)),
-  ) as Record<string, string>;
+  return Object.assign({}, ...Object.entries(value as Record<string, unknown>).map(([key, v]) => flatten(v, prefix ? `${prefix}.${key}` : key))) as Record<
+    string,
+    string
+  >;
 }
 
 const describedBy = (ids: (string | false | undefined)[]) => {

@@ -59,7 +59,13 @@ ${refused ? html`<div class="error-summary" id="error-summary" role="alert" tabi
   const issues = problem?.issues ?? [];
   const summary =
     problem && issues.length > 0
-      ? errorSummary(t, f.errorSummary, issues, (path) => labels[path] ?? path, (path) => (path === 'callId' ? 'callId' : path))
+      ? errorSummary(
+          t,
+          f.errorSummary,
+          issues,
+          (path) => labels[path] ?? path,
+          (path) => (path === 'callId' ? 'callId' : path),
+        )
       : problem
         ? html`<div class="error-summary" id="error-summary" role="alert" tabindex="-1"><p>${(t.formProblems as Record<string, string>)[problem.code] ?? t.formProblems.INTERNAL_ERROR}</p></div>`
         : '';
@@ -80,13 +86,13 @@ ${summary}
 <fieldset>
 <legend>${f.callLegend}</legend>
 ${selectField(state, {
-    name: 'callId',
-    label: f.call,
-    hint: `${fill(f.callHelp, { closes: formatDay(t, selected.closesAt) })} ${rules}`,
-    options: model.calls.map((c) => [c.id, c.title] as const),
-    value: selected.id,
-    attrs: trusted(' required'),
-  })}
+  name: 'callId',
+  label: f.call,
+  hint: `${fill(f.callHelp, { closes: formatDay(t, selected.closesAt) })} ${rules}`,
+  options: model.calls.map((c) => [c.id, c.title] as const),
+  value: selected.id,
+  attrs: trusted(' required'),
+})}
 </fieldset>
 ${applicationFields(t, state, selected)}
 <p class="muted">${f.privacy}</p>

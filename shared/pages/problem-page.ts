@@ -16,9 +16,7 @@ type What = keyof Catalogue['problem']['what'];
 /** Which of the catalogue's explanations fits: by code, and for a dead link by why it is dead. */
 function whatKey(problem: Problem): What | undefined {
   if (problem.code === 'TASK_GONE') {
-    const reason = (Object.keys(TASK_GONE_MESSAGES) as (keyof typeof TASK_GONE_MESSAGES)[]).find(
-      (key) => TASK_GONE_MESSAGES[key] === problem.message,
-    );
+    const reason = (Object.keys(TASK_GONE_MESSAGES) as (keyof typeof TASK_GONE_MESSAGES)[]).find((key) => TASK_GONE_MESSAGES[key] === problem.message);
     return reason ?? 'closed';
   }
   return isWhat(problem.code) ? (problem.code as What) : undefined;
@@ -52,14 +50,18 @@ export function problemPage(problem: Problem, frame: PageFrame): string {
   const issues = problem.issues ?? [];
   const body = html`<h1>${title}</h1>
 <p class="lead">${what}</p>
-${issues.length > 0
+${
+  issues.length > 0
     ? html`<div class="errors"><ul>${issues.map(
         (i) => html`<li>${i.path ? fillHtml(t.problem.fieldIssue, { field: html`<strong>${i.path}</strong>`, message: i.message }) : i.message}</li>`,
       )}</ul></div>`
-    : ''}
+    : ''
+}
 ${advice ? html`<p>${advice}</p>` : ''}
-${frame.contact && problem.status !== 400
+${
+  frame.contact && problem.status !== 400
     ? html`<p>${fillHtml(t.problem.contact, { email: html`<a href="mailto:${frame.contact}" dir="ltr">${frame.contact}</a>` })}</p>`
-    : ''}`;
+    : ''
+}`;
   return renderPage({ title, body, frame });
 }

@@ -8,7 +8,12 @@ import type { Call } from '../schemas/call.ts';
 export type CallRules = Pick<Call, 'closesAt' | 'themes' | 'durationMonths' | 'cofinancingCeiling' | 'grant'>;
 
 /** The co-financing share as typed so far, with the call's ceiling, or an invitation to type. */
-export function shareText(t: Pick<Catalogue, 'meta' | 'form'>, totalCost: unknown, requested: unknown, rules?: CallRules): { text: string; share?: number; over: boolean } {
+export function shareText(
+  t: Pick<Catalogue, 'meta' | 'form'>,
+  totalCost: unknown,
+  requested: unknown,
+  rules?: CallRules,
+): { text: string; share?: number; over: boolean } {
   const total = typeof totalCost === 'number' ? totalCost : formNumber(String(totalCost ?? ''));
   const asked = typeof requested === 'number' ? requested : formNumber(String(requested ?? ''));
   if (typeof total !== 'number' || typeof asked !== 'number' || total <= 0 || asked <= 0) return { text: t.form.shareUnknown, over: false };
@@ -18,10 +23,9 @@ export function shareText(t: Pick<Catalogue, 'meta' | 'form'>, totalCost: unknow
   if (rules) {
     const ceiling = formatPercent(t, rules.cofinancingCeiling);
     over = asked > Math.floor(total * rules.cofinancingCeiling);
-    text += ` ${over
-      ? fill(t.form.shareOver, { ceiling, max: formatEuros(t, Math.floor(total * rules.cofinancingCeiling)) })
-      : fill(t.form.shareWithin, { ceiling })}`;
+    text += ` ${
+      over ? fill(t.form.shareOver, { ceiling, max: formatEuros(t, Math.floor(total * rules.cofinancingCeiling)) }) : fill(t.form.shareWithin, { ceiling })
+    }`;
   }
   return { text, share, over };
 }
-

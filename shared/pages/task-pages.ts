@@ -66,12 +66,12 @@ function reviewFields(t: Catalogue, state: FormState): SafeHtml {
 <thead><tr><th scope="col">${t.task.criterionColumn}</th><th scope="col">${t.task.scoreColumn}</th></tr></thead>
 <tbody>
 ${reviewCriteria.map((c) => {
-    const message = error(c);
-    const ids = [`${c}-hint`, ...(message ? [`${c}-error`] : [])].join(' ');
-    return html`<tr><th scope="row"><label for="${c}">${t.criteria[c]}</label><span class="hint" id="${c}-hint">${t.criteriaHelp[c]}</span></th>
+  const message = error(c);
+  const ids = [`${c}-hint`, ...(message ? [`${c}-error`] : [])].join(' ');
+  return html`<tr><th scope="row"><label for="${c}">${t.criteria[c]}</label><span class="hint" id="${c}-hint">${t.criteriaHelp[c]}</span></th>
 <td>${message ? html`<span class="field-error" id="${c}-error">${message}</span>` : ''}<input type="number" id="${c}" name="${c}" value="${state.values[c] ?? ''}" min="1" max="5" step="1" inputmode="numeric" required aria-describedby="${ids}"${message ? trusted(' aria-invalid="true"') : ''}></td></tr>
 `;
-  })}</tbody>
+})}</tbody>
 </table>
 </fieldset>
 ${textareaField(state, { name: 'comment', label: t.task.comment, hint: t.task.commentReviewHelp, attrs: trusted(' maxlength="5000" rows="6" dir="auto"') })}`;
@@ -84,14 +84,14 @@ function committeeFields(t: Catalogue, state: FormState, requested: number): Saf
     options: (['approve', 'reject'] as const).map((d) => [d, t.decisions[d]] as const),
   })}
 ${inputField(state, {
-    name: 'grantedAmount',
-    label: t.task.grantedAmount,
-    hint: fill(t.task.grantedAmountHelp, { max: formatEuros(t, requested) }),
-    type: 'number',
-    value: requested,
-    attrs: html` min="1" max="${requested}" step="1" inputmode="numeric"`,
-    className: 'short',
-  })}
+  name: 'grantedAmount',
+  label: t.task.grantedAmount,
+  hint: fill(t.task.grantedAmountHelp, { max: formatEuros(t, requested) }),
+  type: 'number',
+  value: requested,
+  attrs: html` min="1" max="${requested}" step="1" inputmode="numeric"`,
+  className: 'short',
+})}
 ${textareaField(state, { name: 'comment', label: t.task.comment, hint: t.task.commentCommitteeHelp, attrs: trusted(' maxlength="5000" rows="6" dir="auto"') })}`;
 }
 
@@ -110,8 +110,9 @@ function committeeContext(t: Catalogue, model: TaskPageModel): SafeHtml | string
           ? t.task.otherClosed
           : t.task.otherUnknown;
   const envelope = c.envelope;
-  return html`${review
-    ? html`<h2>${t.task.reviewerHeading}</h2>
+  return html`${
+    review
+      ? html`<h2>${t.task.reviewerHeading}</h2>
 <p>${t.task.reviewerRecommendation}${colon(t)}<strong>${t.decisions[review.decision]}</strong></p>
 <table class="grid">
 <thead><tr><th scope="col">${t.task.criterionColumn}</th><th scope="col">${t.task.scoreColumn}</th></tr></thead>
@@ -119,10 +120,12 @@ function committeeContext(t: Catalogue, model: TaskPageModel): SafeHtml | string
 </table>
 <h3>${t.task.reviewerComment}</h3>
 ${review.comment ? html`<blockquote dir="auto">${review.comment}</blockquote>` : html`<p class="muted">${t.task.noReviewerComment}</p>`}`
-    : ''}
+      : ''
+  }
 <h2>${t.task.otherCoChairHeading}</h2>
 <p><strong>${t.task.otherCoChair[other.side]}</strong> ${otherText}</p>
-${envelope
+${
+  envelope
     ? html`<h2>${t.task.envelopeHeading}</h2>
 <dl class="facts">
 <dt>${t.task.envelopeTotal}</dt><dd>${formatEuros(t, envelope.total)}</dd>
@@ -130,7 +133,8 @@ ${envelope
 <dt>${t.task.envelopeAvailable}</dt><dd><strong>${formatEuros(t, envelope.available)}</strong></dd>
 </dl>
 ${model.application.budget.requestedAmount > envelope.available ? html`<p class="field-warning">${t.task.envelopeShort}</p>` : ''}`
-    : ''}`;
+    : ''
+}`;
 }
 
 export interface DecisionFormState {
@@ -148,11 +152,7 @@ export function decisionPage(model: TaskPageModel, frame: PageFrame, posted?: De
   const { t } = frame;
   const title = t.task.title[model.stage];
   const resubmission = model.stage === 'resubmission' && model.resubmission ? model.resubmission : undefined;
-  const state = posted
-    ? formState(posted.values, posted.issues)
-    : resubmission
-      ? formState(flatten(resubmission.values))
-      : emptyState;
+  const state = posted ? formState(posted.values, posted.issues) : resubmission ? formState(flatten(resubmission.values)) : emptyState;
   const fields =
     model.stage === 'review'
       ? reviewFields(t, state)
@@ -165,9 +165,18 @@ export function decisionPage(model: TaskPageModel, frame: PageFrame, posted?: De
   const heading = resubmission ? t.task.resubmissionHeading : model.stage === 'review' ? t.task.reviewHeading : t.task.decisionHeading;
   const body = html`<h1>${title}</h1>
 <p class="notice">${fill(t.task.personal, { date: formatDateTime(t, model.expiresAt) })}</p>
-${issues.length > 0
-    ? errorSummary(t, t.task.errorSummary, issues, (path) => labels[path] ?? path, (path) => (path === 'decision' ? `decision-group` : path), t.form.errorSummaryHelp)
-    : ''}
+${
+  issues.length > 0
+    ? errorSummary(
+        t,
+        t.task.errorSummary,
+        issues,
+        (path) => labels[path] ?? path,
+        (path) => (path === 'decision' ? `decision-group` : path),
+        t.form.errorSummaryHelp,
+      )
+    : ''
+}
 ${resubmission?.reviewComment ? html`<h2>${t.tracking.changesHeading}</h2><blockquote dir="auto">${resubmission.reviewComment}</blockquote>` : ''}
 ${summary(t, model.application, model.cofinancingCeiling)}
 ${committeeContext(t, model)}
@@ -189,11 +198,13 @@ export function confirmationPage(result: DecideTaskResult, frame: PageFrame): st
   const words = (t.decisionWords as Record<string, string>)[result.decision] ?? result.decision;
   const next = (c.next as Record<string, string>)[result.decision] ?? '';
   const body = html`<h1>${title}</h1>
-<div class="success" role="status"><p>${resubmitted
-    ? c.thanksResubmitted
-    : result.grantedAmount !== undefined
-      ? fillHtml(c.thanksGranted, { decision: html`<strong>${words}</strong>`, amount: html`<strong>${formatEuros(t, result.grantedAmount)}</strong>` })
-      : fillHtml(c.thanks, { decision: html`<strong>${words}</strong>` })}</p></div>
+<div class="success" role="status"><p>${
+    resubmitted
+      ? c.thanksResubmitted
+      : result.grantedAmount !== undefined
+        ? fillHtml(c.thanksGranted, { decision: html`<strong>${words}</strong>`, amount: html`<strong>${formatEuros(t, result.grantedAmount)}</strong>` })
+        : fillHtml(c.thanks, { decision: html`<strong>${words}</strong>` })
+  }</p></div>
 <h2>${t.tracking.nextHeading}</h2>
 <p>${next}</p>
 ${result.trackingUrl ? html`<p><a href="${result.trackingUrl}${result.trackingUrl.includes('?') ? '&' : '?'}lang=${t.meta.lang}">${c.track}</a></p>` : ''}

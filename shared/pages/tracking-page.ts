@@ -22,9 +22,11 @@ export function trackingPage(model: TrackingPageModel, frame: PageFrame, options
 
   const next = html`<h2>${t.tracking.nextHeading}</h2>
 <p>${t.tracking.next[model.status]}</p>
-${model.waiting.length > 0
+${
+  model.waiting.length > 0
     ? html`<ul>${model.waiting.map((w) => html`<li>${fill(t.tracking.deadline[w.stage], { date: formatDay(t, w.until) })}</li>`)}</ul>`
-    : ''}`;
+    : ''
+}`;
 
   const changes =
     model.status === 'CHANGES_REQUESTED'
@@ -46,9 +48,11 @@ ${model.reviewComment ? html`<blockquote dir="auto">${model.reviewComment}</bloc
 
   const decided = decision
     ? html`<h2>${t.tracking.decisionHeading}</h2>
-<p class="lead">${decision.outcome === 'APPROVED'
-        ? fillHtml(t.tracking.approved, { amount: html`<strong>${formatEuros(t, decision.grantedAmount ?? 0)}</strong>` })
-        : t.tracking.rejected}</p>
+<p class="lead">${
+        decision.outcome === 'APPROVED'
+          ? fillHtml(t.tracking.approved, { amount: html`<strong>${formatEuros(t, decision.grantedAmount ?? 0)}</strong>` })
+          : t.tracking.rejected
+      }</p>
 ${decision.outcome === 'REJECTED' && decision.reason ? html`<p>${t.tracking.reason}</p><blockquote dir="auto">${decision.reason}</blockquote>` : ''}
 <p class="muted">${fill(t.tracking.decidedAt, { date: formatDateTime(t, decision.at) })}</p>`
     : '';
@@ -73,11 +77,13 @@ ${next}
 <h2>${t.tracking.historyHeading}</h2>
 <ol class="timeline">
 ${model.history.map(
-    (e) => html`<li><time datetime="${e.at}">${formatDateTime(t, e.at)}</time><strong>${fill(t.tracking.historyEvent, { status: t.status[e.status], actor: actor(e.actor) })}</strong>${e.reason
-      ? html`<br>${WORKFLOW_ACTORS.has(e.actor) ? frenchText(e.reason) : html`<span dir="auto">${e.reason}</span>`}`
-      : ''}</li>
+  (
+    e,
+  ) => html`<li><time datetime="${e.at}">${formatDateTime(t, e.at)}</time><strong>${fill(t.tracking.historyEvent, { status: t.status[e.status], actor: actor(e.actor) })}</strong>${
+    e.reason ? html`<br>${WORKFLOW_ACTORS.has(e.actor) ? frenchText(e.reason) : html`<span dir="auto">${e.reason}</span>`}` : ''
+  }</li>
 `,
-  )}</ol>
+)}</ol>
 <p class="notice">${t.tracking.keepLink}</p>`;
   return renderPage({ title: t.tracking.title, body, frame });
 }

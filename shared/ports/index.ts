@@ -26,12 +26,7 @@ export interface Repository {
    * Moves `id` to `to` only from a status allowed by the status machine, storing `patch` and the
    * event. Idempotent: already in `to` → `unchanged`. Otherwise throws `InvalidTransitionError`.
    */
-  transition(
-    id: string,
-    to: Status,
-    event: HistoryEvent,
-    patch?: Partial<ApplicationRecord>,
-  ): Promise<'changed' | 'unchanged'>;
+  transition(id: string, to: Status, event: HistoryEvent, patch?: Partial<ApplicationRecord>): Promise<'changed' | 'unchanged'>;
   /** Stores fields that do not change the status (the assigned reviewer, a co-chair's vote). */
   patchApplication(id: string, patch: Partial<ApplicationRecord>): Promise<void>;
   /**

@@ -1,9 +1,7 @@
 import * as z from 'zod';
 import { isoDateTime, positiveEuros, text } from './common.ts';
 
-export const callId = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'identifiant d’appel invalide (lettres, chiffres, - et _)');
+export const callId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'identifiant d’appel invalide (lettres, chiffres, - et _)');
 
 export const theme = z.strictObject({
   code: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'code de thème invalide'),

@@ -23,17 +23,21 @@ export const reviewDecisionSchema = z
 export type ReviewDecision = z.infer<typeof reviewDecisionSchema>;
 
 /** A co-chair's decision; `grantedAmount` is bounded by the requested amount at use-case level. */
-export const committeeDecisionSchema = z.discriminatedUnion('decision', [
-  z.strictObject({
-    decision: z.literal('approve'),
-    grantedAmount: z.coerce.number().pipe(positiveEuros),
-    comment: comment.optional().default(''),
-  }),
-  z.strictObject({
-    decision: z.literal('reject'),
-    comment: comment.min(1, 'un commentaire est obligatoire pour un refus'),
-  }),
-], { message: 'décision invalide' });
+export const committeeDecisionSchema = z.discriminatedUnion(
+  'decision',
+  [
+    z.strictObject({
+      decision: z.literal('approve'),
+      grantedAmount: z.coerce.number().pipe(positiveEuros),
+      comment: comment.optional().default(''),
+    }),
+    z.strictObject({
+      decision: z.literal('reject'),
+      comment: comment.min(1, 'un commentaire est obligatoire pour un refus'),
+    }),
+  ],
+  { message: 'décision invalide' },
+);
 export type CommitteeDecision = z.infer<typeof committeeDecisionSchema>;
 
 /*

@@ -20,7 +20,9 @@ export function stripControl(value: string): string {
 
 /** One line of plain text (a subject): every line break becomes a space. */
 export function oneLine(value: string): string {
-  return stripControl(value).replace(/\s*\n\s*/g, ' ').trim();
+  return stripControl(value)
+    .replace(/\s*\n\s*/g, ' ')
+    .trim();
 }
 
 /**

@@ -38,8 +38,13 @@ export async function awardGrant(
     });
     return { status: 'REJECTED', reason: ENVELOPE_EXHAUSTED };
   }
-  await repository.transition(app.id, 'APPROVED', workflowEvent(clock, 'APPROVED', `Subvention de ${formatEuros(fr, grantedAmount)} accordée par le comité mixte`), {
-    decision: { outcome: 'APPROVED', grantedAmount, at },
-  });
+  await repository.transition(
+    app.id,
+    'APPROVED',
+    workflowEvent(clock, 'APPROVED', `Subvention de ${formatEuros(fr, grantedAmount)} accordée par le comité mixte`),
+    {
+      decision: { outcome: 'APPROVED', grantedAmount, at },
+    },
+  );
   return { status: 'APPROVED', grantedAmount };
 }

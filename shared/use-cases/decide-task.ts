@@ -1,10 +1,5 @@
 import type { ApplicationRecord, TaskRecord, TaskStage } from '../domain/application.ts';
-import {
-  InvalidTransitionError,
-  TaskAlreadyDecidedError,
-  TaskGoneError,
-  ValidationError,
-} from '../domain/errors.ts';
+import { InvalidTransitionError, TaskAlreadyDecidedError, TaskGoneError, ValidationError } from '../domain/errors.ts';
 import { trackingUrl } from '../links/links.ts';
 import type { Workflow } from '../ports/index.ts';
 import { resubmissionSchema, type Resubmission } from '../schemas/application.ts';
@@ -85,7 +80,12 @@ function parseDecision(task: TaskRecord, app: ApplicationRecord, { fields, conte
     }
     case 'resubmission': {
       if (!content.ok) throw new ValidationError(INVALID, [{ code: 'unrecognized_keys', path: [], keys: [content.unknownField], message: 'unknown field' }]);
-      return { stage: 'resubmission', decision: { resubmitted: true }, output: { resubmitted: true }, content: parseOrThrow(resubmissionSchema, content.value, INVALID) };
+      return {
+        stage: 'resubmission',
+        decision: { resubmitted: true },
+        output: { resubmitted: true },
+        content: parseOrThrow(resubmissionSchema, content.value, INVALID),
+      };
     }
   }
 }

@@ -36,7 +36,11 @@ export async function notifyApplicants(
       break;
     }
     case 'ineligible':
-      email = ineligibleEmail(app, (app.ineligibility ?? []).map((i) => i.reason), tracking);
+      email = ineligibleEmail(
+        app,
+        (app.ineligibility ?? []).map((i) => i.reason),
+        tracking,
+      );
       break;
     case 'withdrawn':
       email = withdrawnEmail(app, tracking);

@@ -49,10 +49,7 @@ function describeCause(cause: string | undefined): string | undefined {
  *    the applicants, open links closed. An application already final stays as it is.
  * Each is one conditional write; a retry finds the status reached and writes nothing.
  */
-export async function recordOutcome(
-  { repository, clock }: Pick<TaskPorts, 'repository' | 'clock'>,
-  input: RecordOutcomeInput,
-): Promise<{ status: Status }> {
+export async function recordOutcome({ repository, clock }: Pick<TaskPorts, 'repository' | 'clock'>, input: RecordOutcomeInput): Promise<{ status: Status }> {
   const app = await loadApplication(repository, input.applicationId);
   const at = clock.now().toISOString();
 
@@ -92,11 +89,7 @@ export function committeeDecisions(tasks: TaskRecord[]): CommitteeDecision[] {
 }
 
 /** A late click on a link of a finished workflow gets "expired", not a decision nobody waits for. */
-async function closeOpenTasks(
-  repository: TaskPorts['repository'],
-  app: ApplicationRecord,
-  tasks?: TaskRecord[],
-): Promise<void> {
+async function closeOpenTasks(repository: TaskPorts['repository'], app: ApplicationRecord, tasks?: TaskRecord[]): Promise<void> {
   for (const task of tasks ?? (await repository.listTasks(app.id))) {
     if (task.status === 'OPEN') await repository.closeTask(task.id);
   }

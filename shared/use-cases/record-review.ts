@@ -34,7 +34,12 @@ export async function recordReview(
   const review: ReviewDecision = { ...outcome, comment: reviewComment(await repository.listTasks(applicationId)) };
   const patch = { review: { ...review, at } };
   if (review.decision === 'changes') {
-    await repository.transition(applicationId, 'CHANGES_REQUESTED', workflowEvent(clock, 'CHANGES_REQUESTED', review.comment || 'Modifications demandées par l’instructeur'), patch);
+    await repository.transition(
+      applicationId,
+      'CHANGES_REQUESTED',
+      workflowEvent(clock, 'CHANGES_REQUESTED', review.comment || 'Modifications demandées par l’instructeur'),
+      patch,
+    );
     return { next: 'changes' };
   }
   await repository.transition(

@@ -2,15 +2,7 @@ import { InvalidTransitionError } from '../domain/errors.ts';
 import { changesRequestedEmail } from '../emails/templates.ts';
 import { taskIdFor, taskLink, trackingUrl } from '../links/links.ts';
 import type { RequestChangesInput } from '../workflow/contract.ts';
-import {
-  applicantEmails,
-  baseUrlOf,
-  loadApplication,
-  newTask,
-  openTasks,
-  sendOnce,
-  taskEmailKey,
-} from './workflow-support.ts';
+import { applicantEmails, baseUrlOf, loadApplication, newTask, openTasks, sendOnce, taskEmailKey } from './workflow-support.ts';
 import type { TaskPorts } from './workflow-support.ts';
 
 /**

@@ -21,11 +21,7 @@ export interface RequestDecisionOutput {
 
 type DecisionStage = 'review' | 'committee-FR' | 'committee-MA';
 
-async function currentRecipients(
-  repository: TaskPorts['repository'],
-  app: ApplicationRecord,
-  side: CoChairSide | undefined,
-): Promise<string[]> {
+async function currentRecipients(repository: TaskPorts['repository'], app: ApplicationRecord, side: CoChairSide | undefined): Promise<string[]> {
   if (!side) {
     if (!app.reviewer) throw new NotFoundError(`application ${app.id} has no reviewer`);
     return [app.reviewer.email];
@@ -35,8 +31,7 @@ async function currentRecipients(
   return coChairs.map((c) => c.email);
 }
 
-const sameRecipients = (a: string[], b: string[]) =>
-  a.length === b.length && a.every((email, i) => email.toLowerCase() === b[i]?.toLowerCase());
+const sameRecipients = (a: string[], b: string[]) => a.length === b.length && a.every((email, i) => email.toLowerCase() === b[i]?.toLowerCase());
 
 /**
  * RequestReview / RequestFrenchCoChairDecision / RequestMoroccanCoChairDecision (waitForTaskToken).
@@ -59,7 +54,7 @@ export async function requestDecision(
   input: RequestDecisionInput,
 ): Promise<RequestDecisionOutput> {
   const { repository } = ports;
-  const stage: DecisionStage = input.side ? stageOf(input.side) as DecisionStage : 'review';
+  const stage: DecisionStage = input.side ? (stageOf(input.side) as DecisionStage) : 'review';
   const app = await loadApplication(repository, input.applicationId);
   const expected = stage === 'review' ? 'IN_REVIEW' : 'IN_COMMITTEE';
   if (app.status !== expected) {
@@ -128,11 +123,6 @@ async function sendDecisionEmails(
     await sendOnce(ports, taskEmailKey(task, index), [recipient], decisionRequestEmail(app, stage, link, task.expiresAt, task.reminders));
   }
   if (task.reminders >= ESCALATE_AFTER_REMINDERS) {
-    await sendOnce(
-      ports,
-      `task#${task.id}#${task.reminders}#escalation`,
-      ports.config.adminEmails,
-      escalationEmail(app, stage, task.reminders),
-    );
+    await sendOnce(ports, `task#${task.id}#${task.reminders}#escalation`, ports.config.adminEmails, escalationEmail(app, stage, task.reminders));
   }
 }

@@ -115,8 +115,7 @@ export function summarize(app: ApplicationRecord, call?: { title: string; themes
   };
 }
 
-const otherSide = (stage: TaskStage): CoChairSide | undefined =>
-  stage === 'committee-FR' ? 'MA' : stage === 'committee-MA' ? 'FR' : undefined;
+const otherSide = (stage: TaskStage): CoChairSide | undefined => (stage === 'committee-FR' ? 'MA' : stage === 'committee-MA' ? 'FR' : undefined);
 
 /** The latest task of the other side's stage says where that co-chair stands. */
 function otherCoChair(side: CoChairSide, tasks: TaskRecord[]): OtherCoChair {
@@ -156,9 +155,7 @@ export async function showTask(ports: TaskLinkPorts, request: { taskId: string; 
     ? {
         ...(app.review ? { review: reviewSummary(app.review) } : {}),
         otherCoChair: otherCoChair(side, await ports.repository.listTasks(app.id)),
-        ...(call
-          ? { envelope: { total: call.envelope, committed: call.committed, available: Math.max(0, call.envelope - call.committed) } }
-          : {}),
+        ...(call ? { envelope: { total: call.envelope, committed: call.committed, available: Math.max(0, call.envelope - call.committed) } } : {}),
       }
     : undefined;
   return {

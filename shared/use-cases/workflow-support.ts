@@ -54,12 +54,7 @@ export function applicantEmails(app: ApplicationRecord): string[] {
  * the send loses that one email: we prefer that to duplicates of decision links.)
  * Returns whether this call sent it.
  */
-export async function sendOnce(
-  ports: { repository: Repository; mailer: Mailer },
-  key: string,
-  to: string[],
-  email: RenderedEmail,
-): Promise<boolean> {
+export async function sendOnce(ports: { repository: Repository; mailer: Mailer }, key: string, to: string[], email: RenderedEmail): Promise<boolean> {
   if (to.length === 0) return false;
   if (!(await ports.repository.markEmailSent(key))) return false;
   try {
@@ -94,5 +89,4 @@ export async function openTasks(repository: Repository, applicationId: string, s
 }
 
 /** The email key of one recipient's decision link: one email per task, round and recipient. */
-export const taskEmailKey = (task: TaskRecord, recipientIndex: number): string =>
-  `task#${task.id}#${task.reminders}#${recipientIndex}`;
+export const taskEmailKey = (task: TaskRecord, recipientIndex: number): string => `task#${task.id}#${task.reminders}#${recipientIndex}`;

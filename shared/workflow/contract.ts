@@ -103,11 +103,7 @@ export interface AwardGrantOutput {
  * scrubbed cause (`scrubTaskError`).
  */
 export type RecordOutcomeInput = ApplicationRef &
-  (
-    | { status: 'REJECTED' }
-    | { status: 'WITHDRAWN' }
-    | { status: 'ERROR'; error: { Error?: string; Cause?: string } }
-  );
+  ({ status: 'REJECTED' } | { status: 'WITHDRAWN' } | { status: 'ERROR'; error: { Error?: string; Cause?: string } });
 
 export const applicantTemplates = ['received', 'ineligible', 'withdrawn', 'decision'] as const;
 export type ApplicantTemplate = (typeof applicantTemplates)[number];

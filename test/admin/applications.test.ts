@@ -61,7 +61,10 @@ describe('applications list', () => {
       code: 2,
       stderr: expect.stringContaining('--status must be one of SUBMITTED, INELIGIBLE'),
     });
-    expect(await env.cli('applications', 'list', '--call', 'NOPE', '--status', 'ERROR')).toMatchObject({ code: 1, stderr: expect.stringContaining('call NOPE not found') });
+    expect(await env.cli('applications', 'list', '--call', 'NOPE', '--status', 'ERROR')).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('call NOPE not found'),
+    });
     expect(await env.cli('applications', 'list', '--call', '2025-T1', '--status', 'ERROR', '--limit', '0')).toMatchObject({ code: 2 });
   });
 });
@@ -130,7 +133,9 @@ describe('export', () => {
     // A formula typed by an applicant stays text in a spreadsheet.
     expect(lines[2]).toContain(`,"'=HYPERLINK(""http://evil"")",region,`);
     expect(lines[2]).toMatch(/,REJECTED,,2025-/);
-    expect(lines[3]).toMatch(/^rev-c,IN_REVIEW,2025-02-01T10:00:00\.000Z,eau,Eau et stress hydrique,Eau potable pour la médina,Ville de Lyon,commune,.*,24,2025-09-01,120000,50000,0\.4167,,,,,,,,,$/);
+    expect(lines[3]).toMatch(
+      /^rev-c,IN_REVIEW,2025-02-01T10:00:00\.000Z,eau,Eau et stress hydrique,Eau potable pour la médina,Ville de Lyon,commune,.*,24,2025-09-01,120000,50000,0\.4167,,,,,,,,,$/,
+    );
     // No contact detail leaves the table.
     expect(text).not.toMatch(/lea\.bernard|Léa Bernard|Omar|\+33/);
   });

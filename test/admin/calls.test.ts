@@ -52,7 +52,9 @@ describe('calls put / calls list', () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
-    expect(result.stderr).toMatch(/^coopfund admin: invalid call definition: themes\.0\.code: code de thème invalide; .*grant\.max: subvention maximale supérieure à l’enveloppe/);
+    expect(result.stderr).toMatch(
+      /^coopfund admin: invalid call definition: themes\.0\.code: code de thème invalide; .*grant\.max: subvention maximale supérieure à l’enveloppe/,
+    );
     expect(await env.repository.getCall('2027-T9')).toBeUndefined();
   });
 
@@ -99,7 +101,19 @@ describe('reviewers and co-chairs', () => {
     const set = await env.cli('reviewers', 'set', '--call', '2027-T1', await file('roster.yaml', roster));
     expect(set).toMatchObject({ code: 0, stdout: 'roster of 2027-T1: 2 reviewer(s), 2 added, 0 removed\n' });
 
-    const again = await env.cli('reviewers', 'set', await file('roster.json', JSON.stringify([{ name: 'Claire Fontaine', email: 'claire.fontaine@example.org', authority: 'Région Occitanie' }, { name: 'Camille Laurent', email: 'Camille.Laurent@example.org', authority: 'DAECT' }])), '--call', '2027-T1');
+    const again = await env.cli(
+      'reviewers',
+      'set',
+      await file(
+        'roster.json',
+        JSON.stringify([
+          { name: 'Claire Fontaine', email: 'claire.fontaine@example.org', authority: 'Région Occitanie' },
+          { name: 'Camille Laurent', email: 'Camille.Laurent@example.org', authority: 'DAECT' },
+        ]),
+      ),
+      '--call',
+      '2027-T1',
+    );
     expect(again.stdout).toBe('roster of 2027-T1: 2 reviewer(s), 1 added, 1 removed\n');
 
     const list = await env.cli('reviewers', 'list', '--call', '2027-T1');
@@ -111,10 +125,19 @@ describe('reviewers and co-chairs', () => {
   });
 
   it('refuses a roster with an address twice or a missing field, and an unknown call', async () => {
-    const twice = await env.cli('reviewers', 'set', '--call', '2027-T1', await file('twice.json', JSON.stringify([
-      { name: 'A', email: 'a@example.org', authority: 'X' },
-      { name: 'B', email: 'A@example.org' },
-    ])));
+    const twice = await env.cli(
+      'reviewers',
+      'set',
+      '--call',
+      '2027-T1',
+      await file(
+        'twice.json',
+        JSON.stringify([
+          { name: 'A', email: 'a@example.org', authority: 'X' },
+          { name: 'B', email: 'A@example.org' },
+        ]),
+      ),
+    );
     expect(twice.code).toBe(1);
     expect(twice.stderr).toContain('invalid reviewer roster: 1.authority:');
     expect((await env.repository.getRoster('2027-T1')).map((r) => r.name).sort()).toEqual(['Camille Laurent', 'Claire Fontaine']);
@@ -125,7 +148,16 @@ describe('reviewers and co-chairs', () => {
   });
 
   it('names both co-chairs, then replaces one side only', async () => {
-    const set = await env.cli('cochairs', 'set', '--call', '2027-T1', '--fr', 'Hélène Mercier <h.mercier@daect.example.fr>', '--ma', '"Karim Bennani" <k.bennani@dgct.example.ma>');
+    const set = await env.cli(
+      'cochairs',
+      'set',
+      '--call',
+      '2027-T1',
+      '--fr',
+      'Hélène Mercier <h.mercier@daect.example.fr>',
+      '--ma',
+      '"Karim Bennani" <k.bennani@dgct.example.ma>',
+    );
     expect(set.code).toBe(0);
     expect(set.stdout.trimEnd().split('\n').slice(1)).toEqual([
       expect.stringMatching(/^FR\s+Hélène Mercier\s+h.mercier@daect.example.fr$/),

@@ -69,12 +69,18 @@ describe('help', () => {
     for (const option of Object.keys(command.options ?? {})) expect(result.stdout).toContain(`--${option}`);
   });
 
-  it('shows a group\'s commands, and refuses what it does not know (exit 2)', async () => {
+  it("shows a group's commands, and refuses what it does not know (exit 2)", async () => {
     expect(await cliIn({}, 'tasks', '--help')).toMatchObject({ code: 0, stdout: expect.stringContaining('tasks resend <applicationId>') });
     expect(await cliIn({}, 'calls')).toMatchObject({ code: 2, stderr: expect.stringContaining('which calls command?') });
-    expect(await cliIn({}, 'calls', 'delete')).toMatchObject({ code: 2, stderr: 'coopfund admin: unknown command "calls delete" (npm run admin -- --help lists them)\n' });
+    expect(await cliIn({}, 'calls', 'delete')).toMatchObject({
+      code: 2,
+      stderr: 'coopfund admin: unknown command "calls delete" (npm run admin -- --help lists them)\n',
+    });
     expect(await cliIn({})).toMatchObject({ code: 2, stderr: expect.stringContaining('Usage: npm run admin --') });
-    expect(await cliIn({}, 'calls', 'list', '--bogus')).toMatchObject({ code: 2, stderr: "coopfund admin: Unknown option '--bogus' (npm run admin -- calls list --help)\n" });
+    expect(await cliIn({}, 'calls', 'list', '--bogus')).toMatchObject({
+      code: 2,
+      stderr: "coopfund admin: Unknown option '--bogus' (npm run admin -- calls list --help)\n",
+    });
     expect(await cliIn({}, 'applications', 'show')).toMatchObject({ code: 2, stderr: expect.stringContaining('applications show needs <applicationId>') });
     expect(await cliIn({}, 'calls', 'list', '--profile', 'x')).toMatchObject({ code: 2, stderr: 'coopfund admin: --profile only applies with --stage\n' });
   });

@@ -6,16 +6,7 @@ import type { Io } from '../../admin/command.ts';
 import { readDiscovery, writeDiscovery } from '../../local/discovery.ts';
 import { readMailbox } from '../../local/services.ts';
 import { LOCAL_REGION } from '../../local/template.ts';
-import {
-  anApplication,
-  linksIn,
-  showStackLinesOnFailure,
-  startTestStack,
-  submit,
-  type TestStack,
-  waitForEmail,
-  waitForStatus,
-} from '../e2e/support.ts';
+import { anApplication, linksIn, showStackLinesOnFailure, startTestStack, submit, type TestStack, waitForEmail, waitForStatus } from '../e2e/support.ts';
 
 /**
  * The runbook's own scenario on the real local stack (`npm start`'s, started here): an admin opens
@@ -48,7 +39,12 @@ beforeAll(async () => {
   cli = async (...argv) => {
     let stdout = '';
     let stderr = '';
-    const io: Io = { stdout: { write: (s: string) => (stdout += s) }, stderr: { write: (s: string) => (stderr += s) }, env: { DATA_DIR: t.dataDir }, cwd: t.dataDir };
+    const io: Io = {
+      stdout: { write: (s: string) => (stdout += s) },
+      stderr: { write: (s: string) => (stderr += s) },
+      env: { DATA_DIR: t.dataDir },
+      cwd: t.dataDir,
+    };
     return { code: await run(argv, io), stdout, stderr };
   };
 }, 120_000);
@@ -75,7 +71,20 @@ describe('running the fund on the local stack', { timeout: 120_000 }, () => {
     };
     await writeFile(join(t.dataDir, 'call.json'), JSON.stringify(call));
     expect(await cli('calls', 'put', 'call.json')).toMatchObject({ code: 0, stdout: expect.stringContaining('call RUNBOOK-1 created') });
-    expect((await cli('cochairs', 'set', '--call', 'RUNBOOK-1', '--fr', 'Hélène Mercier <copresidence.fr@example.org>', '--ma', 'Karim Bennani <copresidence.ma@example.org>')).code).toBe(0);
+    expect(
+      (
+        await cli(
+          'cochairs',
+          'set',
+          '--call',
+          'RUNBOOK-1',
+          '--fr',
+          'Hélène Mercier <copresidence.fr@example.org>',
+          '--ma',
+          'Karim Bennani <copresidence.ma@example.org>',
+        )
+      ).code,
+    ).toBe(0);
     expect((await cli('calls', 'list')).stdout).toMatch(/^RUNBOOK-1\s+yes\s+/m);
 
     // No roster yet: the workflow fails at AssignReviewer and the application is in ERROR.
@@ -92,7 +101,10 @@ describe('running the fund on the local stack', { timeout: 120_000 }, () => {
     await writeFile(join(t.dataDir, 'roster.yaml'), '- { name: Camille Laurent, email: camille.laurent@example.org, authority: DAECT }\n');
     expect((await cli('reviewers', 'set', '--call', 'RUNBOOK-1', 'roster.yaml')).code).toBe(0);
     const retried = await cli('executions', 'retry', id);
-    expect(retried).toMatchObject({ code: 0, stdout: `application ${id} had failed in SUBMITTED (NoReviewerAvailableError): back to SUBMITTED, execution ${id}-r1 started\n` });
+    expect(retried).toMatchObject({
+      code: 0,
+      stdout: `application ${id} had failed in SUBMITTED (NoReviewerAvailableError): back to SUBMITTED, execution ${id}-r1 started\n`,
+    });
     const tracking = await waitForStatus(trackingUrl, 'IN_REVIEW');
     expect(tracking.history.map((e) => e.status)).toEqual(['SUBMITTED', 'ERROR', 'SUBMITTED', 'IN_REVIEW']);
     const first = await waitForEmail(mailbox, { to: 'camille.laurent@example.org', subject: /instruction/i });

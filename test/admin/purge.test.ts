@@ -18,7 +18,13 @@ beforeAll(async () => {
   // The co-chairs' votes, as a decision page may store them.
   await env.repository.patchApplication(ids.approved, {
     committee: {
-      FR: { decision: 'approve', grantedAmount: 45_000, comment: 'Bravo à Mme Léa Bernard.', at: '2025-02-01T16:00:00.000Z', by: 'copresidence.fr@daect.example.fr' },
+      FR: {
+        decision: 'approve',
+        grantedAmount: 45_000,
+        comment: 'Bravo à Mme Léa Bernard.',
+        at: '2025-02-01T16:00:00.000Z',
+        by: 'copresidence.fr@daect.example.fr',
+      },
     },
   });
   await env.seed(ids.rejected, 'REJECTED', { createdAt: '2025-02-02T10:00:00.000Z' });
@@ -46,7 +52,12 @@ describe('purge', () => {
     expect(result.code).toBe(0);
     const rows = result.stdout.trimEnd().split('\n');
     expect(rows[0]).toMatch(/^APPLICATION\s+CALL\s+STATUS\s+CLOSED \(UTC\)$/);
-    expect(rows.slice(1).map((r) => r.split(/\s+/).slice(0, 3).join(' ')).sort()).toEqual([
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r.split(/\s+/).slice(0, 3).join(' '))
+        .sort(),
+    ).toEqual([
       `${ids.approved} 2025-T1 APPROVED`,
       `${ids.ineligible} 2025-T1 INELIGIBLE`,
       `${ids.rejected} 2025-T1 REJECTED`,

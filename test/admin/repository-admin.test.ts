@@ -17,11 +17,13 @@ describe.each(repositories)('admin operations of the repository %s', (_, make) =
     return { repository, callId };
   }
 
-  it('lists a call\'s applications of one status, oldest first, page by page', async () => {
+  it("lists a call's applications of one status, oldest first, page by page", async () => {
     const { repository, callId } = await world();
     for (const [i, id] of ['d', 'a', 'c', 'b', 'e'].entries()) {
       await repository.createApplication(anApplication(`${callId}-${id}`, { callId, createdAt: `2025-02-0${i + 1}T10:00:00.000Z` }), {
-        at: `2025-02-0${i + 1}T10:00:00.000Z`, status: 'SUBMITTED', actor: 'applicant',
+        at: `2025-02-0${i + 1}T10:00:00.000Z`,
+        status: 'SUBMITTED',
+        actor: 'applicant',
       });
     }
     await repository.transition(`${callId}-c`, 'IN_REVIEW', { at: '2025-02-10T10:00:00.000Z', status: 'IN_REVIEW', actor: 'workflow' });
@@ -46,7 +48,11 @@ describe.each(repositories)('admin operations of the repository %s', (_, make) =
   it('refuses a cursor of another listing, a mangled one, a limit out of bounds', async () => {
     const { repository, callId } = await world();
     for (const id of ['x', 'y']) {
-      await repository.createApplication(anApplication(`${callId}-${id}`, { callId }), { at: '2025-02-01T10:00:00.000Z', status: 'SUBMITTED', actor: 'applicant' });
+      await repository.createApplication(anApplication(`${callId}-${id}`, { callId }), {
+        at: '2025-02-01T10:00:00.000Z',
+        status: 'SUBMITTED',
+        actor: 'applicant',
+      });
     }
     const { cursor } = await repository.listApplications(callId, 'SUBMITTED', { limit: 1 });
     expect(cursor).toBeDefined();
@@ -60,7 +66,12 @@ describe.each(repositories)('admin operations of the repository %s', (_, make) =
     const id = `${callId}-h`;
     await repository.createApplication(anApplication(id, { callId }), { at: '2025-02-01T10:00:00.000Z', status: 'SUBMITTED', actor: 'applicant' });
     await repository.transition(id, 'IN_REVIEW', { at: '2025-02-01T11:00:00.000Z', status: 'IN_REVIEW', actor: 'workflow', reason: 'keep' });
-    await repository.transition(id, 'CHANGES_REQUESTED', { at: '2025-02-01T12:00:00.000Z', status: 'CHANGES_REQUESTED', actor: 'workflow', reason: 'M. Benali doit…' });
+    await repository.transition(id, 'CHANGES_REQUESTED', {
+      at: '2025-02-01T12:00:00.000Z',
+      status: 'CHANGES_REQUESTED',
+      actor: 'workflow',
+      reason: 'M. Benali doit…',
+    });
     const changed = await repository.redactHistory(id, (e) => (e.status === 'CHANGES_REQUESTED' ? 'generic' : e.reason));
     expect(changed).toBe(1);
     const expected = [
@@ -70,7 +81,12 @@ describe.each(repositories)('admin operations of the repository %s', (_, make) =
     ];
     expect(await repository.getHistory(id)).toEqual(expected);
     // A retried transition to the same status rewrites its event from the stored copy: still redacted.
-    await repository.transition(id, 'CHANGES_REQUESTED', { at: '2025-02-01T12:00:00.000Z', status: 'CHANGES_REQUESTED', actor: 'workflow', reason: 'M. Benali doit…' });
+    await repository.transition(id, 'CHANGES_REQUESTED', {
+      at: '2025-02-01T12:00:00.000Z',
+      status: 'CHANGES_REQUESTED',
+      actor: 'workflow',
+      reason: 'M. Benali doit…',
+    });
     expect(await repository.getHistory(id)).toEqual(expected);
     expect(await repository.redactHistory(id, (e) => (e.status === 'IN_REVIEW' ? undefined : e.reason))).toBe(1);
     expect((await repository.getHistory(id))[1]).toEqual({ at: '2025-02-01T11:00:00.000Z', status: 'IN_REVIEW', actor: 'workflow' });
@@ -79,8 +95,15 @@ describe.each(repositories)('admin operations of the repository %s', (_, make) =
   it('closes a task only while it is open, and deletes tasks', async () => {
     const { repository, callId } = await world();
     const task = (id: string): TaskRecord => ({
-      id: `${callId}-${id}`, applicationId: `${callId}-app`, stage: 'review', taskToken: 't', recipients: ['r@example.org'],
-      status: 'OPEN', createdAt: '2025-02-01T10:00:00.000Z', expiresAt: '2025-02-15T10:00:00.000Z', reminders: 0,
+      id: `${callId}-${id}`,
+      applicationId: `${callId}-app`,
+      stage: 'review',
+      taskToken: 't',
+      recipients: ['r@example.org'],
+      status: 'OPEN',
+      createdAt: '2025-02-01T10:00:00.000Z',
+      expiresAt: '2025-02-15T10:00:00.000Z',
+      reminders: 0,
     });
     await repository.putTask(task('open'));
     await repository.putTask(task('decided'));
@@ -100,7 +123,7 @@ describe.each(repositories)('admin operations of the repository %s', (_, make) =
 });
 
 describe('execution names', () => {
-  it('are the application id, and <id>-r<n> for an admin\'s retries, within 80 characters', () => {
+  it("are the application id, and <id>-r<n> for an admin's retries, within 80 characters", () => {
     expect(executionName('abc_DEF-123')).toBe('abc_DEF-123');
     expect(executionName('abc_DEF-123', 2)).toBe('abc_DEF-123-r2');
     const long = 'x'.repeat(90);

@@ -206,9 +206,7 @@ export async function startAdminEnv(options: { describeStack?: DescribeStack } =
     step();
     const reviewTask = (await repository.listTasks(id)).find((t) => t.status === 'OPEN');
     const changes = stop === 'CHANGES_REQUESTED' || stop === 'WITHDRAWN';
-    const review = changes
-      ? { ...favorable, decision: 'changes' as const, comment: 'Précisez le budget avec M. Benali.' }
-      : favorable;
+    const review = changes ? { ...favorable, decision: 'changes' as const, comment: 'Précisez le budget avec M. Benali.' } : favorable;
     await repository.claimTask(reviewTask!.id, roster[0]!.email, review, clock.now().toISOString());
     await recordReview(ports, { applicationId: id, review });
     if (changes) {

@@ -24,7 +24,10 @@ afterAll(async () => {
 async function open(link: string) {
   const url = new URL(link);
   const taskId = url.pathname.split('/').at(-1)!;
-  return showTask({ repository: env.repository, signer: env.signer, clock: { now: () => new Date() } }, { taskId, sig: url.searchParams.get('sig') ?? undefined });
+  return showTask(
+    { repository: env.repository, signer: env.signer, clock: { now: () => new Date() } },
+    { taskId, sig: url.searchParams.get('sig') ?? undefined },
+  );
 }
 
 const linksIn = (html: string) => [...html.matchAll(/href="([^"]+\/tasks\/[^"]+)"/g)].map((m) => m[1]!.replaceAll('&amp;', '&'));
@@ -39,7 +42,9 @@ describe('tasks resend', () => {
     const result = await env.cli('tasks', 'resend', id);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(
-      new RegExp(`^review: new link sent to ${old!.recipients[0]} \\(task (\\S+), valid until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\); the old link \\(task ${old!.id}\\) now answers 410\\n$`),
+      new RegExp(
+        `^review: new link sent to ${old!.recipients[0]} \\(task (\\S+), valid until \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d UTC\\); the old link \\(task ${old!.id}\\) now answers 410\\n$`,
+      ),
     );
 
     const tasks = await env.repository.listTasks(id);
@@ -72,7 +77,10 @@ describe('tasks resend', () => {
       ['committee-MA', 'resent', ['n.tazi@dgct.example.ma']],
     ]);
     expect(result.stdout).not.toContain('taskToken');
-    const to = (await env.emails()).slice(before).map((e) => e.destination.to[0]).sort();
+    const to = (await env.emails())
+      .slice(before)
+      .map((e) => e.destination.to[0])
+      .sort();
     expect(to).toEqual(['copresidence.fr@daect.example.fr', 'n.tazi@dgct.example.ma']);
   });
 
@@ -100,8 +108,15 @@ describe('tasks resend', () => {
     const app = (await import('./support.ts')).anApplication('race', { status: 'IN_REVIEW', reviewer: { name: 'R', email: 'r@example.org' } });
     await repository.createApplication(app, { at: app.createdAt, status: 'SUBMITTED', actor: 'applicant' });
     const old: TaskRecord = {
-      id: 'old-task', applicationId: 'race', stage: 'review', taskToken: 't', recipients: ['r@example.org'], status: 'OPEN',
-      createdAt: '2025-02-02T10:00:00.000Z', expiresAt: '2025-02-16T10:00:00.000Z', reminders: 0,
+      id: 'old-task',
+      applicationId: 'race',
+      stage: 'review',
+      taskToken: 't',
+      recipients: ['r@example.org'],
+      status: 'OPEN',
+      createdAt: '2025-02-02T10:00:00.000Z',
+      expiresAt: '2025-02-16T10:00:00.000Z',
+      reminders: 0,
     };
     await repository.putTask(old);
     // The reviewer's click lands between the new task's write and the old one's closing.

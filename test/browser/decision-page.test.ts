@@ -82,7 +82,7 @@ describe.skipIf(!hasChromium)('a decision page in Chromium', { timeout: 120_000 
     return `${api}${landed.pathname}?token=${landed.searchParams.get('token')}`;
   }
 
-  it('takes an application from the form to the reviewer\'s decision, clicked on the emailed page', async () => {
+  it("takes an application from the form to the reviewer's decision, clicked on the emailed page", async () => {
     showStackLinesOnFailure(() => t.lines);
     const { mailbox } = t.stack.urls;
     const call = await demoCallOf(t);

@@ -52,7 +52,9 @@ function writeManifest(manifest: Manifest): void {
 
 /** The PNG files of docs/screenshots. */
 export function pngFiles(): string[] {
-  return readdirSync(SCREENSHOTS_DIR).filter((f) => f.endsWith('.png')).sort();
+  return readdirSync(SCREENSHOTS_DIR)
+    .filter((f) => f.endsWith('.png'))
+    .sort();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -129,7 +131,8 @@ const CALENDAR_WORDS: readonly string[] = (() => {
       ];
       for (const day of days) {
         for (const format of formats) {
-          for (const part of format.formatToParts(new Date(day))) if ((part.type === 'month' || part.type === 'weekday') && /^\p{L}[\p{L}\p{M}.]*$/u.test(part.value)) words.add(part.value);
+          for (const part of format.formatToParts(new Date(day)))
+            if ((part.type === 'month' || part.type === 'weekday') && /^\p{L}[\p{L}\p{M}.]*$/u.test(part.value)) words.add(part.value);
         }
       }
     }
@@ -238,7 +241,9 @@ export function screenshotsOf(testFile: string): Screenshots {
             ? `is recorded as taken by ${recorded.takenBy}`
             : `is stale: the page changed since it was taken (fingerprint ${live.fingerprint}, recorded ${recorded.fingerprint})`;
       // Soft: the test goes on checking the page, and fails at its end.
-      expect.soft(upToDate, `docs/screenshots/${file} ${why}. Run \`${REFRESH_COMMAND}\` and commit docs/screenshots (what the page shows now: ${dump})`).toBe(true);
+      expect
+        .soft(upToDate, `docs/screenshots/${file} ${why}. Run \`${REFRESH_COMMAND}\` and commit docs/screenshots (what the page shows now: ${dump})`)
+        .toBe(true);
     },
 
     async finish() {
@@ -257,7 +262,9 @@ export function screenshotsOf(testFile: string): Screenshots {
         return;
       }
       expect(seen.size, `${takenBy} checked no screenshot`).toBeGreaterThan(0);
-      expect(unseen, `docs/screenshots/manifest.json gives these screenshots to ${takenBy}, which no longer takes them: run \`${REFRESH_COMMAND}\``).toEqual([]);
+      expect(unseen, `docs/screenshots/manifest.json gives these screenshots to ${takenBy}, which no longer takes them: run \`${REFRESH_COMMAND}\``).toEqual(
+        [],
+      );
     },
   };
 }

@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  anApplication,
-  fillAndSend,
-  reviewRequest as reviewRequestIn,
-  submit,
-  taskLinkIn,
-  useTestStack,
-  waitForEmail,
-  waitForStatus,
-} from './support.ts';
+import { anApplication, fillAndSend, reviewRequest as reviewRequestIn, submit, taskLinkIn, useTestStack, waitForEmail, waitForStatus } from './support.ts';
 import type { OpenCall } from './support.ts';
 
 /**

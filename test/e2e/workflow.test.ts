@@ -131,7 +131,11 @@ describe('the local stack, end to end', { timeout: 120_000 }, () => {
     expect(acknowledged.destination.to).toContain(lead);
 
     // A second review round, by the same reviewer, then the committee.
-    const second = await waitForEmail(mailbox, { to: first.reviewer, subject: `Avis d’instruction attendu — ${body.project.title}`, not: new Set([first.email.messageId]) });
+    const second = await waitForEmail(mailbox, {
+      to: first.reviewer,
+      subject: `Avis d’instruction attendu — ${body.project.title}`,
+      not: new Set([first.email.messageId]),
+    });
     await fillAndSend(taskLinkIn(second), { decision: 'favorable', ...scores });
     await fillAndSend(taskLinkIn(await committeeRequest(CO_CHAIR_FR, body.project.title)), { decision: 'approve', grantedAmount: 55_000 });
     await fillAndSend(taskLinkIn(await committeeRequest(CO_CHAIR_MA, body.project.title)), { decision: 'approve', grantedAmount: 55_000 });

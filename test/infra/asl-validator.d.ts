@@ -9,9 +9,6 @@ declare module 'asl-validator' {
     errors: AslValidationError[];
     errorsText(separator?: string): string;
   }
-  function aslValidator(
-    definition: unknown,
-    options?: { checkPaths?: boolean; checkArn?: boolean },
-  ): AslValidationResult;
+  function aslValidator(definition: unknown, options?: { checkPaths?: boolean; checkArn?: boolean }): AslValidationResult;
   export = aslValidator;
 }

@@ -10,9 +10,7 @@ describe('cdk-nag AwsSolutions checks', () => {
       const { app, stateless } = buildApp({ stage, bundling: false, nag: true, outdir });
       const assembly = app.synth();
       // In prod, APIG3 passes because a web ACL really protects the stage (dev acknowledges it).
-      const types = Object.values(assembly.getStackArtifact(stateless.artifactId).template.Resources).map(
-        (r) => (r as { Type: string }).Type,
-      );
+      const types = Object.values(assembly.getStackArtifact(stateless.artifactId).template.Resources).map((r) => (r as { Type: string }).Type);
       expect(types.includes('AWS::WAFv2::WebACLAssociation')).toBe(stage === 'prod');
     });
   });

@@ -43,9 +43,7 @@ describe('the alarm topic', () => {
     synth.stateless.resourceCountIs('AWS::SNS::Subscription', ADMINS.length);
     synth.stateless.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: {
-        Statement: Match.arrayWith([
-          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        ]),
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
       },
     });
   });
@@ -60,9 +58,19 @@ describe('the alarm topic', () => {
 });
 
 describe('alarms', () => {
-  it('are the runbook\'s, each notifying the admins when it fires and when it clears', () => {
+  it("are the runbook's, each notifying the admins when it fires and when it clears", () => {
     expect([...alarms.keys()].sort()).toEqual(
-      ['Api5xx', 'ApplicationsInError', 'DynamoDbThrottles', 'ExecutionsFailed', 'ExecutionsTimedOut', 'LambdaErrorsApi', 'LambdaErrorsWorkflow', 'SesBounceRate', 'SesComplaintRate'].sort(),
+      [
+        'Api5xx',
+        'ApplicationsInError',
+        'DynamoDbThrottles',
+        'ExecutionsFailed',
+        'ExecutionsTimedOut',
+        'LambdaErrorsApi',
+        'LambdaErrorsWorkflow',
+        'SesBounceRate',
+        'SesComplaintRate',
+      ].sort(),
     );
     for (const [name, alarm] of alarms) {
       expect(alarm.AlarmActions, name).toEqual([topicRef()]);
@@ -75,7 +83,10 @@ describe('alarms', () => {
 
   it('watch failed and timed-out executions of the state machine', () => {
     const [machine] = Object.entries(template.Resources).find(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine')!;
-    for (const [name, metric] of [['ExecutionsFailed', 'ExecutionsFailed'], ['ExecutionsTimedOut', 'ExecutionsTimedOut']]) {
+    for (const [name, metric] of [
+      ['ExecutionsFailed', 'ExecutionsFailed'],
+      ['ExecutionsTimedOut', 'ExecutionsTimedOut'],
+    ]) {
       expect(alarms.get(name!)).toMatchObject({
         Namespace: 'AWS/States',
         MetricName: metric,
@@ -86,7 +97,7 @@ describe('alarms', () => {
     }
   });
 
-  it('watch the API stage\'s 5xx', () => {
+  it("watch the API stage's 5xx", () => {
     expect(alarms.get('Api5xx')).toMatchObject({
       Namespace: 'AWS/ApiGateway',
       MetricName: '5XXError',
@@ -98,7 +109,10 @@ describe('alarms', () => {
   it('count the errors of every function, at most ten metrics per alarm', () => {
     const watched: string[] = [];
     for (const name of ['LambdaErrorsApi', 'LambdaErrorsWorkflow']) {
-      const metrics = alarms.get(name)!.Metrics as Array<{ Expression?: string; MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions: Array<{ Value: { Ref: string } }> } } }>;
+      const metrics = alarms.get(name)!.Metrics as Array<{
+        Expression?: string;
+        MetricStat?: { Metric: { MetricName: string; Namespace: string; Dimensions: Array<{ Value: { Ref: string } }> } };
+      }>;
       const stats = metrics.filter((m) => m.MetricStat);
       expect(stats.length, name).toBeLessThanOrEqual(10);
       for (const m of stats) {
@@ -110,16 +124,23 @@ describe('alarms', () => {
     expect(watched.sort()).toEqual([...apiFunctionNames, ...workflowFunctionNames].map((n) => logicalIdOf.get(n)).sort());
   });
 
-  it('watch the SES account\'s reputation: bounces over 2 %, complaints over 0.05 %', () => {
+  it("watch the SES account's reputation: bounces over 2 %, complaints over 0.05 %", () => {
     expect(SES_BOUNCE_RATE_THRESHOLD).toBe(0.02);
     expect(SES_COMPLAINT_RATE_THRESHOLD).toBe(0.0005);
     expect(alarms.get('SesBounceRate')).toMatchObject({ Namespace: 'AWS/SES', MetricName: 'Reputation.BounceRate', Statistic: 'Maximum', Threshold: 0.02 });
-    expect(alarms.get('SesComplaintRate')).toMatchObject({ Namespace: 'AWS/SES', MetricName: 'Reputation.ComplaintRate', Statistic: 'Maximum', Threshold: 0.0005 });
+    expect(alarms.get('SesComplaintRate')).toMatchObject({
+      Namespace: 'AWS/SES',
+      MetricName: 'Reputation.ComplaintRate',
+      Statistic: 'Maximum',
+      Threshold: 0.0005,
+    });
     for (const name of ['SesBounceRate', 'SesComplaintRate']) expect(alarms.get(name)!.Dimensions).toBeUndefined();
   });
 
   it('watch throttled requests on the table', () => {
-    const metrics = alarms.get('DynamoDbThrottles')!.Metrics as Array<{ MetricStat?: { Metric: { MetricName: string; Dimensions: Array<{ Name: string; Value: unknown }> } } }>;
+    const metrics = alarms.get('DynamoDbThrottles')!.Metrics as Array<{
+      MetricStat?: { Metric: { MetricName: string; Dimensions: Array<{ Name: string; Value: unknown }> } };
+    }>;
     const stats = metrics.filter((m) => m.MetricStat);
     expect(stats.length).toBeGreaterThan(0);
     expect(stats.length).toBeLessThanOrEqual(10);
@@ -145,7 +166,11 @@ async function emfLines(run: () => Promise<void>): Promise<Array<Record<string, 
   } finally {
     process.stdout.write = write;
   }
-  return chunks.join('').split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as Record<string, any>);
+  return chunks
+    .join('')
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, any>);
 }
 
 /** Each metric of an EMF document with its namespace and dimensions, as CloudWatch files it. */
@@ -160,14 +185,14 @@ const published = (doc: Record<string, any>) =>
     ),
   );
 
-describe('counts from the functions\' own metrics (EMF), not from log wording', () => {
+describe("counts from the functions' own metrics (EMF), not from log wording", () => {
   const variables = (name: string) => template.Resources[logicalIdOf.get(name)!]!.Properties!.Environment.Variables as Record<string, unknown>;
 
   it('no metric filter reads the logs', () => {
     synth.stateless.resourceCountIs('AWS::Logs::MetricFilter', 0);
   });
 
-  it('every function that declares the metrics port gets the stage\'s namespace; the others none', () => {
+  it("every function that declares the metrics port gets the stage's namespace; the others none", () => {
     for (const name of functionNames) {
       const declared = (FUNCTIONS[name].ports as readonly string[]).includes('metrics');
       expect(variables(name).POWERTOOLS_METRICS_NAMESPACE, name).toBe(declared ? 'coopfund/prod' : undefined);
@@ -190,10 +215,10 @@ describe('counts from the functions\' own metrics (EMF), not from log wording', 
     expect(lines.flatMap(published)).toContainEqual({ Namespace: alarm.Namespace, MetricName: alarm.MetricName, Dimensions: alarm.Dimensions });
   });
 
-  it('the dashboard graphs every status and every task\'s outcomes under the dimensions the functions write', async () => {
+  it("the dashboard graphs every status and every task's outcomes under the dimensions the functions write", async () => {
     const [dashboard] = Object.values(template.Resources).filter((r) => r.Type === 'AWS::CloudWatch::Dashboard');
     // The body is JSON joined with references (ARNs, names) inside its strings: stand-ins will do.
-    const body = (dashboard?.Properties?.DashboardBody['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : 'REF')).join('');
+    const body = ((dashboard?.Properties?.DashboardBody?.['Fn::Join']?.[1] ?? []) as unknown[]).map((p) => (typeof p === 'string' ? p : 'REF')).join('');
     const graphed = new Set<string>();
     for (const widget of JSON.parse(body).widgets as Array<{ properties: { metrics?: unknown[][] } }>) {
       for (const row of widget.properties.metrics ?? []) {
@@ -224,11 +249,28 @@ describe('the dashboard', () => {
     expect(dashboard?.Properties?.DashboardName).toBe('coopfund-prod');
     const body = JSON.stringify(dashboard?.Properties?.DashboardBody);
     for (const text of [
-      'ApplicationsSubmitted', 'ApplicationsApproved', 'ApplicationsError', 'TaskSucceeded', 'TaskFailed',
-      'ExecutionsStarted', 'ExecutionsSucceeded', 'ExecutionsFailed', 'ExecutionsTimedOut',
-      'AWS/Lambda', 'Duration', '4XXError', '5XXError', 'Latency',
-      'AWS/SES', 'Send', 'Bounce', 'Complaint', 'Reputation.BounceRate', 'Reputation.ComplaintRate',
-      'ThrottledRequests', 'alarm',
+      'ApplicationsSubmitted',
+      'ApplicationsApproved',
+      'ApplicationsError',
+      'TaskSucceeded',
+      'TaskFailed',
+      'ExecutionsStarted',
+      'ExecutionsSucceeded',
+      'ExecutionsFailed',
+      'ExecutionsTimedOut',
+      'AWS/Lambda',
+      'Duration',
+      '4XXError',
+      '5XXError',
+      'Latency',
+      'AWS/SES',
+      'Send',
+      'Bounce',
+      'Complaint',
+      'Reputation.BounceRate',
+      'Reputation.ComplaintRate',
+      'ThrottledRequests',
+      'alarm',
     ]) {
       expect(body, text).toContain(text);
     }

@@ -34,10 +34,7 @@ beforeAll(() => {
   synth = synthesize();
   template = synth.statelessJson;
   functions = new Map(
-    [...entriesByLogicalId(template)].map(([logicalId, entry]) => [
-      functionNameOf(entry),
-      { logicalId, resource: template.Resources[logicalId]! },
-    ]),
+    [...entriesByLogicalId(template)].map(([logicalId, entry]) => [functionNameOf(entry), { logicalId, resource: template.Resources[logicalId]! }]),
   );
 });
 
@@ -151,9 +148,7 @@ describe('grants', () => {
   it('writes each function to its own log group only, without a managed policy', () => {
     for (const name of functions.keys()) {
       const logs = statementsOf(name).filter((s) => [s.Action].flat().includes('logs:PutLogEvents'));
-      expect(logs, name).toEqual([
-        expect.objectContaining({ Resource: { 'Fn::GetAtt': [fn(name).resource.Properties!.LoggingConfig.LogGroup.Ref, 'Arn'] } }),
-      ]);
+      expect(logs, name).toEqual([expect.objectContaining({ Resource: { 'Fn::GetAtt': [fn(name).resource.Properties!.LoggingConfig.LogGroup.Ref, 'Arn'] } })]);
     }
     for (const [, role] of resourcesOf('AWS::IAM::Role')) expect(role.Properties!.ManagedPolicyArns).toBeUndefined();
   });
@@ -241,7 +236,8 @@ describe('REST API', () => {
     expect(fields).toEqual(ACCESS_LOG_FIELDS);
     expect(fields).toMatchObject({ resourcePath: '$context.resourcePath', status: '$context.status', requestId: '$context.requestId' });
     const variables = format.match(/\$[\w.]+/g) ?? [];
-    const pathLevel = /^\$context\.(requestId|requestTime|identity\.sourceIp|httpMethod|resourcePath|status|protocol|responseLength|responseLatency|integrationLatency|error\.responseType)$/;
+    const pathLevel =
+      /^\$context\.(requestId|requestTime|identity\.sourceIp|httpMethod|resourcePath|status|protocol|responseLength|responseLatency|integrationLatency|error\.responseType)$/;
     for (const v of variables) expect(v).toMatch(pathLevel);
     expect(format).not.toMatch(/querystring|\$input|\$method\.request|\$context\.path|requestOverride/i);
   });
@@ -254,8 +250,16 @@ describe('REST API', () => {
 describe('outputs', () => {
   it('publishes the API URL, the table name, the state machine ARN, the alarm topic and what the admin CLI reads, and nothing else', () => {
     expect(Object.keys(template.Outputs ?? {}).sort()).toEqual([
-      'AdminEmails', 'AlarmTopicArn', 'ApiUrl', 'BaseUrl', 'DashboardName', 'PersonalDataRetentionDays',
-      'SenderEmail', 'SigningSecretArn', 'StateMachineArn', 'TableName',
+      'AdminEmails',
+      'AlarmTopicArn',
+      'ApiUrl',
+      'BaseUrl',
+      'DashboardName',
+      'PersonalDataRetentionDays',
+      'SenderEmail',
+      'SigningSecretArn',
+      'StateMachineArn',
+      'TableName',
     ]);
   });
 });

@@ -84,10 +84,7 @@ export function stateMachineDefinition(template: CfnTemplate): Record<string, an
     if (Array.isArray(p['Fn::GetAtt']) && p['Fn::GetAtt'][1] === 'Arn') return fakeLambdaArn(p['Fn::GetAtt'][0]);
     throw new Error(`unexpected intrinsic in the definition: ${JSON.stringify(part)}`);
   };
-  const text =
-    typeof body === 'string'
-      ? body
-      : ((body as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map(resolve).join(''));
+  const text = typeof body === 'string' ? body : (body as { 'Fn::Join': [string, unknown[]] })['Fn::Join'][1].map(resolve).join('');
   return JSON.parse(text) as Record<string, any>;
 }
 

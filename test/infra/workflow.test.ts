@@ -2,15 +2,7 @@ import aslValidator from 'asl-validator';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COMMITTEE_REJECTED, HELPER_STATES, TRANSIENT_ERRORS } from '../../infra/constructs/workflow.ts';
 import { STATES } from '../../shared/workflow/contract.ts';
-import {
-  allStates,
-  type CfnTemplate,
-  entriesByLogicalId,
-  functionNameOf,
-  type Synthesized,
-  stateMachineDefinition,
-  synthesize,
-} from './synth.ts';
+import { allStates, type CfnTemplate, entriesByLogicalId, functionNameOf, type Synthesized, stateMachineDefinition, synthesize } from './synth.ts';
 
 let synth: Synthesized;
 let definition: Record<string, any>;
@@ -76,7 +68,11 @@ describe('state machine definition', () => {
       [STATES.recordError]: ['record-outcome', { status: 'ERROR', 'error.$': '$.error' }],
       [STATES.notifyFailure]: ['notify-admins', { 'error.$': '$.error' }],
     };
-    expect(tasks().map(([name]) => name).sort()).toEqual(Object.keys(expected).sort());
+    expect(
+      tasks()
+        .map(([name]) => name)
+        .sort(),
+    ).toEqual(Object.keys(expected).sort());
     for (const [name, [fn, input]] of Object.entries(expected)) {
       const s = state(name);
       expect(functionOf(s), name).toBe(fn);
@@ -86,12 +82,7 @@ describe('state machine definition', () => {
   });
 
   it('invokes plain tasks by function ARN, so the local stack can bind them to handlers', () => {
-    const waiting = new Set<string>([
-      STATES.requestReview,
-      STATES.requestChanges,
-      STATES.requestFrenchCoChair,
-      STATES.requestMoroccanCoChair,
-    ]);
+    const waiting = new Set<string>([STATES.requestReview, STATES.requestChanges, STATES.requestFrenchCoChair, STATES.requestMoroccanCoChair]);
     for (const [name, { state: s }] of tasks()) {
       if (waiting.has(name)) expect(s.Resource, name).toBe(WAIT_FOR_TOKEN);
       else expect(s.Resource, name).toMatch(/^arn:aws:lambda:[^:]+:\d{12}:function:\w+$/);
@@ -116,9 +107,7 @@ describe('state machine definition', () => {
 
   it('retries transient errors only, on every task', () => {
     for (const [name, { state: s }] of tasks()) {
-      expect(s.Retry, name).toEqual([
-        { ErrorEquals: [...TRANSIENT_ERRORS], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 4 },
-      ]);
+      expect(s.Retry, name).toEqual([{ ErrorEquals: [...TRANSIENT_ERRORS], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 4 }]);
     }
     for (const [, { state: s }] of states) {
       for (const r of s.Retry ?? []) expect(r.ErrorEquals).not.toContain('States.ALL');
@@ -201,7 +190,10 @@ describe('state machine definition', () => {
     // No ResultSelector: a missing field must reach the Choice's default, not fail with States.Runtime.
     expect(state(STATES.checkEligibility).ResultSelector).toBeUndefined();
     const present = (variable: string, test: Record<string, unknown>, next: string) => ({
-      And: [{ Variable: variable, IsPresent: true }, { Variable: variable, ...test }],
+      And: [
+        { Variable: variable, IsPresent: true },
+        { Variable: variable, ...test },
+      ],
       Next: next,
     });
     expect(state(STATES.isEligible).Choices).toEqual([
@@ -222,10 +214,7 @@ describe('state machine definition', () => {
     });
     const committee = state(STATES.committee);
     expect(committee).toMatchObject({ Type: 'Parallel', ResultPath: '$.committee', Next: STATES.committeeOutcome });
-    expect(committee.Branches.map((b: { StartAt: string }) => b.StartAt)).toEqual([
-      STATES.requestFrenchCoChair,
-      STATES.requestMoroccanCoChair,
-    ]);
+    expect(committee.Branches.map((b: { StartAt: string }) => b.StartAt)).toEqual([STATES.requestFrenchCoChair, STATES.requestMoroccanCoChair]);
     expect(state(STATES.committeeOutcome)).toEqual({
       Type: 'Choice',
       Choices: [
@@ -257,8 +246,7 @@ describe('state machine resource', () => {
 
   it('may invoke exactly the ten workflow functions', () => {
     const template: CfnTemplate = synth.statelessJson;
-    const role = Object.values(template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!.Properties!
-      .RoleArn['Fn::GetAtt'][0];
+    const role = Object.values(template.Resources).find((r) => r.Type === 'AWS::StepFunctions::StateMachine')!.Properties!.RoleArn['Fn::GetAtt'][0];
     const policy = Object.values(template.Resources).find(
       (r) => r.Type === 'AWS::IAM::Policy' && r.Properties!.Roles.some((x: { Ref: string }) => x.Ref === role),
     )!;

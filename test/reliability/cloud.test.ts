@@ -38,17 +38,25 @@ describe('the cloud side', () => {
   });
 
   it('throttles the API stage, and puts a web ACL with a per-IP rate rule before it (opt-out per stage)', () => {
-    for (const [synth, stage] of [[prod, 'prod'], [dev, 'dev']] as const) {
+    for (const [synth, stage] of [
+      [prod, 'prod'],
+      [dev, 'dev'],
+    ] as const) {
       const config = loadStageConfig(stage, () => undefined, []);
       const [apiStage] = resources(synth.statelessJson, 'AWS::ApiGateway::Stage');
       expect(apiStage?.Properties?.MethodSettings).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: config.apiRateLimit, ThrottlingBurstLimit: config.apiBurstLimit }),
+          expect.objectContaining({
+            HttpMethod: '*',
+            ResourcePath: '/*',
+            ThrottlingRateLimit: config.apiRateLimit,
+            ThrottlingBurstLimit: config.apiBurstLimit,
+          }),
         ]),
       );
     }
     const [acl] = resources(prod.statelessJson, 'AWS::WAFv2::WebACL');
-    const rate = (acl?.Properties?.Rules as Array<Record<string, any>>).find((r) => r.Statement?.RateBasedStatement);
+    const rate = ((acl?.Properties?.Rules ?? []) as Array<Record<string, any>>).find((r) => r.Statement?.RateBasedStatement);
     expect(rate).toMatchObject({ Action: { Block: {} }, Statement: { RateBasedStatement: { AggregateKeyType: 'IP', Limit: 1000 } } });
     expect(acl?.Properties?.Scope).toBe('REGIONAL');
     // Sampled requests would keep query strings (signed tokens) in the WAF console.
@@ -57,7 +65,9 @@ describe('the cloud side', () => {
     expect(resources(dev.statelessJson, 'AWS::WAFv2::WebACL')).toHaveLength(0);
     expect(resources(devWithWaf.statelessJson, 'AWS::WAFv2::WebACL')).toHaveLength(1);
     const prodConfig = loadStageConfig('prod', () => undefined, []);
-    figures.push(`stage throttled at ${prodConfig.apiRateLimit} req/s (burst ${prodConfig.apiBurstLimit}); WAF rate rule 1,000/5 min per IP (prod; off in dev, on with -c wafEnabled=true)`);
+    figures.push(
+      `stage throttled at ${prodConfig.apiRateLimit} req/s (burst ${prodConfig.apiBurstLimit}); WAF rate rule 1,000/5 min per IP (prod; off in dev, on with -c wafEnabled=true)`,
+    );
   });
 
   it('alarms on failed and timed-out executions, on 5xx, and on SES bounces ≥ 2 % and complaints ≥ 0.05 %', () => {
@@ -78,7 +88,13 @@ describe('the cloud side', () => {
     }
     expect([SES_BOUNCE_RATE_THRESHOLD, SES_COMPLAINT_RATE_THRESHOLD]).toEqual([0.02, 0.0005]);
     figures.push('alarms: executions failed ≥1, timed out ≥1, API 5xx ≥1, SES bounce ≥2 %, complaint ≥0.05 %');
-    record({ point: 'cloud', label: 'synthesized templates', text: figures.join('; '), short: 'cdk-nag clean; stage throttled 20 req/s; WAF 1,000 req/5 min per IP; alarms on failed/timed-out executions, 5xx, SES bounces 2 %, complaints 0.05 %' });
+    record({
+      point: 'cloud',
+      label: 'synthesized templates',
+      text: figures.join('; '),
+      short:
+        'cdk-nag clean; stage throttled 20 req/s; WAF 1,000 req/5 min per IP; alarms on failed/timed-out executions, 5xx, SES bounces 2 %, complaints 0.05 %',
+    });
   });
 });
 
@@ -115,7 +131,12 @@ describe('secrets and personal data, in the templates', () => {
     for (const response of resources(prod.statelessJson, 'AWS::ApiGateway::GatewayResponse')) {
       expect(response.Properties?.ResponseParameters).toMatchObject({ 'gatewayresponse.header.X-Content-Type-Options': "'nosniff'" });
     }
-    record({ point: 'secrets', label: 'templates', text: 'signing key generated in Secrets Manager (ARN only in functions); access log = route template, no query string; state machine logs without data', short: 'key never in a template; access logs without query strings' });
+    record({
+      point: 'secrets',
+      label: 'templates',
+      text: 'signing key generated in Secrets Manager (ARN only in functions); access log = route template, no query string; state machine logs without data',
+      short: 'key never in a template; access logs without query strings',
+    });
   });
 
   it('documents the retention of personal data in SECURITY.md as the stages configure it', () => {
@@ -139,9 +160,13 @@ describe('faults, in the state machine', () => {
       expect(transient, name).toMatchObject({ MaxAttempts: 4, IntervalSeconds: 2, BackoffRate: 2 });
       expect([...(transient?.ErrorEquals ?? [])].sort(), name).toEqual([...TRANSIENT_ERRORS].sort());
       // Nothing else is retried: a business error or a bug is recorded at once.
-      expect(retry.flatMap((r) => r.ErrorEquals).filter((e) => !TRANSIENT_ERRORS.includes(e as never)), name).toEqual([]);
+      expect(
+        retry.flatMap((r) => r.ErrorEquals).filter((e) => !TRANSIENT_ERRORS.includes(e as never)),
+        name,
+      ).toEqual([]);
     }
-    const catchAll = (name: string) => ((states.get(name)?.state.Catch ?? []) as Array<{ ErrorEquals: string[]; Next: string }>).find((c) => c.ErrorEquals.includes('States.ALL'))?.Next;
+    const catchAll = (name: string) =>
+      ((states.get(name)?.state.Catch ?? []) as Array<{ ErrorEquals: string[]; Next: string }>).find((c) => c.ErrorEquals.includes('States.ALL'))?.Next;
     for (const [name, { inBranch }] of tasks) {
       if (inBranch || name === 'RecordError' || name === 'NotifyFailure') continue;
       expect(catchAll(name), name).toBe('RecordError');

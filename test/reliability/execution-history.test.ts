@@ -204,7 +204,9 @@ async function historyOf(executionArn: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
   let nextToken: string | undefined;
   do {
-    const page = await sfn.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 100, includeExecutionData: true, ...(nextToken ? { nextToken } : {}) }));
+    const page = await sfn.send(
+      new GetExecutionHistoryCommand({ executionArn, maxResults: 100, includeExecutionData: true, ...(nextToken ? { nextToken } : {}) }),
+    );
     events.push(...(page.events ?? []));
     nextToken = page.nextToken;
   } while (nextToken);
@@ -257,7 +259,10 @@ describe('the execution history', () => {
       const path = walked.get(execution.name ?? '');
       // The scan reads what the events carry: the application id is in them, and the decisions' codes.
       const texts = history.map((event) => stringsIn(event));
-      expect(texts.flat().some((s) => s.includes(execution.name ?? '')), `${path}: the application id in its history`).toBe(true);
+      expect(
+        texts.flat().some((s) => s.includes(execution.name ?? '')),
+        `${path}: the application id in its history`,
+      ).toBe(true);
       for (const [i, event] of history.entries()) {
         events += 1;
         kinds.add(event.type ?? '');
@@ -276,15 +281,28 @@ describe('the execution history', () => {
     // Every path went to its end (the error path fails its execution, by design).
     const statuses = Object.fromEntries(ours.map((e) => [walked.get(e.name ?? ''), e.status]));
     expect(statuses).toEqual({
-      approved: 'SUCCEEDED', rejected: 'SUCCEEDED', ineligible: 'SUCCEEDED', changes: 'SUCCEEDED',
-      withdrawn: 'SUCCEEDED', timeout: 'SUCCEEDED', error: 'FAILED',
+      approved: 'SUCCEEDED',
+      rejected: 'SUCCEEDED',
+      ineligible: 'SUCCEEDED',
+      changes: 'SUCCEEDED',
+      withdrawn: 'SUCCEEDED',
+      timeout: 'SUCCEEDED',
+      error: 'FAILED',
     });
     // Enough was read for the result to mean something: every kind of event the paths produce.
     expect(events).toBeGreaterThan(300);
     expect([...kinds]).toEqual(
       expect.arrayContaining([
-        'ExecutionStarted', 'TaskScheduled', 'TaskSubmitted', 'TaskSucceeded', 'TaskTimedOut',
-        'LambdaFunctionScheduled', 'LambdaFunctionSucceeded', 'LambdaFunctionFailed', 'ExecutionSucceeded', 'ExecutionFailed',
+        'ExecutionStarted',
+        'TaskScheduled',
+        'TaskSubmitted',
+        'TaskSucceeded',
+        'TaskTimedOut',
+        'LambdaFunctionScheduled',
+        'LambdaFunctionSucceeded',
+        'LambdaFunctionFailed',
+        'ExecutionSucceeded',
+        'ExecutionFailed',
       ]),
     );
     record({

@@ -12,8 +12,23 @@ import {
   ResourceNotFoundException,
   ThrottlingException,
 } from '@aws-sdk/client-dynamodb';
-import { AccountSendingPausedException, MailFromDomainNotVerifiedException, MessageRejected, SendEmailCommand, SESClient, SESServiceException } from '@aws-sdk/client-ses';
-import { ExecutionAlreadyExists, ExecutionLimitExceeded, InvalidArn, SFNClient, SFNServiceException, StartExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
+import {
+  AccountSendingPausedException,
+  MailFromDomainNotVerifiedException,
+  MessageRejected,
+  SendEmailCommand,
+  SESClient,
+  SESServiceException,
+} from '@aws-sdk/client-ses';
+import {
+  ExecutionAlreadyExists,
+  ExecutionLimitExceeded,
+  InvalidArn,
+  SFNClient,
+  SFNServiceException,
+  StartExecutionCommand,
+  TaskTimedOut,
+} from '@aws-sdk/client-sfn';
 import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { isTransient } from '../../shared/adapters/aws-errors.ts';
@@ -46,14 +61,16 @@ afterEach(() => {
 
 const meta = (httpStatusCode: number) => ({ $metadata: { httpStatusCode } });
 const dynamo = {
-  provisioned: () => new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput for the table was exceeded', ...meta(400) }),
+  provisioned: () =>
+    new ProvisionedThroughputExceededException({ message: 'The level of configured provisioned throughput for the table was exceeded', ...meta(400) }),
   throttling: () => new ThrottlingException({ message: 'Rate of requests exceeds the allowed throughput', ...meta(400) }),
   requestLimit: () => new RequestLimitExceeded({ message: 'Throughput exceeds the current throughput limit for your account', ...meta(400) }),
   internal: () => new InternalServerError({ message: 'Internal server error', ...meta(500) }),
   replicated: () => new ReplicatedWriteConflictException({ message: 'Replicated write conflict', ...meta(400) }),
   condition: () => new ConditionalCheckFailedException({ message: 'The conditional request failed', ...meta(400) }),
   notFound: () => new ResourceNotFoundException({ message: 'Requested resource not found', ...meta(400) }),
-  validation: () => new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', message: 'One or more parameter values were invalid', ...meta(400) }),
+  validation: () =>
+    new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', message: 'One or more parameter values were invalid', ...meta(400) }),
 };
 const email = {
   throttling: () => new SESServiceException({ name: 'Throttling', $fault: 'client', message: 'Maximum sending rate exceeded.', ...meta(400) }),
@@ -282,6 +299,11 @@ describe('workflow tasks when a dependency fails: an error the state machine ret
   it('DynamoDB throttled: TransientError', async () => {
     ddb.on(GetCommand, { Key: keys.application(app.id) }).rejects(dynamo.throttling());
     await expect(check({ applicationId: app.id })).rejects.toMatchObject({ name: 'TransientError' });
-    record({ point: 'faults', label: 'tasks, SDK mocks', counts: { 'faults injected': 3 }, text: 'SES Throttling and DynamoDB throttling → TransientError (retried); MessageRejected → recorded ERROR; sent-markers taken back' });
+    record({
+      point: 'faults',
+      label: 'tasks, SDK mocks',
+      counts: { 'faults injected': 3 },
+      text: 'SES Throttling and DynamoDB throttling → TransientError (retried); MessageRejected → recorded ERROR; sent-markers taken back',
+    });
   });
 });

@@ -68,7 +68,14 @@ afterAll(async () => {
   await Promise.all(stops.map((stop) => stop()));
   if (stepFunctions) await closeServer(stepFunctions);
   await table?.stop();
-  if (figures.length > 0) record({ point: 'faults', label: 'API, fault switch', counts: { 'faults injected': figures.length }, text: figures.join('; '), short: '503 + Retry-After, 0 half-done' });
+  if (figures.length > 0)
+    record({
+      point: 'faults',
+      label: 'API, fault switch',
+      counts: { 'faults injected': figures.length },
+      text: figures.join('; '),
+      short: '503 + Retry-After, 0 half-done',
+    });
 });
 
 const post = (body: unknown, key?: string) =>

@@ -12,15 +12,7 @@ import { TEST_ENV } from '../unit/api/env.ts';
 import { problemsWith } from './support/answers.ts';
 import { pathOf } from './support/http.ts';
 import { n, plan, record } from './support/figures.ts';
-import {
-  decideRequests,
-  type HostileRequest,
-  readRequests,
-  type Route,
-  showTaskRequests,
-  submitRequests,
-  trackRequests,
-} from './support/hostile.ts';
+import { decideRequests, type HostileRequest, readRequests, type Route, showTaskRequests, submitRequests, trackRequests } from './support/hostile.ts';
 import { startCountingTable, type CountingTable } from './support/table.ts';
 import { seedWorld, type World } from './support/world.ts';
 
@@ -60,7 +52,10 @@ beforeAll(async () => {
   table = await startCountingTable(TEST_ENV.TABLE_NAME);
   process.env.AWS_ENDPOINT_URL_DYNAMODB = table.endpoint;
   const repository = dynamoRepository(table.doc, table.tableName);
-  world = await seedWorld(repository, hmacSigner(async () => TEST_ENV.SIGNING_SECRET));
+  world = await seedWorld(
+    repository,
+    hmacSigner(async () => TEST_ENV.SIGNING_SECRET),
+  );
   const load = async (name: string) => ((await import(`../../functions/${name}/handler.ts`)) as { handler: Handler }).handler;
   handlers.health = await load('health');
   handlers.calls = await load('list-calls');
@@ -100,8 +95,7 @@ async function send(request: HostileRequest): Promise<void> {
   expect(problems, `${request.method} ${request.resource} (${request.kind}) → ${answer.status}: ${answer.body.slice(0, 300)}`).toEqual([]);
 }
 
-const property = (arbitrary: fc.Arbitrary<HostileRequest>, numRuns: number) =>
-  fc.assert(fc.asyncProperty(arbitrary, send), { numRuns, endOnFailure: true });
+const property = (arbitrary: fc.Arbitrary<HostileRequest>, numRuns: number) => fc.assert(fc.asyncProperty(arbitrary, send), { numRuns, endOnFailure: true });
 
 describe('hostile input, at handler level (real handlers, real DynamoDB)', { timeout: 120_000 }, () => {
   it(`POST /applications: ${RUNS.submit} malformed bodies, encodings, content types, forged fields`, async () => {
@@ -135,7 +129,10 @@ describe('hostile input, at handler level (real handlers, real DynamoDB)', { tim
     const emails = ses.commandCalls(SendEmailCommand).length;
     expect(total).toBeGreaterThanOrEqual(1_000);
     expect({ fiveHundreds, writes, executions, decisions, emails }).toEqual({ fiveHundreds: 0, writes: 0, executions: 0, decisions: 0, emails: 0 });
-    const byStatus = [...statuses].sort(([a], [b]) => a - b).map(([s, c]) => `${s}×${c}`).join(' ');
+    const byStatus = [...statuses]
+      .sort(([a], [b]) => a - b)
+      .map(([s, c]) => `${s}×${c}`)
+      .join(' ');
     record({
       point: 'hostile',
       label: 'handler level',

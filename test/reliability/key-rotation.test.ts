@@ -132,14 +132,21 @@ describe('rotating the signing key on the local stack', { timeout: 120_000 }, ()
     const late = await fetch(`${stack.api}${new URL(linkB).pathname}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' },
-      body: new URLSearchParams({ sig: new URL(linkB).searchParams.get('sig') ?? '', decision: 'favorable', ...Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, String(v)])) }),
+      body: new URLSearchParams({
+        sig: new URL(linkB).searchParams.get('sig') ?? '',
+        decision: 'favorable',
+        ...Object.fromEntries(Object.entries(scores).map(([k, v]) => [k, String(v)])),
+      }),
     });
     expect(late.status).toBe(403);
     expect(await statusOf(a.trackingUrl)).toBe(200);
     expect(await statusOf(b.trackingUrl)).toBe(200);
 
     // The committee's links, emailed after the rotation, name version 2 and decide.
-    const committee = await waitForEmail(stack.mailbox, { to: 'copresidence.fr@example.org', subject: `Décision du comité mixte attendue — ${first.project.title}` });
+    const committee = await waitForEmail(stack.mailbox, {
+      to: 'copresidence.fr@example.org',
+      subject: `Décision du comité mixte attendue — ${first.project.title}`,
+    });
     const coChairLink = taskLinkIn(committee);
     expect(versionOf(coChairLink)).toBe(2);
     expect((await fillAndSend(coChairLink, { decision: 'approve', grantedAmount: 40_000 })).status).toBe(200);

@@ -1,14 +1,7 @@
 import '../unit/api/env.ts';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  InvalidToken,
-  SendTaskSuccessCommand,
-  SFNClient,
-  SFNServiceException,
-  TaskDoesNotExist,
-  TaskTimedOut,
-} from '@aws-sdk/client-sfn';
+import { InvalidToken, SendTaskSuccessCommand, SFNClient, SFNServiceException, TaskDoesNotExist, TaskTimedOut } from '@aws-sdk/client-sfn';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { dynamoRepository } from '../../shared/adapters/dynamodb-repository.ts';
 import { newId } from '../../shared/domain/ids.ts';
@@ -110,7 +103,10 @@ describe('decision links', () => {
     const scanBefore = await table.scan();
     table.resetCounts();
 
-    const reads = await Promise.all([...Array.from({ length: 10 }, () => open('HEAD', task.id, sig)), ...Array.from({ length: 10 }, () => open('GET', task.id, sig))]);
+    const reads = await Promise.all([
+      ...Array.from({ length: 10 }, () => open('HEAD', task.id, sig)),
+      ...Array.from({ length: 10 }, () => open('GET', task.id, sig)),
+    ]);
     expect(reads.map((r) => r.statusCode)).toEqual(Array(20).fill(200));
     expect(reads.slice(0, 10).every((r) => r.body === '')).toBe(true);
     expect(table.writeAttempts()).toBe(0);
@@ -198,7 +194,12 @@ describe('decision links', () => {
 
   it('Step Functions unavailable: 503 with Retry-After, the link given back, and the same link then decides', async () => {
     const { task, sig } = await aTask();
-    const unavailable = new SFNServiceException({ name: 'ServiceUnavailable', $fault: 'server', message: 'Service Unavailable', $metadata: { httpStatusCode: 503 } });
+    const unavailable = new SFNServiceException({
+      name: 'ServiceUnavailable',
+      $fault: 'server',
+      message: 'Service Unavailable',
+      $metadata: { httpStatusCode: 503 },
+    });
     sfn.on(SendTaskSuccessCommand).rejectsOnce(unavailable).resolves({});
     const failed = await post(task.id, { sig, ...favorable });
     expect(failed.statusCode).toBe(503);
@@ -267,7 +268,9 @@ describe('unguessable ids and tokens', () => {
     expect((await get(right)).statusCode).toBe(200);
     timing = `wrong tokens 404 in constant time (medians within ${(spread / 1000).toFixed(1)} µs)`;
     figures.push(
-      `wrong tokens → 404 in constant time (medians ${Object.entries(medians).map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} µs`).join(', ')})`,
+      `wrong tokens → 404 in constant time (medians ${Object.entries(medians)
+        .map(([k, v]) => `${k} ${(v / 1000).toFixed(1)} µs`)
+        .join(', ')})`,
     );
   });
 });
@@ -302,4 +305,3 @@ function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 }
-

@@ -153,7 +153,7 @@ async function quiet(timeoutMs = 30_000): Promise<void> {
 }
 
 const failedTasks = async (id: string) =>
-  (await t.stack.engine.getExecutionHistory(t.stack.engine.stateMachineArn.replace(':stateMachine:', ':execution:') + `:${id}`, { maxResults: 1000 })).events
+  (await t.stack.engine.getExecutionHistory(`${t.stack.engine.stateMachineArn.replace(':stateMachine:', ':execution:')}:${id}`, { maxResults: 1000 })).events
     .filter((e) => e.type === 'LambdaFunctionFailed')
     .map((e) => (e.lambdaFunctionFailedEventDetails as { error: string }).error);
 
@@ -210,7 +210,12 @@ describe('on the local stack', { timeout: 120_000 }, () => {
     );
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     expect(await scan()).toEqual(before);
-    expect(t.stack.engine.pendingTasks().filter((p) => p.executionArn.endsWith(`:${first.id}`)).map((p) => p.token)).toEqual(waiting.map((p) => p.token));
+    expect(
+      t.stack.engine
+        .pendingTasks()
+        .filter((p) => p.executionArn.endsWith(`:${first.id}`))
+        .map((p) => p.token),
+    ).toEqual(waiting.map((p) => p.token));
     linkFigures.push('20 HEAD/GET of an emailed link → 0 decisions, 0 writes');
   });
 
@@ -242,24 +247,67 @@ describe('on the local stack', { timeout: 120_000 }, () => {
       ...sample(readRequests('calls'), 5),
       ...sample(readRequests('form'), 5),
       // API Gateway's own answers: no route, no method.
-      { route: 'health', method: 'POST', resource: '/nowhere', headers: {}, body: '{}', isBase64Encoded: false, expect: 'refused', status: 404, kind: 'unknown route' },
-      { route: 'health', method: 'POST', resource: '/health', headers: {}, body: '{}', isBase64Encoded: false, expect: 'refused', status: 404, kind: 'unknown method' },
+      {
+        route: 'health',
+        method: 'POST',
+        resource: '/nowhere',
+        headers: {},
+        body: '{}',
+        isBase64Encoded: false,
+        expect: 'refused',
+        status: 404,
+        kind: 'unknown route',
+      },
+      {
+        route: 'health',
+        method: 'POST',
+        resource: '/health',
+        headers: {},
+        body: '{}',
+        isBase64Encoded: false,
+        expect: 'refused',
+        status: 404,
+        kind: 'unknown method',
+      },
       // A parameter and a header named __proto__ are plain names (they once crashed the local gateway).
-      { route: 'health', method: 'GET', resource: '/health', query: Object.fromEntries([['__proto__', 'x'], ['constructor', 'y']]), headers: Object.fromEntries([['__proto__', 'x']]), body: null, isBase64Encoded: false, expect: 'harmless', kind: '__proto__ names' },
+      {
+        route: 'health',
+        method: 'GET',
+        resource: '/health',
+        query: Object.fromEntries([
+          ['__proto__', 'x'],
+          ['constructor', 'y'],
+        ]),
+        headers: Object.fromEntries([['__proto__', 'x']]),
+        body: null,
+        isBase64Encoded: false,
+        expect: 'harmless',
+        kind: '__proto__ names',
+      },
     ] as HostileRequest[];
     const before = { table: await scan(), executions: (await executions()).length, emails: await emailCount() };
-    const pendingBefore = t.stack.engine.pendingTasks().map((p) => p.token).sort();
+    const pendingBefore = t.stack.engine
+      .pendingTasks()
+      .map((p) => p.token)
+      .sort();
     let fiveHundreds = 0;
     for (const request of requests) {
       const answer = await sendOverHttp(api, request);
       if (answer.status >= 500) fiveHundreds += 1;
-      expect(problemsWith(request, answer), `${request.method} ${request.resource} (${request.kind}) → ${answer.status}: ${answer.body.slice(0, 300)}`).toEqual([]);
+      expect(problemsWith(request, answer), `${request.method} ${request.resource} (${request.kind}) → ${answer.status}: ${answer.body.slice(0, 300)}`).toEqual(
+        [],
+      );
     }
     const after = { table: await scan(), executions: (await executions()).length, emails: await emailCount() };
     expect(after.table).toEqual(before.table);
     expect(after.executions).toBe(before.executions);
     expect(after.emails).toBe(before.emails);
-    expect(t.stack.engine.pendingTasks().map((p) => p.token).sort()).toEqual(pendingBefore);
+    expect(
+      t.stack.engine
+        .pendingTasks()
+        .map((p) => p.token)
+        .sort(),
+    ).toEqual(pendingBefore);
     record({
       point: 'hostile',
       label: 'over HTTP, local stack',
@@ -322,7 +370,13 @@ describe('on the local stack', { timeout: 120_000 }, () => {
   it('SES rejecting an address: ERROR at once (no retry), the admins alerted, the execution failed', async () => {
     const body = anApplicationToDemo();
     const lead = body.leadAuthority.contact.email;
-    t.stack.faults?.inject({ service: 'ses', operation: 'SendEmail', match: lead, error: 'MessageRejected', message: `Email address is not verified: ${lead}` });
+    t.stack.faults?.inject({
+      service: 'ses',
+      operation: 'SendEmail',
+      match: lead,
+      error: 'MessageRejected',
+      message: `Email address is not verified: ${lead}`,
+    });
     const { id } = await submit(api, body);
     expect(await statusOf(id, 'ERROR')).toBe('ERROR');
     const alert = await waitForEmail(mailbox, { to: 'admins@coopfund.localhost', subject: id });
@@ -361,7 +415,14 @@ describe('on the local stack', { timeout: 120_000 }, () => {
   });
 
   it('the first application goes to APPROVED through its emailed links; a replayed decision is 409', async () => {
-    const reviewed = await fillAndSend(reviewLink, { decision: 'favorable', relevance: 4, feasibility: 4, partnership: 5, impact: 3, comment: 'Projet solide.' });
+    const reviewed = await fillAndSend(reviewLink, {
+      decision: 'favorable',
+      relevance: 4,
+      feasibility: 4,
+      partnership: 5,
+      impact: 3,
+      comment: 'Projet solide.',
+    });
     expect(reviewed.status).toBe(200);
     expect((await reviewed.resend()).status).toBe(409);
     const title = first.body.project.title;
@@ -388,7 +449,8 @@ describe('on the local stack', { timeout: 120_000 }, () => {
   it('no token, signature, secret or personal data in any line the stack and its functions printed', async () => {
     // Every link and tracking token that went out by email, and every task token Step Functions issued.
     for (const email of await readMailbox(mailbox.replace(/\/$/, ''))) {
-      for (const match of `${email.body.text ?? ''} ${email.body.html ?? ''}`.matchAll(/[?&](?:amp;)?(sig|token)=([A-Za-z0-9._-]+)/g)) secrets.add(match[2] ?? '');
+      for (const match of `${email.body.text ?? ''} ${email.body.html ?? ''}`.matchAll(/[?&](?:amp;)?(sig|token)=([A-Za-z0-9._-]+)/g))
+        secrets.add(match[2] ?? '');
     }
     for (const { records } of readJournals(join(t.dataDir, 'stepfunctions'))) {
       for (const r of records) if (r.t === 'wait') secrets.add(r.token);
@@ -396,7 +458,9 @@ describe('on the local stack', { timeout: 120_000 }, () => {
     secrets.delete('');
     const lines = [...t.lines, ...raw];
     const needles = [...[...secrets].map((s) => ({ kind: 'secret', value: s })), ...[...people].map((p) => ({ kind: 'personal data', value: p }))];
-    const found = needles.flatMap(({ kind, value }) => lines.filter((line) => line.includes(value)).map((line) => `${kind} « ${value.slice(0, 12)}… » in: ${line.slice(0, 200)}`));
+    const found = needles.flatMap(({ kind, value }) =>
+      lines.filter((line) => line.includes(value)).map((line) => `${kind} « ${value.slice(0, 12)}… » in: ${line.slice(0, 200)}`),
+    );
     const queryStrings = lines.filter((line) => /[?&](sig|token)=/.test(line));
     expect(found).toEqual([]);
     expect(queryStrings).toEqual([]);
@@ -413,9 +477,14 @@ describe('on the local stack', { timeout: 120_000 }, () => {
 
   it('an admin purge removes the personal fields of the closed application, from every item of the table', async () => {
     const app = await repository.getApplication(first.id);
-    const mine = [app?.leadAuthority.contact.name, app?.leadAuthority.contact.email, app?.leadAuthority.contact.phone, app?.partnerAuthority.contact.name, app?.partnerAuthority.contact.email, app?.project.summary].filter(
-      (v): v is string => typeof v === 'string' && v.length > 0,
-    );
+    const mine = [
+      app?.leadAuthority.contact.name,
+      app?.leadAuthority.contact.email,
+      app?.leadAuthority.contact.phone,
+      app?.partnerAuthority.contact.name,
+      app?.partnerAuthority.contact.email,
+      app?.project.summary,
+    ].filter((v): v is string => typeof v === 'string' && v.length > 0);
     // Its items: the application, its history, its tasks (other applications share names and summary).
     const items = (all: Item[]) =>
       JSON.stringify(all.filter((i) => i.pk === `APP#${first.id}` || i.gsi1pk === `APPTASKS#${first.id}` || String(i.pk).startsWith(`EMAIL#`)));
@@ -437,6 +506,11 @@ describe('on the local stack', { timeout: 120_000 }, () => {
     expect(mine.filter((v) => items(all).includes(v))).toEqual([]);
     expect(addresses.filter((a) => JSON.stringify(all).includes(a))).toEqual([]);
     expect((await repository.getApplication(first.id))?.personalDataPurgedAt).toMatch(/^\d{4}-/);
-    record({ point: 'secrets', label: 'purge', text: `npm run admin -- purge: ${mine.length} personal fields of a closed application → 0 left in the table`, short: 'purge → 0 personal fields left' });
+    record({
+      point: 'secrets',
+      label: 'purge',
+      text: `npm run admin -- purge: ${mine.length} personal fields of a closed application → 0 left in the table`,
+      short: 'purge → 0 personal fields left',
+    });
   });
 });

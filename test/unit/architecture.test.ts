@@ -38,7 +38,11 @@ function importsOf(source: string): string[] {
 
 /** A relative specifier as a path from the repository's root; a package's name as it is. */
 const target = (file: string, specifier: string): string =>
-  specifier.startsWith('.') ? relative(root, resolve(root, dirname(file), specifier)).split('\\').join('/') : specifier;
+  specifier.startsWith('.')
+    ? relative(root, resolve(root, dirname(file), specifier))
+        .split('\\')
+        .join('/')
+    : specifier;
 
 function importGraph(): Map<string, string[]> {
   const graph = new Map<string, string[]>();
@@ -60,12 +64,9 @@ describe('dependencies point inwards', () => {
   it('reads the imports it checks', () => {
     expect(graph.get('shared/use-cases/decide-task.ts')).toContain('shared/use-cases/validate.ts');
     expect(graph.get('shared/use-cases/decide-task.ts')).toContain('shared/domain/errors.ts');
-    expect(importsOf("import type {\n  A,\n  B,\n} from '../x.ts';\nexport { c } from './c.ts';\nimport './side.ts';\nawait import('@aws-sdk/client-sfn');")).toEqual([
-      '../x.ts',
-      './c.ts',
-      './side.ts',
-      '@aws-sdk/client-sfn',
-    ]);
+    expect(
+      importsOf("import type {\n  A,\n  B,\n} from '../x.ts';\nexport { c } from './c.ts';\nimport './side.ts';\nawait import('@aws-sdk/client-sfn');"),
+    ).toEqual(['../x.ts', './c.ts', './side.ts', '@aws-sdk/client-sfn']);
   });
 
   it('the domain and the use cases import no HTTP, page, adapter, AWS SDK, middy, handler or CDK module, even through another', () => {

@@ -77,9 +77,20 @@ describe('executions across a restart', () => {
     const states = await after.statesEntered(arn);
     const verdicts = ['FrenchCoChairVerdict', 'FrenchCoChairApproved', 'MoroccanCoChairVerdict', 'MoroccanCoChairApproved'];
     expect(states.filter((n) => !verdicts.includes(n))).toEqual([
-      'SendReceipt', 'CheckEligibility', 'IsEligible', 'AssignReviewer', 'RequestReview', 'RecordReview',
-      'ReviewOutcome', 'Committee', 'RequestFrenchCoChairDecision', 'RequestMoroccanCoChairDecision',
-      'CommitteeOutcome', 'AwardGrant', 'NotifyDecision', 'Done',
+      'SendReceipt',
+      'CheckEligibility',
+      'IsEligible',
+      'AssignReviewer',
+      'RequestReview',
+      'RecordReview',
+      'ReviewOutcome',
+      'Committee',
+      'RequestFrenchCoChairDecision',
+      'RequestMoroccanCoChairDecision',
+      'CommitteeOutcome',
+      'AwardGrant',
+      'NotifyDecision',
+      'Done',
     ]);
     expect([...states].sort()).toEqual([...new Set(states)].sort());
     expect(states).toEqual(expect.arrayContaining(verdicts));
@@ -107,9 +118,7 @@ describe('executions across a restart', () => {
 
     expect(done.status).toBe('SUCCEEDED');
     expect(after.callsOf('durable-committee', 'request-committee-decision')).toEqual([]);
-    expect(after.callsOf('durable-committee', 'award-grant')).toEqual([
-      { applicationId: 'durable-committee', decisions: [approve, approve] },
-    ]);
+    expect(after.callsOf('durable-committee', 'award-grant')).toEqual([{ applicationId: 'durable-committee', decisions: [approve, approve] }]);
   });
 
   it('gives a pending wait only what remains of its timeout', async () => {
@@ -164,7 +173,8 @@ describe('executions across a restart', () => {
     expect(await after.engine.getExecutionHistory(arn)).toEqual(history);
     expect(after.calls).toEqual([]);
     // Its name is taken for good, as in the service.
-    await expect(after.engine.startExecution({ name: 'durable-finished', input: { applicationId: 'durable-finished' } }))
-      .rejects.toMatchObject({ name: 'ExecutionAlreadyExists' });
+    await expect(after.engine.startExecution({ name: 'durable-finished', input: { applicationId: 'durable-finished' } })).rejects.toMatchObject({
+      name: 'ExecutionAlreadyExists',
+    });
   });
 });

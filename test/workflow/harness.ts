@@ -110,7 +110,7 @@ export function createHarness(template: LocalTemplate, options: HarnessOptions =
       const copy = structuredClone(payload) as Payload;
       calls.push({ fn, payload: copy });
       const nth = calls.filter((c) => c.fn === fn && c.payload.applicationId === copy.applicationId).length;
-      waiters.splice(0).forEach((wake) => wake());
+      for (const wake of waiters.splice(0)) wake();
       const fake = fakes[fn];
       return fake(copy, nth);
     },
@@ -158,9 +158,7 @@ export function createHarness(template: LocalTemplate, options: HarnessOptions =
     },
     async statesEntered(executionArn) {
       const { events } = await engine.getExecutionHistory(executionArn, { maxResults: 1000 });
-      return events
-        .filter((e) => e.type.endsWith('StateEntered'))
-        .map((e) => (e.stateEnteredEventDetails as { name: string }).name);
+      return events.filter((e) => e.type.endsWith('StateEntered')).map((e) => (e.stateEnteredEventDetails as { name: string }).name);
     },
     finish: (executionArn) => engine.waitForExecution(executionArn, 20_000),
     close: () => engine.close(),

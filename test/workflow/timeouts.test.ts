@@ -35,16 +35,14 @@ describe('the synthesized workflow, when people do not answer in time', () => {
     const done = await h.finish(arn);
 
     expect(done.status).toBe('SUCCEEDED');
-    expect((await h.statesEntered(arn)).slice(-6)).toEqual([
-      'RecordReview', 'ReviewOutcome', 'RequestChanges', 'Withdraw', 'NotifyWithdrawn', 'Done',
-    ]);
+    expect((await h.statesEntered(arn)).slice(-6)).toEqual(['RecordReview', 'ReviewOutcome', 'RequestChanges', 'Withdraw', 'NotifyWithdrawn', 'Done']);
     expect(h.callsOf(id, 'record-outcome')).toEqual([{ applicationId: id, status: 'WITHDRAWN' }]);
     expect(h.callsOf(id, 'notify-applicants').map((p) => p.template)).toEqual(['received', 'withdrawn']);
     expect(h.callsOf(id, 'check-eligibility')).toHaveLength(1);
     // A resubmission link used too late changes nothing.
-    await expect(
-      h.engine.sendTaskSuccess(resubmission.taskToken as string, JSON.stringify({ resubmitted: true })),
-    ).rejects.toMatchObject({ name: 'TaskDoesNotExist' });
+    await expect(h.engine.sendTaskSuccess(resubmission.taskToken as string, JSON.stringify({ resubmitted: true }))).rejects.toMatchObject({
+      name: 'TaskDoesNotExist',
+    });
   });
 
   it('reminds the reviewer twice, escalates the third time, and still takes the review', async () => {
@@ -69,8 +67,14 @@ describe('the synthesized workflow, when people do not answer in time', () => {
     const states = await h.statesEntered(arn);
     const reviewPart = states.slice(states.indexOf('AssignReviewer') + 1, states.indexOf('RecordReview') + 1);
     expect(reviewPart).toEqual([
-      'RequestReview', 'ReviewTimedOut', 'RequestReview', 'ReviewTimedOut', 'RequestReview', 'ReviewTimedOut',
-      'RequestReview', 'RecordReview',
+      'RequestReview',
+      'ReviewTimedOut',
+      'RequestReview',
+      'ReviewTimedOut',
+      'RequestReview',
+      'ReviewTimedOut',
+      'RequestReview',
+      'RecordReview',
     ]);
     expect(h.callsOf(id, 'record-review')).toEqual([{ applicationId: id, review: favorable }]);
     const { events } = await h.engine.getExecutionHistory(arn);

@@ -90,8 +90,7 @@ export function anApplication(overrides: Partial<ApplicationRecord> = {}): Appli
     updatedAt: now,
     project: aProject({
       title: 'Observatoire partagé de l’eau de Chefchaouen et de Rennes',
-      summary:
-        'Mesurer les pertes du réseau d’eau potable, former les agents des deux collectivités et publier chaque année un rapport commun.',
+      summary: 'Mesurer les pertes du réseau d’eau potable, former les agents des deux collectivités et publier chaque année un rapport commun.',
       startDate: startDate(),
     }),
     ...overrides,
@@ -164,9 +163,7 @@ export async function startApi(): Promise<TestApi> {
     void (async () => {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = (req.method ?? 'GET').toUpperCase();
-      const route = routes.find(
-        (r) => (r.method === method || (method === 'HEAD' && r.method === 'GET')) && matchRoute(r.name, url.pathname) !== undefined,
-      );
+      const route = routes.find((r) => (r.method === method || (method === 'HEAD' && r.method === 'GET')) && matchRoute(r.name, url.pathname) !== undefined);
       if (!route) {
         res.writeHead(404, { 'Content-Type': 'application/json' }).end('{"error":"NOT_FOUND","message":"Not found"}');
         log.push(`${method} ${url.pathname} → 404 (no route)`);
@@ -228,7 +225,12 @@ export async function expectAccessible(page: Page, name: string): Promise<void> 
   const violations = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary })) }));
+    return result.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      nodes: v.nodes.slice(0, 3).map((n) => ({ target: n.target, failureSummary: n.failureSummary })),
+    }));
   });
   const serious = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(serious, `${name}: ${JSON.stringify(serious, null, 1)}`).toEqual([]);

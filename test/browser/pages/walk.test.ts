@@ -168,15 +168,19 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
       await field(page, 'budget.totalCost').fill('120000');
       await field(page, 'budget.requestedAmount').fill('70000');
       await expect.poll(() => page.locator('#share-text').textContent(), POLL).toContain(formatPercent(t, 70_000 / 120_000));
-      expect(await page.locator('#share-text').textContent()).toContain(fill(t.form.shareOver, { ceiling: formatPercent(t, 0.5), max: formatEuros(t, 60_000) }));
-      await field(page, 'budget.requestedAmount').fill('160000');
-      await expect.poll(() => page.locator('[id="budget.requestedAmount-warning"]').textContent(), POLL).toBe(
-        fill(t.form.grantOutside, { min: formatEuros(t, 10_000), max: formatEuros(t, 150_000) }),
+      expect(await page.locator('#share-text').textContent()).toContain(
+        fill(t.form.shareOver, { ceiling: formatPercent(t, 0.5), max: formatEuros(t, 60_000) }),
       );
+      await field(page, 'budget.requestedAmount').fill('160000');
+      await expect
+        .poll(() => page.locator('[id="budget.requestedAmount-warning"]').textContent(), POLL)
+        .toBe(fill(t.form.grantOutside, { min: formatEuros(t, 10_000), max: formatEuros(t, 150_000) }));
 
       // A draft survives a closed tab.
       await fillFields(page, validFields(lang));
-      await expect.poll(() => page.evaluate(() => localStorage.getItem('coopfund:application-draft:v1') ?? ''), POLL).toContain('"budget.requestedAmount":"50000"');
+      await expect
+        .poll(() => page.evaluate(() => localStorage.getItem('coopfund:application-draft:v1') ?? ''), POLL)
+        .toContain('"budget.requestedAmount":"50000"');
       await page.reload();
       await page.waitForLoadState('networkidle');
       expect(await field(page, 'project.title').inputValue()).toBe(validFields(lang)['project.title']);
@@ -188,7 +192,11 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
       expect(await page.locator('.success').textContent()).toContain(t.tracking.submitted);
       expect(await page.locator('.status').textContent()).toBe(t.status.SUBMITTED);
       const id = new URL(page.url()).pathname.split('/').pop()!;
-      expect(fakePorts.repository.applications.get(id)).toMatchObject({ language: lang, status: 'SUBMITTED', budget: { totalCost: 120_000, requestedAmount: 50_000 } });
+      expect(fakePorts.repository.applications.get(id)).toMatchObject({
+        language: lang,
+        status: 'SUBMITTED',
+        budget: { totalCost: 120_000, requestedAmount: 50_000 },
+      });
       expect(fakePorts.workflow.started).toContain(id);
       expect(problems, 'no script error, no CSP violation').toEqual([]);
       const tracking = page.url();
@@ -255,7 +263,12 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
 
       // Changes asked without a comment: refused, the choices kept, the error beside the comment.
       await page.getByLabel(t.decisions.changes, { exact: true }).check();
-      for (const [criterion, score] of [['relevance', '4'], ['feasibility', '2'], ['partnership', '5'], ['impact', '3']] as const) {
+      for (const [criterion, score] of [
+        ['relevance', '4'],
+        ['feasibility', '2'],
+        ['partnership', '5'],
+        ['impact', '3'],
+      ] as const) {
         await page.getByLabel(t.criteria[criterion], { exact: true }).fill(score);
       }
       await page.getByRole('button', { name: t.task.submitDecision }).click();
@@ -313,7 +326,15 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
     });
 
     it('the co-chair’s page: the review, the other co-chair, the envelope; then the confirmation (with and without JavaScript)', async () => {
-      const review = { decision: 'favorable' as const, relevance: 5, feasibility: 4, partnership: 4, impact: 5, comment: 'Partenariat ancien et actif.', at: new Date().toISOString() };
+      const review = {
+        decision: 'favorable' as const,
+        relevance: 5,
+        feasibility: 4,
+        partnership: 4,
+        impact: 5,
+        comment: 'Partenariat ancien et actif.',
+        at: new Date().toISOString(),
+      };
       const app = anApplication({ status: 'IN_COMMITTEE', review });
       const mine = aTask(app, 'committee-FR', [CO_CHAIR_FR]);
       const other = aTask(app, 'committee-MA', [CO_CHAIR_MA], { status: 'DONE', decidedAt: new Date().toISOString(), result: { decision: 'approve' } });
@@ -371,10 +392,14 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
 
       // The applicants' tracking page while changes are requested (another application).
       const waiting = anApplication({ status: 'CHANGES_REQUESTED', review: app.review! });
-      await given(waiting, [aTask(waiting, 'resubmission', [waiting.leadAuthority.contact.email])], [
-        { at: new Date().toISOString(), status: 'IN_REVIEW', actor: 'workflow' },
-        { at: new Date().toISOString(), status: 'CHANGES_REQUESTED', actor: 'reviewer', reason: comment },
-      ]);
+      await given(
+        waiting,
+        [aTask(waiting, 'resubmission', [waiting.leadAuthority.contact.email])],
+        [
+          { at: new Date().toISOString(), status: 'IN_REVIEW', actor: 'workflow' },
+          { at: new Date().toISOString(), status: 'CHANGES_REQUESTED', actor: 'reviewer', reason: comment },
+        ],
+      );
       const { trackingUrl } = await import('../../../shared/links/links.ts');
       for (const profile of [page, await withoutJs(lang)]) {
         await profile.goto(`${await trackingUrl(fakePorts.signer, api.url, waiting.id)}&lang=${lang}`);
@@ -392,7 +417,10 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
       await given(app, [expired, live]);
       const tampered = (await linkFor(api.url, live, REVIEWER, lang)).replace(/sig=(\d+)\./, (_, exp: string) => `sig=${Number(exp) + 86_400}.`);
 
-      for (const [page, audited] of [[await audit(lang), true], [await withoutJs(lang), false]] as const) {
+      for (const [page, audited] of [
+        [await audit(lang), true],
+        [await withoutJs(lang), false],
+      ] as const) {
         const gone = await page.goto(await linkFor(api.url, expired, REVIEWER, lang));
         expect(gone?.status()).toBe(410);
         await expectPage(page, t, t.problem.title[410]);

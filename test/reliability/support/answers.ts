@@ -30,7 +30,8 @@ export function expectsJson(request: HostileRequest): boolean {
 }
 
 /** What an answer would tell an attacker about our internals. */
-const LEAKS = /node_modules|\.ts:\d+|\bat [\w.<>]+ \(|ConditionalCheckFailed|DynamoDB|ValidationException|SIGNING_SECRET|signing-secret|stack trace|TypeError|ReferenceError|undefined is not/i;
+const LEAKS =
+  /node_modules|\.ts:\d+|\bat [\w.<>]+ \(|ConditionalCheckFailed|DynamoDB|ValidationException|SIGNING_SECRET|signing-secret|stack trace|TypeError|ReferenceError|undefined is not/i;
 
 /**
  * Everything wrong with an answer to a hostile request, empty when it is right: never a 5xx; a

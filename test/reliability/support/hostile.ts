@@ -70,6 +70,7 @@ export const nastyString = fc.oneof(
     '<script>alert(1)</script>',
     '"><img src=x onerror=alert(1)>',
     "' OR '1'='1",
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a log-injection probe, sent as typed.
     '${jndi:ldap://x}',
     '{{7*7}}',
     '../../../etc/passwd',
@@ -106,7 +107,27 @@ export function nested(depth: number, object = depth % 2 === 0): unknown {
 }
 
 /** Field names nobody may set from outside. */
-const forgedFields = ['status', 'id', 'createdAt', 'updatedAt', 'decision', 'reviewer', 'review', 'committee', 'committed', 'awarded', 'language', 'personalDataPurgedAt', '__proto__', 'constructor', 'prototype', 'pk', 'sk', 'gsi1pk', 'taskToken'];
+const forgedFields = [
+  'status',
+  'id',
+  'createdAt',
+  'updatedAt',
+  'decision',
+  'reviewer',
+  'review',
+  'committee',
+  'committed',
+  'awarded',
+  'language',
+  'personalDataPurgedAt',
+  '__proto__',
+  'constructor',
+  'prototype',
+  'pk',
+  'sk',
+  'gsi1pk',
+  'taskToken',
+];
 
 const leafPaths = [
   'callId',
@@ -133,10 +154,7 @@ const leafPaths = [
 ];
 const parentPaths = ['', 'project', 'leadAuthority', 'leadAuthority.contact', 'partnerAuthority', 'partnerAuthority.contact', 'budget'];
 
-type Mutation =
-  | { op: 'set'; path: string; value: unknown }
-  | { op: 'delete'; path: string }
-  | { op: 'add'; parent: string; key: string; value: unknown };
+type Mutation = { op: 'set'; path: string; value: unknown } | { op: 'delete'; path: string } | { op: 'add'; parent: string; key: string; value: unknown };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ op: fc.constant('set' as const), path: fc.constantFrom(...leafPaths), value: wrongValue }),
@@ -177,7 +195,7 @@ const oddHeaders = fc.record(
     Accept: fc.constantFrom('application/json', 'text/html', '*/*', '', 'application/json;q=0, text/html', 'application/xml', 'x'.repeat(2000)),
     'Accept-Language': fc.constantFrom('ar', 'en-US,en;q=0.9', 'xx', 'fr;q=abc', ',,,;;;', '*', 'zh-Hant-TW;q=1.5', 'ar;q=-1', 'a'.repeat(5000)),
     'X-Forwarded-For': fc.constantFrom('127.0.0.1', '::1, 10.0.0.1', 'not-an-ip', ''),
-    Cookie: fc.constantFrom('session=abc', 'a=' + 'b'.repeat(3000), '__proto__=1'),
+    Cookie: fc.constantFrom('session=abc', `a=${'b'.repeat(3000)}`, '__proto__=1'),
     Authorization: fc.constantFrom('Bearer x', 'Basic YWRtaW46YWRtaW4=', ''),
     'X-Amz-Target': fc.constantFrom('DynamoDB_20120810.DeleteTable', 'AWSStepFunctions.StopExecution'),
     'X-HTTP-Method-Override': fc.constantFrom('DELETE', 'PUT', 'POST'),
@@ -233,12 +251,22 @@ const brokenJsonBodies: fc.Arbitrary<{ body: string; base64: boolean; status: nu
   fc.string({ minLength: 1, maxLength: 200 }).map((text) => ({ body: `{"callId":"${text}"`, base64: true, status: 400, kind: 'base64 flag on text' })),
   fc.constant(null).map(() => ({ body: b64('{"callId":"2027-T1"}'), base64: false, status: 400, kind: 'base64 without the flag' })),
   // Nesting deep enough to hurt a recursive parser, still under the size limit.
-  fc.integer({ min: 100, max: 30_000 }).map((depth) => ({ body: `${'['.repeat(depth)}${']'.repeat(depth)}`, base64: false, status: 400, kind: 'deep array nesting' })),
-  fc.integer({ min: 100, max: 10_000 }).map((depth) => ({ body: `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`, base64: false, status: 400, kind: 'deep object nesting' })),
+  fc
+    .integer({ min: 100, max: 30_000 })
+    .map((depth) => ({ body: `${'['.repeat(depth)}${']'.repeat(depth)}`, base64: false, status: 400, kind: 'deep array nesting' })),
+  fc
+    .integer({ min: 100, max: 10_000 })
+    .map((depth) => ({ body: `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`, base64: false, status: 400, kind: 'deep object nesting' })),
   // Over the 64 KiB limit: plain, multi-byte, or base64 (measured after decoding).
-  fc.integer({ min: MAX_BODY + 1, max: MAX_BODY + 4096 }).map((size) => ({ body: `{"callId":"${'a'.repeat(size)}"}`, base64: false, status: 413, kind: 'body over 64 KiB' })),
-  fc.integer({ min: MAX_BODY / 2 + 1, max: MAX_BODY / 2 + 2048 }).map((count) => ({ body: `{"t":"${'é'.repeat(count)}"}`, base64: false, status: 413, kind: 'multi-byte body over 64 KiB' })),
-  fc.integer({ min: MAX_BODY + 1, max: MAX_BODY + 2048 }).map((size) => ({ body: b64('x'.repeat(size)), base64: true, status: 413, kind: 'base64 body over 64 KiB' })),
+  fc
+    .integer({ min: MAX_BODY + 1, max: MAX_BODY + 4096 })
+    .map((size) => ({ body: `{"callId":"${'a'.repeat(size)}"}`, base64: false, status: 413, kind: 'body over 64 KiB' })),
+  fc
+    .integer({ min: MAX_BODY / 2 + 1, max: MAX_BODY / 2 + 2048 })
+    .map((count) => ({ body: `{"t":"${'é'.repeat(count)}"}`, base64: false, status: 413, kind: 'multi-byte body over 64 KiB' })),
+  fc
+    .integer({ min: MAX_BODY + 1, max: MAX_BODY + 2048 })
+    .map((size) => ({ body: b64('x'.repeat(size)), base64: true, status: 413, kind: 'base64 body over 64 KiB' })),
 );
 
 export function submitRequests(t: Targets): fc.Arbitrary<HostileRequest> {
@@ -265,7 +293,10 @@ export function submitRequests(t: Targets): fc.Arbitrary<HostileRequest> {
       const badKey = withKey['Idempotency-Key'] !== undefined && !/^[A-Za-z0-9_\-:.]{1,128}$/.test(withKey['Idempotency-Key']);
       const tooLarge = Buffer.byteLength(text) > MAX_BODY;
       const status = tooLarge ? 413 : badKey || !valid ? 400 : undefined;
-      return { request: base({ ...withKey, 'Content-Type': type }, text, false, `mutated application (${mutations.map((m) => m.op).join('+')})`, status), valid: valid && !tooLarge && !badKey };
+      return {
+        request: base({ ...withKey, 'Content-Type': type }, text, false, `mutated application (${mutations.map((m) => m.op).join('+')})`, status),
+        valid: valid && !tooLarge && !badKey,
+      };
     })
     // A mutation may leave the body valid (a wrong value that happens to fit): that is no attack.
     .filter(({ valid }) => !valid)
@@ -278,23 +309,50 @@ export function submitRequests(t: Targets): fc.Arbitrary<HostileRequest> {
     return base({ ...rest, 'Content-Type': 'application/json' }, JSON.stringify(body), false, `${which} call`, which === 'unknown' ? 404 : 409);
   });
 
-  const broken = fc.tuple(brokenJsonBodies, fc.constantFrom(...jsonTypes)).map(([b, type]) =>
-    base({ 'Content-Type': type, Accept: 'application/json' }, b.body, b.base64, b.kind, b.status),
-  );
+  const broken = fc
+    .tuple(brokenJsonBodies, fc.constantFrom(...jsonTypes))
+    .map(([b, type]) => base({ 'Content-Type': type, Accept: 'application/json' }, b.body, b.base64, b.kind, b.status));
 
   // Wrong content types (415), even with a perfect body; a charset other than UTF-8 too.
   const wrongType = fc
     .tuple(
-      fc.constantFrom('text/plain', 'application/xml', 'multipart/form-data; boundary=x', 'application/json; charset=latin1', 'application/jsonp', 'json', 'application/octet-stream', 'text/json'),
+      fc.constantFrom(
+        'text/plain',
+        'application/xml',
+        'multipart/form-data; boundary=x',
+        'application/json; charset=latin1',
+        'application/jsonp',
+        'json',
+        'application/octet-stream',
+        'text/json',
+      ),
       fc.boolean(),
     )
     .map(([type, omit]) =>
-      base(omit ? { Accept: 'application/json' } : { 'Content-Type': type, Accept: 'application/json' }, JSON.stringify(t.validBody), false, omit ? 'no content type' : `content type ${type}`, 415),
+      base(
+        omit ? { Accept: 'application/json' } : { 'Content-Type': type, Accept: 'application/json' },
+        JSON.stringify(t.validBody),
+        false,
+        omit ? 'no content type' : `content type ${type}`,
+        415,
+      ),
     );
 
   // The form's encoding with hostile names and values (no key is a field of the application).
   const formName = fc.oneof(
-    fc.constantFrom('status', '__proto__', '__proto__.status', 'constructor.prototype', 'project[title]', 'a.b.c.d.e.f', 'budget.totalCost.x', 'project', '%00', 'callId.x', 'idempotencyKey'),
+    fc.constantFrom(
+      'status',
+      '__proto__',
+      '__proto__.status',
+      'constructor.prototype',
+      'project[title]',
+      'a.b.c.d.e.f',
+      'budget.totalCost.x',
+      'project',
+      '%00',
+      'callId.x',
+      'idempotencyKey',
+    ),
     fc.string({ minLength: 1, maxLength: 20 }),
   );
   const hostileForm = fc
@@ -320,7 +378,11 @@ export function submitRequests(t: Targets): fc.Arbitrary<HostileRequest> {
 // ---------------------------------------------------------------------------------------------
 // GET /applications/{id}
 
-const base64url = fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('')), minLength: 1, maxLength: 64 });
+const base64url = fc.string({
+  unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_'.split('')),
+  minLength: 1,
+  maxLength: 64,
+});
 
 export function trackRequests(t: Targets): fc.Arbitrary<HostileRequest> {
   const id = fc.oneof(
@@ -370,7 +432,7 @@ const sigs = (t: Targets) =>
     fc.integer({ min: 1, max: t.validSig.length - 1 }).map((k) => t.validSig.slice(0, k)),
     fc.constant(t.validSig.replace(/^(\d+)\.(\d+)\./, (_, exp: string) => `${exp}.1.`)),
     fc.constant(t.validSig.replace(/^(\d+)\./, (_, exp: string) => `${Number(exp) + 3600}.`)),
-    fc.constantFrom('', '0.0.', '9999999999.0.' + 'A'.repeat(43), '1.999.' + 'A'.repeat(43), 'x'.repeat(10_000)),
+    fc.constantFrom('', '0.0.', `9999999999.0.${'A'.repeat(43)}`, `1.999.${'A'.repeat(43)}`, 'x'.repeat(10_000)),
     nastyString,
   );
 
@@ -379,7 +441,13 @@ const taskId = (t: Targets) =>
 
 export function showTaskRequests(t: Targets, method: 'GET' | 'HEAD'): fc.Arbitrary<HostileRequest> {
   return fc
-    .tuple(taskId(t), fc.oneof({ arbitrary: sigs(t), weight: 5 }, { arbitrary: fc.constant(t.validSig), weight: 1 }), oddQuery, oddHeaders, fc.option(nastyString))
+    .tuple(
+      taskId(t),
+      fc.oneof({ arbitrary: sigs(t), weight: 5 }, { arbitrary: fc.constant(t.validSig), weight: 1 }),
+      oddQuery,
+      oddHeaders,
+      fc.option(nastyString),
+    )
     .map(([id, sig, query, headers, body]) => ({
       route: method === 'GET' ? ('show-task' as const) : ('head-task' as const),
       method,
@@ -407,17 +475,26 @@ export function decideRequests(t: Targets): fc.Arbitrary<HostileRequest> {
     fc.string({ minLength: 1, maxLength: 12 }),
   );
   const fields = fc.array(fc.tuple(fieldName, reviewValue), { maxLength: 10 });
-  const form = fc.tuple(taskId(t), fc.oneof({ arbitrary: sigs(t), weight: 3 }, { arbitrary: fc.constant(t.validSig), weight: 2 }), fields).map(([id, sig, pairs]) => {
-    const params = new URLSearchParams(pairs);
-    if (sig !== undefined) params.set('sig', sig);
-    // What decide-task keeps of the form: the first value of each field.
-    const kept: Record<string, string> = {};
-    for (const [k, v] of params) if (!Object.hasOwn(kept, k)) kept[k] = v;
-    const picked = Object.fromEntries(['decision', ...reviewCriteria, 'comment'].filter((k) => kept[k] !== undefined).map((k) => [k, kept[k]]));
-    const decides = id === t.taskId && sig === t.validSig && reviewDecisionSchema.safeParse(picked).success;
-    return { id, sig, body: params.toString(), decides };
-  });
-  const request = (id: string, headers: Record<string, string>, body: string | null, isBase64Encoded: boolean, kind: string, status?: number): HostileRequest => ({
+  const form = fc
+    .tuple(taskId(t), fc.oneof({ arbitrary: sigs(t), weight: 3 }, { arbitrary: fc.constant(t.validSig), weight: 2 }), fields)
+    .map(([id, sig, pairs]) => {
+      const params = new URLSearchParams(pairs);
+      if (sig !== undefined) params.set('sig', sig);
+      // What decide-task keeps of the form: the first value of each field.
+      const kept: Record<string, string> = {};
+      for (const [k, v] of params) if (!Object.hasOwn(kept, k)) kept[k] = v;
+      const picked = Object.fromEntries(['decision', ...reviewCriteria, 'comment'].filter((k) => kept[k] !== undefined).map((k) => [k, kept[k]]));
+      const decides = id === t.taskId && sig === t.validSig && reviewDecisionSchema.safeParse(picked).success;
+      return { id, sig, body: params.toString(), decides };
+    });
+  const request = (
+    id: string,
+    headers: Record<string, string>,
+    body: string | null,
+    isBase64Encoded: boolean,
+    kind: string,
+    status?: number,
+  ): HostileRequest => ({
     route: 'decide',
     method: 'POST',
     resource: ROUTES.decideTask.path,
@@ -431,20 +508,49 @@ export function decideRequests(t: Targets): fc.Arbitrary<HostileRequest> {
   });
   const formType = { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'text/html' };
   return fc.oneof(
-    { arbitrary: form.filter((f) => !f.decides).map((f) => request(f.id, formType, f.body, false, f.id !== t.taskId ? 'unknown task' : f.sig === t.validSig ? 'valid link, invalid fields' : 'bad or expired signature')), weight: 6 },
+    {
+      arbitrary: form
+        .filter((f) => !f.decides)
+        .map((f) =>
+          request(
+            f.id,
+            formType,
+            f.body,
+            false,
+            f.id !== t.taskId ? 'unknown task' : f.sig === t.validSig ? 'valid link, invalid fields' : 'bad or expired signature',
+          ),
+        ),
+      weight: 6,
+    },
     // Not a form: JSON, multipart, none (415) — even with the right link.
     {
-      arbitrary: fc.constantFrom('application/json', 'multipart/form-data; boundary=x', 'text/plain', '').map((type) =>
-        request(t.taskId, type ? { 'Content-Type': type } : {}, JSON.stringify({ sig: t.validSig, decision: 'favorable', relevance: 5, feasibility: 5, partnership: 5, impact: 5 }), false, `decision as ${type || 'no content type'}`, 415),
-      ),
+      arbitrary: fc
+        .constantFrom('application/json', 'multipart/form-data; boundary=x', 'text/plain', '')
+        .map((type) =>
+          request(
+            t.taskId,
+            type ? { 'Content-Type': type } : {},
+            JSON.stringify({ sig: t.validSig, decision: 'favorable', relevance: 5, feasibility: 5, partnership: 5, impact: 5 }),
+            false,
+            `decision as ${type || 'no content type'}`,
+            415,
+          ),
+        ),
       weight: 1,
     },
     // Over the limit, or not UTF-8, with the right link.
     {
-      arbitrary: fc.constantFrom(
-        { body: `sig=${encodeURIComponent(t.validSig)}&comment=${'a'.repeat(MAX_BODY)}`, base64: false, status: 413, kind: 'form over 64 KiB' },
-        { body: b64(Buffer.concat([Buffer.from(`sig=${encodeURIComponent(t.validSig)}&decision=favorable&comment=`), Buffer.from([0xff, 0xfe])])), base64: true, status: 400, kind: 'form not UTF-8' },
-      ).map((b) => request(t.taskId, formType, b.body, b.base64, b.kind, b.status)),
+      arbitrary: fc
+        .constantFrom(
+          { body: `sig=${encodeURIComponent(t.validSig)}&comment=${'a'.repeat(MAX_BODY)}`, base64: false, status: 413, kind: 'form over 64 KiB' },
+          {
+            body: b64(Buffer.concat([Buffer.from(`sig=${encodeURIComponent(t.validSig)}&decision=favorable&comment=`), Buffer.from([0xff, 0xfe])])),
+            base64: true,
+            status: 400,
+            kind: 'form not UTF-8',
+          },
+        )
+        .map((b) => request(t.taskId, formType, b.body, b.base64, b.kind, b.status)),
       weight: 1,
     },
   );
@@ -456,21 +562,19 @@ export function decideRequests(t: Targets): fc.Arbitrary<HostileRequest> {
 export function readRequests(route: 'health' | 'calls' | 'form'): fc.Arbitrary<HostileRequest> {
   const resource = ROUTES[route === 'health' ? 'health' : route === 'calls' ? 'listCalls' : 'form'].path;
   const asset = fc.oneof(fc.constant('form.js'), nastyString, fc.constantFrom('../handler.ts', '..%2f..%2fpackage.json', 'form.js.map'));
-  return fc
-    .tuple(oddQuery, oddHeaders, fc.option(nastyString), fc.boolean(), asset)
-    .map(([query, headers, body, script, name]) => {
-      const onAsset = route === 'form' && script;
-      return {
-        route,
-        method: 'GET' as const,
-        resource: onAsset ? ROUTES.asset.path : resource,
-        ...(onAsset ? { pathParameters: { asset: name } } : {}),
-        query,
-        headers,
-        body,
-        isBase64Encoded: false,
-        expect: 'harmless' as const,
-        kind: onAsset ? 'odd asset name' : 'odd read',
-      };
-    });
+  return fc.tuple(oddQuery, oddHeaders, fc.option(nastyString), fc.boolean(), asset).map(([query, headers, body, script, name]) => {
+    const onAsset = route === 'form' && script;
+    return {
+      route,
+      method: 'GET' as const,
+      resource: onAsset ? ROUTES.asset.path : resource,
+      ...(onAsset ? { pathParameters: { asset: name } } : {}),
+      query,
+      headers,
+      body,
+      isBase64Encoded: false,
+      expect: 'harmless' as const,
+      kind: onAsset ? 'odd asset name' : 'odd read',
+    };
+  });
 }

@@ -14,8 +14,7 @@ export function pathOf(request: HostileRequest): string {
 export async function sendOverHttp(api: string, request: HostileRequest): Promise<Answer> {
   const path = pathOf(request);
   const query = request.query && Object.keys(request.query).length > 0 ? `?${new URLSearchParams(request.query).toString()}` : '';
-  const body =
-    request.method === 'POST' && request.body !== null ? (request.isBase64Encoded ? Buffer.from(request.body, 'base64') : request.body) : undefined;
+  const body = request.method === 'POST' && request.body !== null ? (request.isBase64Encoded ? Buffer.from(request.body, 'base64') : request.body) : undefined;
   const response = await fetch(`${api}${path}${query}`, {
     method: request.method,
     headers: httpSafe(request.headers),

@@ -33,7 +33,8 @@ export function openCall(overrides: Partial<Call> = {}): Call {
   };
 }
 
-export const closedCall = (): Call => openCall({ id: CLOSED_CALL, title: 'Appel clos', opensAt: '2020-12-15T00:00:00.000Z', closesAt: '2021-03-31T23:59:59.000Z' });
+export const closedCall = (): Call =>
+  openCall({ id: CLOSED_CALL, title: 'Appel clos', opensAt: '2020-12-15T00:00:00.000Z', closesAt: '2021-03-31T23:59:59.000Z' });
 
 let people = 0;
 
@@ -54,7 +55,11 @@ export function validInput(overrides: Partial<ApplicationInput> = {}): Applicati
       name: 'Ville de Montpellier',
       country: 'FR',
       kind: 'commune',
-      contact: { name: `Élodie Garnier${tag}`, email: `elodie.garnier.${tag}@montpellier.example.fr`, phone: `+33 4 67 ${tag.slice(-2).padStart(2, '0')} 00 00` },
+      contact: {
+        name: `Élodie Garnier${tag}`,
+        email: `elodie.garnier.${tag}@montpellier.example.fr`,
+        phone: `+33 4 67 ${tag.slice(-2).padStart(2, '0')} 00 00`,
+      },
     },
     partnerAuthority: {
       name: 'Commune de Fès',

@@ -57,9 +57,7 @@ describe('reserveGrant — the money invariant', () => {
   it('50 concurrent reservations against an envelope that fits exactly 10: 10 reserved, committed = envelope', async () => {
     const call = sampleCall({ id: unique('call'), envelope: 100_000, grant: { min: 1_000, max: 10_000 } });
     await repo.putCall(call);
-    const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => repo.reserveGrant(call.id, `app-${i}`, 10_000)),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => repo.reserveGrant(call.id, `app-${i}`, 10_000)));
     expect(results.filter((r) => r === 'reserved')).toHaveLength(10);
     expect(results.filter((r) => r === 'exhausted')).toHaveLength(40);
     const after = await repo.getCall(call.id);
@@ -103,7 +101,11 @@ describe('applications', () => {
     await repo.transition(app.id, 'IN_REVIEW', { at: '2027-01-10T09:01:00.000Z', status: 'IN_REVIEW', actor: 'workflow' });
     // The moment between the item's update and its event's write: the event item is not there yet.
     const events = await table.doc.send(
-      new QueryCommand({ TableName: table.tableName, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)', ExpressionAttributeValues: { ':pk': `APP#${app.id}`, ':e': 'EVENT#' } }),
+      new QueryCommand({
+        TableName: table.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+        ExpressionAttributeValues: { ':pk': `APP#${app.id}`, ':e': 'EVENT#' },
+      }),
     );
     const inReview = events.Items?.find((e) => e.status === 'IN_REVIEW');
     await table.doc.send(new DeleteCommand({ TableName: table.tableName, Key: { pk: inReview?.pk, sk: inReview?.sk } }));
@@ -114,13 +116,11 @@ describe('applications', () => {
     const app = sampleApplication({ id: unique('app') });
     await repo.createApplication(app, { at: '2027-01-10T09:00:00.000Z', status: 'SUBMITTED', actor: 'applicant' });
     const reviewer = { name: 'R', email: 'r@example.fr' };
-    expect(
-      await repo.transition(app.id, 'IN_REVIEW', { at: '2027-01-10T09:00:00.000Z', status: 'IN_REVIEW', actor: 'workflow' }, { reviewer }),
-    ).toBe('changed');
+    expect(await repo.transition(app.id, 'IN_REVIEW', { at: '2027-01-10T09:00:00.000Z', status: 'IN_REVIEW', actor: 'workflow' }, { reviewer })).toBe(
+      'changed',
+    );
     // Replayed by a retried Lambda: nothing changes, the history is not doubled.
-    expect(
-      await repo.transition(app.id, 'IN_REVIEW', { at: '2027-01-10T09:00:05.000Z', status: 'IN_REVIEW', actor: 'workflow' }),
-    ).toBe('unchanged');
+    expect(await repo.transition(app.id, 'IN_REVIEW', { at: '2027-01-10T09:00:05.000Z', status: 'IN_REVIEW', actor: 'workflow' })).toBe('unchanged');
     expect(await repo.getApplication(app.id)).toMatchObject({ status: 'IN_REVIEW', reviewer, updatedAt: '2027-01-10T09:00:00.000Z' });
     expect((await repo.getHistory(app.id)).map((e) => e.status)).toEqual(['SUBMITTED', 'IN_REVIEW']);
 
@@ -138,14 +138,12 @@ describe('applications', () => {
   it('refuses an illegal move and leaves status and history untouched', async () => {
     const app = sampleApplication({ id: unique('app') });
     await repo.createApplication(app, { at: app.createdAt, status: 'SUBMITTED', actor: 'applicant' });
-    await expect(
-      repo.transition(app.id, 'APPROVED', { at: '2027-01-11T00:00:00.000Z', status: 'APPROVED', actor: 'committee' }),
-    ).rejects.toBeInstanceOf(InvalidTransitionError);
+    await expect(repo.transition(app.id, 'APPROVED', { at: '2027-01-11T00:00:00.000Z', status: 'APPROVED', actor: 'committee' })).rejects.toBeInstanceOf(
+      InvalidTransitionError,
+    );
     expect((await repo.getApplication(app.id))?.status).toBe('SUBMITTED');
     expect(await repo.getHistory(app.id)).toHaveLength(1);
-    await expect(
-      repo.transition('missing', 'IN_REVIEW', { at: app.createdAt, status: 'IN_REVIEW', actor: 'workflow' }),
-    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(repo.transition('missing', 'IN_REVIEW', { at: app.createdAt, status: 'IN_REVIEW', actor: 'workflow' })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('of concurrent competing moves exactly one wins', async () => {
@@ -224,9 +222,7 @@ describe('tasks', () => {
 describe('idempotency keys and email markers', () => {
   it('of 30 concurrent claims of one key the first writer wins, every caller sees it', async () => {
     const key = unique('key');
-    const seen = await Promise.all(
-      Array.from({ length: 30 }, (_, i) => repo.claimIdempotencyKey(key, 'hash-1', `app-${i}`)),
-    );
+    const seen = await Promise.all(Array.from({ length: 30 }, (_, i) => repo.claimIdempotencyKey(key, 'hash-1', `app-${i}`)));
     const ids = new Set(seen.map((s) => s.applicationId));
     expect(ids.size).toBe(1);
     expect(seen.every((s) => s.bodyHash === 'hash-1')).toBe(true);

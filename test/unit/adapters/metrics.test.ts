@@ -23,7 +23,10 @@ describe('EMF metrics', () => {
     expect(output).toBe('');
 
     const published = await captureOutput(() => metrics.publish());
-    const lines = published.output.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+    const lines = published.output
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>);
     expect(lines).toHaveLength(2);
     expect(lines[0]).toEqual({
       _aws: {

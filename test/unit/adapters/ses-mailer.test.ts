@@ -38,7 +38,10 @@ describe('sesMailer', () => {
     const started = Date.now();
     // A client that never answers but honours the abort signal, as the SDK's HTTP handler does.
     const hanging = sesMailer(
-      { send: (_c: unknown, o: { abortSignal: AbortSignal }) => new Promise((_, reject) => o.abortSignal.addEventListener('abort', () => reject(o.abortSignal.reason))) } as unknown as SESClient,
+      {
+        send: (_c: unknown, o: { abortSignal: AbortSignal }) =>
+          new Promise((_, reject) => o.abortSignal.addEventListener('abort', () => reject(o.abortSignal.reason))),
+      } as unknown as SESClient,
       'a@b.fr',
       50,
     ).send(message);
@@ -48,7 +51,9 @@ describe('sesMailer', () => {
 
   it('a rejected message is not retried as transient', async () => {
     ses.on(SendEmailCommand).rejects(new MessageRejected({ message: 'Email address is not verified.', $metadata: {} }));
-    const error = await sesMailer(new SESClient({}), 'a@b.fr').send(message).catch((e: unknown) => e);
+    const error = await sesMailer(new SESClient({}), 'a@b.fr')
+      .send(message)
+      .catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(TransientError);
     expect((error as Error).name).toBe('MessageRejected');
   });

@@ -1,13 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { mockClient } from 'aws-sdk-client-mock';
-import {
-  ExecutionAlreadyExists,
-  InvalidOutput,
-  SendTaskSuccessCommand,
-  SFNClient,
-  StartExecutionCommand,
-  TaskTimedOut,
-} from '@aws-sdk/client-sfn';
+import { ExecutionAlreadyExists, InvalidOutput, SendTaskSuccessCommand, SFNClient, StartExecutionCommand, TaskTimedOut } from '@aws-sdk/client-sfn';
 import { executionName, sfnWorkflow } from '../../../shared/adapters/sfn-workflow.ts';
 import { TaskGoneError, TransientError } from '../../../shared/domain/errors.ts';
 
@@ -73,7 +66,9 @@ describe('sfnWorkflow.succeedTask', () => {
     await expect(workflow().succeedTask('token-1', {})).rejects.toBeInstanceOf(TransientError);
     sfn.reset();
     sfn.on(SendTaskSuccessCommand).rejects(new InvalidOutput({ message: 'bad', $metadata: {} }));
-    const error = await workflow().succeedTask('token-1', {}).catch((e: unknown) => e);
+    const error = await workflow()
+      .succeedTask('token-1', {})
+      .catch((e: unknown) => e);
     expect(error).not.toBeInstanceOf(TransientError);
     expect(error).not.toBeInstanceOf(TaskGoneError);
   });

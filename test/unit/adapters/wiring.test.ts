@@ -77,9 +77,7 @@ describe('wirePorts', () => {
 
   it('says plainly which port a function forgot to wire, and sends nothing', async () => {
     const ports = wirePorts('show-form', { repository: dynamodb });
-    await expect(ports.mailer.send({ to: ['a@example.org'], subject: 's', html: 'h', text: 't' })).rejects.toThrow(
-      /mailer port is not wired/,
-    );
+    await expect(ports.mailer.send({ to: ['a@example.org'], subject: 's', html: 'h', text: 't' })).rejects.toThrow(/mailer port is not wired/);
     await expect(ports.signer.sign(['track', 'app-1'])).rejects.toThrow(/signer port is not wired/);
     expect(() => ports.metrics.count('ApplicationsSubmitted')).toThrow(/metrics port is not wired/);
     expect(ses.calls()).toHaveLength(0);

@@ -78,7 +78,12 @@ describe('POST /tasks/{taskId} — review', () => {
     const res = await post(review.id, { sig: await sigFor(review), ...favorable, decision: 'changes', comment });
     expect(res.statusCode).toBe(200);
     expect(claims()[0]?.args[0].input.ExpressionAttributeValues?.[':result']).toEqual({
-      decision: 'changes', relevance: 4, feasibility: 3, partnership: 5, impact: 4, comment,
+      decision: 'changes',
+      relevance: 4,
+      feasibility: 3,
+      partnership: 5,
+      impact: 4,
+      comment,
     });
     const output = sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '';
     expect(JSON.parse(output)).toEqual({ decision: 'changes', relevance: 4, feasibility: 3, partnership: 5, impact: 4 });
@@ -95,7 +100,8 @@ describe('POST /tasks/{taskId} — review', () => {
   });
 
   it('losing the race to a concurrent post is 409', async () => {
-    ddb.on(GetCommand, { Key: keys.task(review.id) })
+    ddb
+      .on(GetCommand, { Key: keys.task(review.id) })
       .resolvesOnce({ Item: taskItem(review) })
       .resolves({ Item: taskItem({ ...review, status: 'DONE' }) });
     ddb.on(GetCommand, { Key: keys.application(inReview.id) }).resolves({ Item: applicationItem(inReview) });
@@ -138,7 +144,9 @@ describe('POST /tasks/{taskId} — review', () => {
     expect(res.body).toContain('role="alert"');
     expect(res.body).toContain('<a href="#relevance">Pertinence : Donnez une note entière de 1 à 5.</a>');
     expect(res.body).toContain('<span class="field-error" id="comment-error">Un commentaire est obligatoire pour cette décision.</span>');
-    expect(res.body).toMatch(/<input type="number" id="relevance" name="relevance" value="7"[^>]*aria-describedby="relevance-hint relevance-error" aria-invalid="true">/);
+    expect(res.body).toMatch(
+      /<input type="number" id="relevance" name="relevance" value="7"[^>]*aria-describedby="relevance-hint relevance-error" aria-invalid="true">/,
+    );
     expect(res.body).toContain('id="decision-unfavorable" name="decision" value="unfavorable" checked');
     expect(res.body).toContain(`<input type="hidden" name="sig" value="${sig}">`);
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
@@ -256,7 +264,13 @@ describe('POST /tasks/{taskId} — resubmission', () => {
     ddb.on(UpdateCommand).callsFake((input: { Key: { pk: string }; ReturnValues?: string }) => {
       order.push(`update ${input.Key.pk}`);
       return input.Key.pk.startsWith('APP#')
-        ? { Attributes: { ...applicationItem({ ...changes, status: 'SUBMITTED' }), seq: 2, lastEvent: { at: NOW.toISOString(), status: 'SUBMITTED', actor: 'applicant' } } }
+        ? {
+            Attributes: {
+              ...applicationItem({ ...changes, status: 'SUBMITTED' }),
+              seq: 2,
+              lastEvent: { at: NOW.toISOString(), status: 'SUBMITTED', actor: 'applicant' },
+            },
+          }
         : {};
     });
     sfn.on(SendTaskSuccessCommand).callsFake(() => {

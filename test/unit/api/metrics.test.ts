@@ -82,11 +82,20 @@ describe('POST /tasks/{taskId} counts the status it wrote', () => {
     ddb.on(GetCommand, { Key: keys.application(changes.id) }).resolves({ Item: applicationItem(changes) });
     ddb.on(UpdateCommand).callsFake((input: { Key: { pk: string } }) =>
       input.Key.pk.startsWith('APP#')
-        ? { Attributes: { ...applicationItem({ ...changes, status: 'SUBMITTED' }), seq: 2, lastEvent: { at: NOW.toISOString(), status: 'SUBMITTED', actor: 'applicant' } } }
+        ? {
+            Attributes: {
+              ...applicationItem({ ...changes, status: 'SUBMITTED' }),
+              seq: 2,
+              lastEvent: { at: NOW.toISOString(), status: 'SUBMITTED', actor: 'applicant' },
+            },
+          }
         : {},
     );
     const input = sampleInput();
-    const fields = { ...flatten({ project: input.project, leadAuthority: input.leadAuthority, partnerAuthority: input.partnerAuthority, budget: input.budget }), sig: await sigFor(task) };
+    const fields = {
+      ...flatten({ project: input.project, leadAuthority: input.leadAuthority, partnerAuthority: input.partnerAuthority, budget: input.budget }),
+      sig: await sigFor(task),
+    };
     const result = await measured(() =>
       decide(
         apiEvent({
@@ -105,7 +114,7 @@ describe('POST /tasks/{taskId} counts the status it wrote', () => {
 });
 
 describe('the metrics middleware', () => {
-  it('publishes what the request counted once its answer is final, an error\'s answer too', async () => {
+  it("publishes what the request counted once its answer is final, an error's answer too", async () => {
     const metrics = memoryMetrics();
     const counting = (fail: boolean) =>
       httpHandler({ metrics }, async () => {

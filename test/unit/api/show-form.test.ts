@@ -48,7 +48,15 @@ describe('GET / — the application form', () => {
     expect(page).toContain('<option value="eau">Eau et stress hydrique</option>');
     expect(page).toContain('Entre 12 et 36 mois pour cet appel.');
     expect(page).toMatch(/<input type="hidden" name="idempotencyKey" value="form-[A-Za-z0-9_-]{22}">/);
-    for (const name of ['project.title', 'project.summary', 'project.theme', 'project.startDate', 'project.durationMonths', 'budget.totalCost', 'budget.requestedAmount']) {
+    for (const name of [
+      'project.title',
+      'project.summary',
+      'project.theme',
+      'project.startDate',
+      'project.durationMonths',
+      'budget.totalCost',
+      'budget.requestedAmount',
+    ]) {
       expect(page).toContain(`name="${name}"`);
     }
     expect(page).not.toMatch(/ style="/);
@@ -71,7 +79,12 @@ describe('GET / — the application form', () => {
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval/);
     expect(res.headers?.['X-Frame-Options']).toBe('DENY');
     // The script's texts travel in a data attribute, in the page's language.
-    const texts = JSON.parse((/data-texts="([^"]*)"/.exec(res.body)?.[1] ?? '').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&'));
+    const texts = JSON.parse(
+      (/data-texts="([^"]*)"/.exec(res.body)?.[1] ?? '')
+        .replace(/&quot;/g, '"')
+        .replace(/&#39;/g, "'")
+        .replace(/&amp;/g, '&'),
+    );
     expect(texts.validation.required).toBe('Ce champ est obligatoire.');
   });
 

@@ -22,10 +22,7 @@ function given(task: TaskRecord, application = app) {
 }
 
 const open = (taskId: string, sig: string | undefined, method = 'GET') =>
-  handler(
-    apiEvent({ method, resource: '/tasks/{taskId}', pathParameters: { taskId }, ...(sig !== undefined ? { query: { sig } } : {}) }),
-    lambdaContext,
-  );
+  handler(apiEvent({ method, resource: '/tasks/{taskId}', pathParameters: { taskId }, ...(sig !== undefined ? { query: { sig } } : {}) }), lambdaContext);
 
 const expectNothingWritten = () => {
   expect(ddb).not.toHaveReceivedCommand(PutCommand);
@@ -79,7 +76,9 @@ describe('GET /tasks/{taskId}?sig=', () => {
     const res = await open(task.id, await sigFor(task));
     const styles = [...res.body.matchAll(/<style>([\s\S]*?)<\/style>/g)].map((m) => m[1] ?? '');
     expect(styles).toHaveLength(1);
-    const hash = createHash('sha256').update(styles[0] ?? '').digest('base64');
+    const hash = createHash('sha256')
+      .update(styles[0] ?? '')
+      .digest('base64');
     const csp = String(res.headers?.['Content-Security-Policy']);
     expect(csp).toContain(`style-src 'self' 'sha256-${hash}'`);
     expect(csp).not.toContain('unsafe-inline');
@@ -143,13 +142,25 @@ describe('GET /tasks/{taskId}?sig=', () => {
     given(task);
     const sig = await sigFor(task);
     const arabic = await handler(
-      apiEvent({ method: 'GET', resource: '/tasks/{taskId}', pathParameters: { taskId: task.id }, query: { sig }, headers: { 'Accept-Language': 'ar-MA,ar;q=0.9' } }),
+      apiEvent({
+        method: 'GET',
+        resource: '/tasks/{taskId}',
+        pathParameters: { taskId: task.id },
+        query: { sig },
+        headers: { 'Accept-Language': 'ar-MA,ar;q=0.9' },
+      }),
       lambdaContext,
     );
     expect(arabic.body).toMatch(/^<!doctype html>\n<html lang="ar" dir="rtl">/);
     expect(arabic.body).toContain('<label for="relevance">الملاءمة</label>');
     const english = await handler(
-      apiEvent({ method: 'GET', resource: '/tasks/{taskId}', pathParameters: { taskId: task.id }, query: { sig, lang: 'en' }, headers: { 'Accept-Language': 'ar' } }),
+      apiEvent({
+        method: 'GET',
+        resource: '/tasks/{taskId}',
+        pathParameters: { taskId: task.id },
+        query: { sig, lang: 'en' },
+        headers: { 'Accept-Language': 'ar' },
+      }),
       lambdaContext,
     );
     expect(english.body).toMatch(/<html lang="en" dir="ltr">/);

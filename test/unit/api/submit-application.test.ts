@@ -158,7 +158,12 @@ describe('POST /applications', () => {
     sfn.on(StartExecutionCommand).rejects(Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: {} }));
     ddb.on(QueryCommand).callsFake((input: { ExpressionAttributeValues: Record<string, string> }) => {
       const pk = input.ExpressionAttributeValues[':pk'] ?? '';
-      return { Items: [{ pk, sk: 'APP' }, { pk, sk: `EVENT#${NOW.toISOString()}#001` }] };
+      return {
+        Items: [
+          { pk, sk: 'APP' },
+          { pk, sk: `EVENT#${NOW.toISOString()}#001` },
+        ],
+      };
     });
     ddb.on(DeleteCommand).resolves({});
     const res = await submit(sampleInput(), { 'Idempotency-Key': 'key-2' });
@@ -172,9 +177,9 @@ describe('POST /applications', () => {
   });
 
   it('DynamoDB throttling is a 503, never a 500', async () => {
-    ddb.on(GetCommand, { Key: keys.call('2027-T1') }).rejects(
-      Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException', $metadata: {} }),
-    );
+    ddb
+      .on(GetCommand, { Key: keys.call('2027-T1') })
+      .rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException', $metadata: {} }));
     const res = await submit(sampleInput());
     expect(res.statusCode).toBe(503);
     expect(sfn).not.toHaveReceivedCommand(StartExecutionCommand);
@@ -221,7 +226,11 @@ describe('POST /applications from the form (urlencoded, no JavaScript)', () => {
     const res = await post(formFields(), { lang: 'ar' });
     expect(res.statusCode).toBe(303);
     const created = ddb.commandCalls(PutCommand).find((c) => c.args[0].input.Item?.sk === 'APP')?.args[0].input.Item;
-    expect(created).toMatchObject({ ...sampleInput(), leadAuthority: { ...sampleInput().leadAuthority, contact: { name: 'Claire Martin', email: 'claire.martin@example.fr' } }, language: 'ar' });
+    expect(created).toMatchObject({
+      ...sampleInput(),
+      leadAuthority: { ...sampleInput().leadAuthority, contact: { name: 'Claire Martin', email: 'claire.martin@example.fr' } },
+      language: 'ar',
+    });
     const id = created?.id as string;
     expect(res.headers?.Location).toBe(`${TEST_ENV.BASE_URL}/applications/${id}?token=${await tokenFor(id)}&lang=ar&submitted=1`);
     expect(sfn).toHaveReceivedCommandExactlyOnceWith(StartExecutionCommand, { name: id });

@@ -93,7 +93,8 @@ describe('POST /applications, concurrently, with one Idempotency-Key', () => {
   it('a workflow that could not start leaves nothing behind; the retry with the same key succeeds', async () => {
     const before = await submittedIds();
     sfn.reset();
-    sfn.on(StartExecutionCommand)
+    sfn
+      .on(StartExecutionCommand)
       .rejectsOnce(Object.assign(new Error('unavailable'), { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }))
       .resolves({ executionArn: 'arn:exec', startDate: new Date() });
     const body = sampleInput({ project: { ...sampleInput().project, title: 'Réessayé' } });

@@ -20,13 +20,23 @@ afterEach(() => {
 
 const call = demoCall(new Date('2027-03-01T00:00:00Z'));
 const repository = () => dynamoRepository(DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-3' })), 'coopfund-test');
-const app = (id: string) => ({ ...keys.application(id), gsi1pk: gsi.applicationsByStatus(call.id, 'IN_REVIEW'), gsi1sk: `2027-03-02T10:00:00.000Z#${id}`, id, callId: call.id, status: 'IN_REVIEW' });
+const app = (id: string) => ({
+  ...keys.application(id),
+  gsi1pk: gsi.applicationsByStatus(call.id, 'IN_REVIEW'),
+  gsi1sk: `2027-03-02T10:00:00.000Z#${id}`,
+  id,
+  callId: call.id,
+  status: 'IN_REVIEW',
+});
 
 describe('the admin listing by call and status', () => {
   it('reads a page with one Query of gsi1 on the status partition, the next page from its cursor, and never scans', async () => {
     ddb.on(GetCommand, { Key: keys.call(call.id) }).resolves({ Item: { ...keys.call(call.id), ...call, committed: 0 } });
     const last = { pk: keys.application('b').pk, sk: 'APP', gsi1pk: gsi.applicationsByStatus(call.id, 'IN_REVIEW'), gsi1sk: `2027-03-02T10:00:00.000Z#b` };
-    ddb.on(QueryCommand).resolvesOnce({ Items: [app('a'), app('b')], LastEvaluatedKey: last }).resolves({ Items: [app('c')] });
+    ddb
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [app('a'), app('b')], LastEvaluatedKey: last })
+      .resolves({ Items: [app('c')] });
 
     const first = await listApplications({ repository: repository() }, { callId: call.id, status: 'IN_REVIEW', limit: 2 });
     const second = await listApplications({ repository: repository() }, { callId: call.id, status: 'IN_REVIEW', limit: 2, cursor: first.cursor! });

@@ -15,17 +15,8 @@ describe('eligibility rules', () => {
       budget: { totalCost: 100_000, requestedAmount: 90_000 },
     });
     const failed = checkEligibility(app, aCall());
-    expect(failed.map((f) => f.rule)).toEqual([
-      'lead-french',
-      'partner-moroccan',
-      'theme',
-      'duration',
-      'cofinancing-ceiling',
-      'start-date',
-    ]);
-    expect(failed.find((f) => f.rule === 'duration')?.reason).toBe(
-      'La durée du projet (48 mois) doit être comprise entre 12 et 36 mois.',
-    );
+    expect(failed.map((f) => f.rule)).toEqual(['lead-french', 'partner-moroccan', 'theme', 'duration', 'cofinancing-ceiling', 'start-date']);
+    expect(failed.find((f) => f.rule === 'duration')?.reason).toBe('La durée du projet (48 mois) doit être comprise entre 12 et 36 mois.');
     expect(failed.find((f) => f.rule === 'cofinancing-ceiling')?.reason).toContain('50 %');
   });
 

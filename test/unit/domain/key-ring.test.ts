@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskRecord } from '../../../shared/domain/application.ts';
-import {
-  describeKeyRing,
-  type KeyRing,
-  parseKeyRing,
-  revokeKeyVersion,
-  rotateKeyRing,
-  serializeKeyRing,
-} from '../../../shared/links/key-ring.ts';
+import { describeKeyRing, type KeyRing, parseKeyRing, revokeKeyVersion, rotateKeyRing, serializeKeyRing } from '../../../shared/links/key-ring.ts';
 import { checkTaskLink, checkTrackingToken, taskIdFor, taskLink, trackingToken } from '../../../shared/links/links.ts';
 import { hmacSigner, ringSigner } from '../../../shared/links/signing.ts';
 
@@ -56,7 +49,10 @@ describe('the key ring', () => {
     expect(() => parseKeyRing(retiredLast)).toThrow(/newest version signs/);
     const backwards = JSON.stringify({
       format: 'coopfund-key-ring',
-      versions: [{ version: 2, secret: FIRST, retiredAt: '2027-01-01T00:00:00Z' }, { version: 1, secret: SECOND }],
+      versions: [
+        { version: 2, secret: FIRST, retiredAt: '2027-01-01T00:00:00Z' },
+        { version: 1, secret: SECOND },
+      ],
     });
     expect(() => parseKeyRing(backwards)).toThrow(/versions must increase/);
     try {
@@ -144,9 +140,17 @@ describe('links across a rotation', () => {
     const { state, signer } = holder(parseKeyRing(FIRST));
     const before = await taskIdFor(signer, 'sfn-token');
     state.ring = rotateKeyRing(state.ring, { secret: SECOND, now: rotation });
-    state.ring = revokeKeyVersion(rotateKeyRing(state.ring, { secret: THIRD, now: at('2027-01-11T00:00:00Z') }), { version: 1, now: at('2027-01-12T00:00:00Z') });
+    state.ring = revokeKeyVersion(rotateKeyRing(state.ring, { secret: THIRD, now: at('2027-01-11T00:00:00Z') }), {
+      version: 1,
+      now: at('2027-01-12T00:00:00Z'),
+    });
     expect(await taskIdFor(signer, 'sfn-token')).toBe(before);
-    expect(await taskIdFor(hmacSigner(async () => FIRST), 'sfn-token')).toBe(before);
+    expect(
+      await taskIdFor(
+        hmacSigner(async () => FIRST),
+        'sfn-token',
+      ),
+    ).toBe(before);
   });
 
   it('a link naming a version the container has not read yet makes it read the key again', async () => {

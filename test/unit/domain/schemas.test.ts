@@ -4,8 +4,7 @@ import { callSchema } from '../../../shared/schemas/call.ts';
 import { committeeDecisionSchema, reviewDecisionSchema } from '../../../shared/schemas/decisions.ts';
 import { aCall, anApplication } from '../../fixtures/domain.ts';
 
-const paths = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) =>
-  r.error?.issues.map((i) => i.path.join('.')) ?? [];
+const paths = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) => r.error?.issues.map((i) => i.path.join('.')) ?? [];
 
 describe('application schema', () => {
   it('accepts the body of POST /applications', () => {

@@ -100,9 +100,7 @@ describe('decision requests', () => {
 
 describe('renderEmail', () => {
   it('refuses a link that is not http(s)', () => {
-    expect(() =>
-      renderEmail({ subject: 's', blocks: [{ kind: 'button', label: 'x', url: 'javascript:alert(1)', fallback: 'f' }] }, fr),
-    ).toThrow();
+    expect(() => renderEmail({ subject: 's', blocks: [{ kind: 'button', label: 'x', url: 'javascript:alert(1)', fallback: 'f' }] }, fr)).toThrow();
   });
 
   it('lays out right to left when the catalogue says so', () => {

@@ -127,7 +127,7 @@ describe('error mapping', () => {
     expect(bodyOf(res)).toMatchObject({ error: 'SERVICE_UNAVAILABLE' });
   });
 
-  it('a request stopped before Lambda\'s timeout (slow dependencies) is a 503 with Retry-After, not a 500', async () => {
+  it("a request stopped before Lambda's timeout (slow dependencies) is a 503 with Retry-After, not a 500", async () => {
     const timedOut = Object.assign(new Error('[AbortError]: The operation was aborted.'), { name: 'TimeoutError' });
     const res = await failing(timedOut)(get, lambdaContext);
     expect(res.statusCode).toBe(503);
@@ -246,10 +246,7 @@ describe('request logging', () => {
     const h = middy<ApiEvent<unknown>, ApiResult>()
       .use(requestLogger({ logger: fake }))
       .handler(async () => json(200, {}));
-    await h(
-      apiEvent({ method: 'GET', resource: '/applications/{id}', pathParameters: { id: 'app-1' }, query: { token: 'SECRET-TOKEN' } }),
-      lambdaContext,
-    );
+    await h(apiEvent({ method: 'GET', resource: '/applications/{id}', pathParameters: { id: 'app-1' }, query: { token: 'SECRET-TOKEN' } }), lambdaContext);
     const logged = JSON.stringify([keys, lines]);
     expect(logged).toContain('GET /applications/{id}');
     expect(logged).toContain('200');

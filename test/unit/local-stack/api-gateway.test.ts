@@ -78,7 +78,10 @@ describe('local API Gateway', () => {
   const events: APIGatewayProxyEvent[] = [];
   const logs: string[] = [];
 
-  const start = async (invoke: (id: string, event: APIGatewayProxyEvent) => Promise<unknown>, extra: Partial<Pick<ApiGatewayOptions, 'integrationTimeoutMs' | 'maxBodyBytes' | 'gatewayResponses'>> = {}) => {
+  const start = async (
+    invoke: (id: string, event: APIGatewayProxyEvent) => Promise<unknown>,
+    extra: Partial<Pick<ApiGatewayOptions, 'integrationTimeoutMs' | 'maxBodyBytes' | 'gatewayResponses'>> = {},
+  ) => {
     gateway = await startApiGateway({
       routes,
       stage: 'dev',
@@ -164,7 +167,11 @@ describe('local API Gateway', () => {
   it('answers 403 Missing Authentication Token for what the template does not declare', async () => {
     const api = await start(async () => ({ statusCode: 200 }));
 
-    for (const [method, path] of [['GET', '/'], ['DELETE', '/applications/x'], ['GET', '/applications']]) {
+    for (const [method, path] of [
+      ['GET', '/'],
+      ['DELETE', '/applications/x'],
+      ['GET', '/applications'],
+    ]) {
       const response = await fetch(`${api.url}${path}`, { method });
       expect(response.status).toBe(403);
       expect(await response.json()).toEqual({ message: 'Missing Authentication Token' });
@@ -173,14 +180,17 @@ describe('local API Gateway', () => {
   });
 
   it('reshapes its own errors with the gateway responses of the template', async () => {
-    const api = await start(async () => {
-      throw new Error('boom');
-    }, {
-      gatewayResponses: [
-        { type: 'MISSING_AUTHENTICATION_TOKEN', statusCode: 404, templates: { 'application/json': '{"error":"NOT_FOUND","message":"Not found"}' } },
-        { type: 'DEFAULT_5XX', templates: { 'application/json': '{"error":"$context.error.responseType","message":$context.error.messageString}' } },
-      ],
-    });
+    const api = await start(
+      async () => {
+        throw new Error('boom');
+      },
+      {
+        gatewayResponses: [
+          { type: 'MISSING_AUTHENTICATION_TOKEN', statusCode: 404, templates: { 'application/json': '{"error":"NOT_FOUND","message":"Not found"}' } },
+          { type: 'DEFAULT_5XX', templates: { 'application/json': '{"error":"$context.error.responseType","message":$context.error.messageString}' } },
+        ],
+      },
+    );
 
     const unknown = await fetch(`${api.url}/nowhere`);
     const failing = await fetch(`${api.url}/health`);

@@ -33,10 +33,7 @@ describe('local Lambda runtime', () => {
   });
 
   it('gives each function the environment its template declares, read once at cold start', async () => {
-    const lambda = start([
-      fn('Hello', 'echo-handler.ts', { GREETING: 'bonjour' }),
-      fn('Salam', 'echo-handler.ts', { GREETING: 'salam' }),
-    ]);
+    const lambda = start([fn('Hello', 'echo-handler.ts', { GREETING: 'bonjour' }), fn('Salam', 'echo-handler.ts', { GREETING: 'salam' })]);
 
     const [fr, ma] = await Promise.all([lambda.invoke('Hello', {}), lambda.invoke('Salam', {})]);
     const again = await lambda.invoke('Hello', {});
@@ -99,10 +96,7 @@ describe('local Lambda runtime', () => {
     const lambda = start([fn('Slow', 'echo-handler.ts', {})]);
     await lambda.invoke('Slow', {}); // one warm container
 
-    const results = await Promise.all([
-      lambda.invoke('Slow', { action: 'sleep', ms: 300 }),
-      lambda.invoke('Slow', { action: 'sleep', ms: 300 }),
-    ]);
+    const results = await Promise.all([lambda.invoke('Slow', { action: 'sleep', ms: 300 }), lambda.invoke('Slow', { action: 'sleep', ms: 300 })]);
 
     // The warm one counts its second invocation; the other is a cold start.
     expect(results.map((r) => (r as { invocations: number }).invocations).sort()).toEqual([1, 2]);

@@ -138,7 +138,7 @@ describe('local services', () => {
     expect(await localSigningSecret(dataDir)).toBe(secret);
   });
 
-  it('serves the signing secret through Secrets Manager\'s API, to the SDK as it is', async () => {
+  it("serves the signing secret through Secrets Manager's API, to the SDK as it is", async () => {
     const secret = await localSigningSecret(dataDir);
     const secretArn = 'arn:aws:secretsmanager:eu-west-3:000000000000:secret:SigningSecret-local0';
     const secrets = await start(startSecretsManager({ file: signingSecretFile(dataDir), secretArn }));
@@ -153,7 +153,9 @@ describe('local services', () => {
       expect((await readFile(signingSecretFile(dataDir), 'utf8')).trim()).toBe(ring);
       expect((await stat(signingSecretFile(dataDir))).mode & 0o777).toBe(0o600);
       await expect(client.send(new GetSecretValueCommand({ SecretId: 'another' }))).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-      await expect(client.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: '' }))).rejects.toMatchObject({ name: 'InvalidParameterException' });
+      await expect(client.send(new PutSecretValueCommand({ SecretId: secretArn, SecretString: '' }))).rejects.toMatchObject({
+        name: 'InvalidParameterException',
+      });
     } finally {
       client.destroy();
     }

@@ -54,9 +54,7 @@ describe('the local stack, from the synthesized template', () => {
       expect.arrayContaining(['POST /applications', 'GET /applications/{id}', 'GET /tasks/{taskId}', 'POST /tasks/{taskId}']),
     );
     expect(apiStageOf(template)).toBe('local');
-    expect(gatewayResponsesOf(template)).toEqual(
-      expect.arrayContaining([expect.objectContaining({ type: 'MISSING_AUTHENTICATION_TOKEN', statusCode: 404 })]),
-    );
+    expect(gatewayResponsesOf(template)).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'MISSING_AUTHENTICATION_TOKEN', statusCode: 404 })]));
   });
 });
 
@@ -70,16 +68,23 @@ describe('handler output', () => {
     expect(handlerLine('submit', warn, 'stdout', 100)).toBeUndefined();
   });
 
-  it('shows the functions\' metrics (EMF lines) at DEBUG, as names and values', () => {
+  it("shows the functions' metrics (EMF lines) at DEBUG, as names and values", () => {
     const emf = JSON.stringify({
-      _aws: { Timestamp: 1, CloudWatchMetrics: [{ Namespace: 'coopfund/local', Dimensions: [['service', 'task']], Metrics: [{ Name: 'TaskSucceeded', Unit: 'Count' }] }] },
+      _aws: {
+        Timestamp: 1,
+        CloudWatchMetrics: [{ Namespace: 'coopfund/local', Dimensions: [['service', 'task']], Metrics: [{ Name: 'TaskSucceeded', Unit: 'Count' }] }],
+      },
       service: 'coopfund',
       task: 'award-grant',
       TaskSucceeded: 1,
     });
     expect(handlerLine('award', emf, 'stdout', 10)).toBe('  [award] DEBUG metrics TaskSucceeded=1 (task=award-grant)');
     expect(handlerLine('award', emf, 'stdout', 20)).toBeUndefined();
-    const undone = JSON.stringify({ _aws: { CloudWatchMetrics: [{ Dimensions: [['service']], Metrics: [{ Name: 'ApplicationsSubmitted' }] }] }, service: 'coopfund', ApplicationsSubmitted: [1, -1] });
+    const undone = JSON.stringify({
+      _aws: { CloudWatchMetrics: [{ Dimensions: [['service']], Metrics: [{ Name: 'ApplicationsSubmitted' }] }] },
+      service: 'coopfund',
+      ApplicationsSubmitted: [1, -1],
+    });
     expect(handlerLine('submit', undone, 'stdout', 10)).toBe('  [submit] DEBUG metrics ApplicationsSubmitted=[1,-1]');
   });
 });

@@ -17,11 +17,7 @@ afterEach(async () => {
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
 
-function engineFor(
-  definition: object,
-  answers: Record<string, (payload: Record<string, unknown>) => unknown> = {},
-  options: Partial<EngineOptions> = {},
-) {
+function engineFor(definition: object, answers: Record<string, (payload: Record<string, unknown>) => unknown> = {}, options: Partial<EngineOptions> = {}) {
   const calls: Calls = [];
   const engine = createEngine({
     definition,
@@ -47,7 +43,10 @@ const until = async (check: () => boolean, ms = 3000) => {
     await new Promise((r) => setTimeout(r, 5));
   }
 };
-const failing = (name: string, message = 'boom') => () => Promise.reject(Object.assign(new Error(message), { name }));
+const failing =
+  (name: string, message = 'boom') =>
+  () =>
+    Promise.reject(Object.assign(new Error(message), { name }));
 
 /** A waiting task calling function `Ask` with `{ id, taskToken }`; `End: true` unless `extra` says `Next`. */
 const askState = (extra: Record<string, unknown> = {}) => ({
@@ -86,8 +85,13 @@ describe('tasks', () => {
     expect(executionArn).toBe('arn:aws:states:eu-west-3:000000000000:execution:Machine:plain');
     const { events } = await engine.getExecutionHistory(executionArn);
     expect(events.map((e) => e.type)).toEqual([
-      'ExecutionStarted', 'TaskStateEntered', 'LambdaFunctionScheduled', 'LambdaFunctionStarted',
-      'LambdaFunctionSucceeded', 'TaskStateExited', 'ExecutionSucceeded',
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'LambdaFunctionScheduled',
+      'LambdaFunctionStarted',
+      'LambdaFunctionSucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
     ]);
     expect(events.map((e) => e.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
     expect(events[1]).toMatchObject({ stateEnteredEventDetails: { name: 'Check', input: '{"id":"a1"}' } });
@@ -146,9 +150,7 @@ describe('tasks', () => {
 
     expect(calls[0]).toEqual({ fn: 'Ask', payload: { id: 'a1', taskToken: token } });
     expect(JSON.parse(Buffer.from(token, 'base64url').toString())).toMatchObject({ x: 'waiting', s: 'Ask', n: 1 });
-    expect(engine.pendingTasks()).toEqual([
-      expect.objectContaining({ executionArn, stateName: 'Ask', token }),
-    ]);
+    expect(engine.pendingTasks()).toEqual([expect.objectContaining({ executionArn, stateName: 'Ask', token })]);
     await expect(engine.sendTaskSuccess(token, 'not json')).rejects.toMatchObject({ name: 'InvalidOutput' });
     await expect(engine.sendTaskSuccess('garbage', '{}')).rejects.toMatchObject({ name: 'InvalidToken' });
     await engine.sendTaskSuccess(token, '{"decision":"yes"}');
@@ -288,7 +290,12 @@ describe('tasks', () => {
           Caught: { Type: 'Pass', End: true },
         },
       },
-      { Right: async () => { await until(() => calls.length >= 2); throw Object.assign(new Error('no'), { name: 'Broken' }); } },
+      {
+        Right: async () => {
+          await until(() => calls.length >= 2);
+          throw Object.assign(new Error('no'), { name: 'Broken' });
+        },
+      },
     );
     const { executionArn } = await engine.startExecution({ input: { id: 'p' } });
     const done = await engine.waitForExecution(executionArn);
@@ -430,7 +437,10 @@ describe('the journal', () => {
     await engine.waitForExecution(executionArn);
 
     expect(readdirSync(dir)).toEqual(['journaled.jsonl']);
-    const records = readFileSync(join(dir, 'journaled.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: string });
+    const records = readFileSync(join(dir, 'journaled.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { t: string });
     expect(records.filter((r) => r.t !== 'event')).toEqual([
       expect.objectContaining({ t: 'start', name: 'journaled', executionArn, input: '{"id":"j"}', salt: expect.any(String) }),
       expect.objectContaining({ t: 'result', state: 'First', n: 1, ok: true, output: 1 }),

@@ -24,13 +24,7 @@ const proxy = (fnId: string) => ({
   Uri: {
     'Fn::Join': [
       '',
-      [
-        'arn:',
-        { Ref: 'AWS::Partition' },
-        ':apigateway:eu-west-3:lambda:path/2015-03-31/functions/',
-        { 'Fn::GetAtt': [fnId, 'Arn'] },
-        '/invocations',
-      ],
+      ['arn:', { Ref: 'AWS::Partition' }, ':apigateway:eu-west-3:lambda:path/2015-03-31/functions/', { 'Fn::GetAtt': [fnId, 'Arn'] }, '/invocations'],
     ],
   },
 });

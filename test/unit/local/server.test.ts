@@ -59,8 +59,7 @@ const tokenOf = async (id: string) => {
   for (let i = 0; i < 200 && !tokens.has(id); i++) await new Promise((r) => setTimeout(r, 5));
   return tokens.get(id) as string;
 };
-const start = (id: string) =>
-  sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: id, input: JSON.stringify({ id }) }));
+const start = (id: string) => sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: id, input: JSON.stringify({ id }) }));
 
 describe('the Step Functions endpoint, through @aws-sdk/client-sfn', () => {
   it('starts, describes and completes an execution with SendTaskSuccess', async () => {
@@ -84,8 +83,14 @@ describe('the Step Functions endpoint, through @aws-sdk/client-sfn', () => {
 
     const history = await sfn.send(new GetExecutionHistoryCommand({ executionArn: started.executionArn }));
     expect(history.events?.map((e) => e.type)).toEqual([
-      'ExecutionStarted', 'TaskStateEntered', 'TaskScheduled', 'TaskStarted', 'TaskSubmitted', 'TaskSucceeded',
-      'TaskStateExited', 'ExecutionSucceeded',
+      'ExecutionStarted',
+      'TaskStateEntered',
+      'TaskScheduled',
+      'TaskStarted',
+      'TaskSubmitted',
+      'TaskSucceeded',
+      'TaskStateExited',
+      'ExecutionSucceeded',
     ]);
     expect(history.events?.[1]).toMatchObject({ id: 2, previousEventId: 1, stateEnteredEventDetails: { name: 'Ask' } });
     expect(history.events?.[0]?.timestamp).toBeInstanceOf(Date);
@@ -113,13 +118,17 @@ describe('the Step Functions endpoint, through @aws-sdk/client-sfn', () => {
   it('surfaces the service error names', async () => {
     const { executionArn } = await start('errors-1');
     const token = await tokenOf('errors-1');
-    const nameOf = (p: Promise<unknown>) => p.then(() => 'no error', (e: Error) => e.name);
+    const nameOf = (p: Promise<unknown>) =>
+      p.then(
+        () => 'no error',
+        (e: Error) => e.name,
+      );
 
     expect(await nameOf(sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: 'not json' })))).toBe('InvalidOutput');
     expect(await nameOf(sfn.send(new SendTaskSuccessCommand({ taskToken: 'garbage', output: '{}' })))).toBe('InvalidToken');
-    expect(await nameOf(start('errors-1').then(() => sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'errors-1', input: '{"id":"other"}' }))))).toBe(
-      'ExecutionAlreadyExists',
-    );
+    expect(
+      await nameOf(start('errors-1').then(() => sfn.send(new StartExecutionCommand({ stateMachineArn: SM, name: 'errors-1', input: '{"id":"other"}' })))),
+    ).toBe('ExecutionAlreadyExists');
     expect(await nameOf(sfn.send(new DescribeExecutionCommand({ executionArn: `${executionArn}-nope` })))).toBe('ExecutionDoesNotExist');
     expect(await nameOf(sfn.send(new StartExecutionCommand({ stateMachineArn: `${SM}x`, input: '{}' })))).toBe('StateMachineDoesNotExist');
 

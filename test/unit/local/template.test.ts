@@ -79,9 +79,7 @@ describe('loadTemplate', () => {
     const { table } = template();
     expect(table.logicalId).toBe('Table');
     expect(table.timeToLiveAttribute).toBe('expiresAt');
-    expect(Object.keys(table.createTableInput).sort()).toEqual([
-      'AttributeDefinitions', 'BillingMode', 'GlobalSecondaryIndexes', 'KeySchema',
-    ]);
+    expect(Object.keys(table.createTableInput).sort()).toEqual(['AttributeDefinitions', 'BillingMode', 'GlobalSecondaryIndexes', 'KeySchema']);
 
     const dynalite = createRequire(import.meta.url)('dynalite') as (o: object) => import('node:http').Server;
     const server = dynalite({ createTableMs: 0 });

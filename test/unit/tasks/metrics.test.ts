@@ -55,7 +55,9 @@ describe('a task counts its outcome by task name, and the statuses it wrote', ()
   });
 
   it('a task that throws: TaskFailed 1 for its name, no status counted, the error passed on', async () => {
-    ddb.onAnyCommand().rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException', $metadata: {} }));
+    ddb
+      .onAnyCommand()
+      .rejects(Object.assign(new Error('Throughput exceeds the current capacity'), { name: 'ProvisionedThroughputExceededException', $metadata: {} }));
 
     const run = await invoke(awardGrant, { applicationId: app.id, decisions });
 

@@ -49,10 +49,7 @@ describe('notifyApplicants', () => {
     await notifyApplicants(ports, { applicationId: 'app-0001', template: 'received' });
     await notifyApplicants(ports, { applicationId: 'app-0001', template: 'received' });
 
-    expect(mailer.sent.map((m) => m.subject)).toEqual([
-      'Dossier reçu — Eau potable pour la médina',
-      'Nouvelle version reçue — Eau potable pour la médina',
-    ]);
+    expect(mailer.sent.map((m) => m.subject)).toEqual(['Dossier reçu — Eau potable pour la médina', 'Nouvelle version reçue — Eau potable pour la médina']);
   });
 
   it('explains every reason of ineligibility', async () => {

@@ -76,7 +76,6 @@ describe('recordOutcome', () => {
     expect(reason?.split('\n').sort()).toEqual(['Budget insuffisant.', 'Calendrier irréaliste.']);
   });
 
-
   it('records a rejection with the rejecting co-chairs’ comments as the reason', async () => {
     const { ports, repository } = await setup();
     await seed(repository, 'IN_COMMITTEE');

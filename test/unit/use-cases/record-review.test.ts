@@ -44,7 +44,12 @@ describe('recordReview', () => {
     const { ports, repository } = await setup();
     await seed(repository, 'IN_REVIEW');
     await decideReview(repository, 'app-0001', { decision: 'changes', comment: 'Premier tour : budget ?', ...scores }, '2027-03-01T10:00:00.000Z');
-    const review = await decideReview(repository, 'app-0001', { decision: 'unfavorable', comment: 'Second tour : toujours flou.', ...scores }, '2027-04-01T10:00:00.000Z');
+    const review = await decideReview(
+      repository,
+      'app-0001',
+      { decision: 'unfavorable', comment: 'Second tour : toujours flou.', ...scores },
+      '2027-04-01T10:00:00.000Z',
+    );
 
     await recordReview(ports, { applicationId: 'app-0001', review });
 
