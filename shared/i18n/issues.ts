@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { valueAt } from '../http/form-fields.ts';
+import { valueAt } from '../text/dotted-fields.ts';
 import { fill } from './format.ts';
 import type { Catalogue } from './fr.ts';
 

@@ -1,4 +1,4 @@
-import { nestFields } from '../http/form-fields.ts';
+import { nestFields } from '../text/dotted-fields.ts';
 import { localizeIssues, type FieldIssue, type ValidationTexts } from '../i18n/issues.ts';
 import { applicationInputSchema, resubmissionSchema, type ApplicationInput, type Resubmission } from '../schemas/application.ts';
 

@@ -1,5 +1,5 @@
 import { cofinancingShare } from '../domain/eligibility.ts';
-import { formNumber } from '../http/form-fields.ts';
+import { formNumber } from '../text/dotted-fields.ts';
 import { fill, formatEuros, formatPercent } from '../i18n/format.ts';
 import type { Catalogue } from '../i18n/fr.ts';
 import type { Call } from '../schemas/call.ts';

@@ -14,6 +14,7 @@ import {
 } from '../schemas/decisions.ts';
 import type { TaskOutput } from '../workflow/contract.ts';
 import { openTaskLink, TASK_GONE_MESSAGES, type TaskLinkPorts } from './show-task.ts';
+import type { Nested } from '../text/dotted-fields.ts';
 import { parseOrThrow } from './validate.ts';
 
 export interface DecideTaskPorts extends TaskLinkPorts {
@@ -30,7 +31,7 @@ export interface DecisionForm {
    * A resubmission's new content, nested as the application's schema expects it; or the first
    * posted name that is no field of it (not a plain dotted path).
    */
-  content: { ok: true; value: Record<string, unknown> } | { ok: false; unknownField: string };
+  content: Nested;
 }
 
 export interface DecideTaskRequest extends DecisionForm {
