@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { statuses } from '../../shared/domain/status.ts';
 import type { Status } from '../../shared/domain/status.ts';
+import { catalogues, type Language } from '../../shared/i18n/index.ts';
 import { reviewCriteria } from '../../shared/schemas/decisions.ts';
 import { listApplications, showApplication } from '../use-cases/applications.ts';
 import { exportCall, type ExportRow } from '../use-cases/export-call.ts';
@@ -11,11 +12,10 @@ import { UsageError } from '../target.ts';
 
 const jsonOption = { json: { type: 'boolean', description: 'print JSON instead of a table' } } as const;
 
-function parseStatus(value: string | undefined): Status {
-  const status = value?.toUpperCase();
-  if (!status || !(statuses as readonly string[]).includes(status)) {
-    throw new UsageError(`--status must be one of ${statuses.join(', ')}${value ? ` (got "${value}")` : ''}`);
-  }
+function parseStatus(value: string | undefined): Status | undefined {
+  if (value === undefined) return undefined;
+  const status = value.toUpperCase();
+  if (!(statuses as readonly string[]).includes(status)) throw new UsageError(`--status must be one of ${statuses.join(', ')} (got "${value}")`);
   return status as Status;
 }
 
@@ -26,43 +26,65 @@ function parseLimit(value: string | undefined): number | undefined {
   return n;
 }
 
-/** The export's columns, in French: the file goes to the joint steering committee. */
-const EXPORT_COLUMNS: Array<[string, (r: ExportRow) => string | number | undefined]> = [
-  ['Référence', (r) => r.id],
-  ['Statut', (r) => r.status],
-  ['Déposé le', (r) => r.submittedAt],
-  ['Thème', (r) => r.theme],
-  ['Libellé du thème', (r) => r.themeLabel],
-  ['Projet', (r) => r.title],
-  ['Collectivité chef de file (FR)', (r) => r.leadAuthority],
-  ['Type (chef de file)', (r) => r.leadKind],
-  ['Collectivité partenaire (MA)', (r) => r.partnerAuthority],
-  ['Type (partenaire)', (r) => r.partnerKind],
-  ['Durée (mois)', (r) => r.durationMonths],
-  ['Début', (r) => r.startDate],
-  ['Coût total (EUR)', (r) => r.totalCost],
-  ['Montant demandé (EUR)', (r) => r.requestedAmount],
-  ['Taux de cofinancement', (r) => r.cofinancingShare],
-  ['Avis de l’instructeur', (r) => r.recommendation],
-  ...reviewCriteria.map((c): [string, (r: ExportRow) => number | undefined] => [`Note ${c}`, (r) => r.scores[c]]),
-  ['Note moyenne', (r) => r.averageScore],
-  ['Décision', (r) => r.decision],
-  ['Montant accordé (EUR)', (r) => r.grantedAmount],
-  ['Date de décision', (r) => r.decidedAt],
+/** The languages of the export's header: the catalogues' (French, the administration's, by default). */
+const exportLanguages = ['fr', 'ar', 'en'] as const satisfies readonly Language[];
+type ExportLanguage = (typeof exportLanguages)[number];
+
+/** One column: its header in each language, and its value. */
+type Column = [Record<ExportLanguage, string>, (r: ExportRow) => string | number | undefined];
+
+/** The export's columns. The criteria's names are the decision pages' own (shared/i18n). */
+const EXPORT_COLUMNS: Column[] = [
+  [{ fr: 'Référence', ar: 'المرجع', en: 'Reference' }, (r) => r.id],
+  [{ fr: 'Statut', ar: 'الحالة', en: 'Status' }, (r) => r.status],
+  [{ fr: 'Déposé le', ar: 'تاريخ الإيداع', en: 'Submitted' }, (r) => r.submittedAt],
+  [{ fr: 'Thème', ar: 'المحور', en: 'Theme' }, (r) => r.theme],
+  [{ fr: 'Libellé du thème', ar: 'تسمية المحور', en: 'Theme label' }, (r) => r.themeLabel],
+  [{ fr: 'Projet', ar: 'المشروع', en: 'Project' }, (r) => r.title],
+  [{ fr: 'Collectivité chef de file (FR)', ar: 'الجماعة الرائدة (فرنسا)', en: 'Lead authority (FR)' }, (r) => r.leadAuthority],
+  [{ fr: 'Type (chef de file)', ar: 'الصنف (الجماعة الرائدة)', en: 'Kind (lead)' }, (r) => r.leadKind],
+  [{ fr: 'Collectivité partenaire (MA)', ar: 'الجماعة الشريكة (المغرب)', en: 'Partner authority (MA)' }, (r) => r.partnerAuthority],
+  [{ fr: 'Type (partenaire)', ar: 'الصنف (الجماعة الشريكة)', en: 'Kind (partner)' }, (r) => r.partnerKind],
+  [{ fr: 'Durée (mois)', ar: 'المدة (بالأشهر)', en: 'Duration (months)' }, (r) => r.durationMonths],
+  [{ fr: 'Début', ar: 'تاريخ الانطلاق', en: 'Start' }, (r) => r.startDate],
+  [{ fr: 'Coût total (EUR)', ar: 'الكلفة الإجمالية (يورو)', en: 'Total cost (EUR)' }, (r) => r.totalCost],
+  [{ fr: 'Montant demandé (EUR)', ar: 'المبلغ المطلوب (يورو)', en: 'Requested (EUR)' }, (r) => r.requestedAmount],
+  [{ fr: 'Taux de cofinancement', ar: 'نسبة التمويل المشترك', en: 'Co-financing share' }, (r) => r.cofinancingShare],
+  [{ fr: 'Avis de l’instructeur', ar: 'رأي المكلف بالدراسة', en: 'Reviewer’s recommendation' }, (r) => r.recommendation],
+  ...reviewCriteria.map(
+    (c): Column => [
+      { fr: `Note : ${catalogues.fr.criteria[c]}`, ar: `نقطة ${catalogues.ar.criteria[c]}`, en: `Score: ${catalogues.en.criteria[c]}` },
+      (r) => r.scores[c],
+    ],
+  ),
+  [{ fr: 'Note moyenne', ar: 'متوسط النقط', en: 'Average score' }, (r) => r.averageScore],
+  [{ fr: 'Décision', ar: 'القرار', en: 'Decision' }, (r) => r.decision],
+  [{ fr: 'Montant accordé (EUR)', ar: 'المبلغ الممنوح (يورو)', en: 'Granted (EUR)' }, (r) => r.grantedAmount],
+  [{ fr: 'Date de décision', ar: 'تاريخ القرار', en: 'Decided' }, (r) => r.decidedAt],
 ];
+
+function parseLanguage(value: string | undefined): ExportLanguage {
+  if (value === undefined) return 'fr';
+  if (!(exportLanguages as readonly string[]).includes(value)) throw new UsageError(`--lang must be one of ${exportLanguages.join(', ')} (got "${value}")`);
+  return value as ExportLanguage;
+}
 
 export const applicationCommands: CommandDef[] = [
   {
     path: ['applications', 'list'],
-    summary: "List a call's applications in one status, oldest first (one page)",
-    details: `A Query of the status index: no scan, however large the table. The next page's command is
-printed on stderr when there is one (--cursor <value>).
+    summary: "List a call's applications, oldest first, in one status or all (one page)",
+    details: `Queries of the status index: no scan, however large the table. With --status, one Query of
+that status. Without it, every status: the index keeps each status apart, in submission order, so
+each page reads the next applications of every status and merges them, oldest first across
+statuses (the STATUS column says where each one is). The next page's command is printed on stderr
+when there is one (--cursor <value>); a cursor only continues the listing that printed it.
 
-Example:
+Examples:
+  npm run admin -- applications list --call 2027-T1
   npm run admin -- applications list --call 2027-T1 --status IN_REVIEW --limit 20`,
     options: {
       call: { type: 'string', value: '<id>', description: 'the call (required)' },
-      status: { type: 'string', value: '<STATUS>', description: `one of ${statuses.join(', ')} (required)` },
+      status: { type: 'string', value: '<STATUS>', description: `one of ${statuses.join(', ')} (default: every status)` },
       limit: { type: 'string', value: '<n>', description: 'applications per page, 1–1000 (default 50)' },
       cursor: { type: 'string', value: '<cursor>', description: 'the next page, as printed by the previous one' },
       ...jsonOption,
@@ -75,17 +97,18 @@ Example:
       const cursor = str(ctx, 'cursor');
       const page = await listApplications((await ctx.target()).ports, {
         callId,
-        status,
+        ...(status ? { status } : {}),
         ...(limit !== undefined ? { limit } : {}),
         ...(cursor !== undefined ? { cursor } : {}),
       });
       if (bool(ctx, 'json')) return ctx.out(json(page));
       ctx.out(
         table(
-          ['ID', 'SUBMITTED (UTC)', 'LEAD AUTHORITY', 'PARTNER AUTHORITY', 'THEME', 'REQUESTED', 'TITLE'],
+          ['ID', 'SUBMITTED (UTC)', ...(status ? [] : ['STATUS']), 'LEAD AUTHORITY', 'PARTNER AUTHORITY', 'THEME', 'REQUESTED', 'TITLE'],
           page.items.map((a) => [
             a.id,
             when(a.createdAt),
+            ...(status ? [] : [a.status]),
             a.leadAuthority.name,
             a.partnerAuthority.name,
             a.project.theme,
@@ -94,8 +117,11 @@ Example:
           ]),
         ),
       );
-      ctx.note(`${page.items.length} application(s) of ${callId} in ${status}`);
-      if (page.cursor) ctx.note(`next page: npm run admin -- applications list --call ${callId} --status ${status} --cursor ${page.cursor}`);
+      ctx.note(`${page.items.length} application(s) of ${callId} in ${status ?? 'every status'}`);
+      if (page.cursor) {
+        const repeated = [`--call ${callId}`, status ? `--status ${status}` : '', limit !== undefined ? `--limit ${limit}` : ''].filter(Boolean).join(' ');
+        ctx.note(`next page: npm run admin -- applications list ${repeated} --cursor ${page.cursor}`);
+      }
     },
   },
   {
@@ -166,22 +192,28 @@ Example:
     details: `UTF-8 with a byte order mark (spreadsheets then show accents and Arabic correctly), RFC 4180
 quoting, one row per application: partners, theme, amounts, co-financing share, the reviewer's
 scores and the committee's decision. No contact details. To stdout unless --out is given.
-For a spreadsheet in French, --delimiter ";" (decimals then use a comma).
+The header is in one language, French unless --lang says otherwise; the values (statuses, theme
+codes, dates, amounts) are the same in every language. For a spreadsheet in French,
+--delimiter ";" (decimals then use a comma); a field holding the delimiter is quoted.
 
-Example:
-  npm run admin -- export --call 2027-T1 --out 2027-T1.csv`,
+Examples:
+  npm run admin -- export --call 2027-T1 --out 2027-T1.csv
+  npm run admin -- export --call 2027-T1 --lang en --delimiter ";" --out 2027-T1.csv`,
     options: {
       call: { type: 'string', value: '<id>', description: 'the call (required)' },
       out: { type: 'string', value: '<file.csv>', description: 'write to this file instead of stdout' },
       delimiter: { type: 'string', value: '<,|;>', description: 'field separator (default ,)' },
+      lang: { type: 'string', value: '<fr|ar|en>', description: 'language of the header (default fr)' },
     },
     async run(ctx) {
       const callId = str(ctx, 'call');
       if (!callId) throw new UsageError('--call <id> is required');
       const delimiter = str(ctx, 'delimiter') ?? ',';
       if (delimiter !== ',' && delimiter !== ';') throw new UsageError('--delimiter must be "," or ";"');
+      const language = parseLanguage(str(ctx, 'lang'));
       const { rows } = await exportCall((await ctx.target()).ports, callId, ctx.progress);
-      const text = UTF8_BOM + csv([EXPORT_COLUMNS.map(([h]) => h), ...rows.map((r) => EXPORT_COLUMNS.map(([, get]) => get(r)))], { delimiter });
+      const text =
+        UTF8_BOM + csv([EXPORT_COLUMNS.map(([header]) => header[language]), ...rows.map((r) => EXPORT_COLUMNS.map(([, get]) => get(r)))], { delimiter });
       const out = str(ctx, 'out');
       if (out) {
         await writeFile(resolve(ctx.io.cwd, out), text, 'utf8');

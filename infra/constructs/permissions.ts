@@ -1,7 +1,9 @@
-import { type CfnElement, Stack, Validations } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { TABLE_SCHEMA } from '../../shared/adapters/table-keys.ts';
+import type { TableAction } from '../../shared/catalogue/functions.ts';
 import { ENV } from '../../shared/config/env.ts';
 import type { IEmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { AppFunction } from './app-function.ts';
@@ -20,22 +22,17 @@ export interface SharedResources {
 }
 
 /**
- * Grants what `fn`'s declaration implies, with the resources' own grant methods: the table (read
- * or read-write) for the repository port, sending as the sender's domain for the mailer, reading
- * the signing key for the signer, starting or resuming the state machine for the workflow port
- * (whose ARN it then gets as a variable).
+ * Grants what `fn`'s declaration implies, with the resources' own grant methods: the DynamoDB
+ * actions its row lists for the repository port (see `grantTable`), sending as the sender's domain
+ * for the mailer, reading the signing key for the signer, starting or resuming the state machine for
+ * the workflow port (whose ARN it then gets as a variable).
  */
 export function grantDeclared(fn: AppFunction, resources: SharedResources): void {
   const { ports, table, workflow } = fn.declaration;
   const name = fn.entryPath;
   if (ports.includes('repository')) {
-    if (!table) throw new Error(`${name}: a repository port needs \`table: 'read' | 'readWrite'\` in its declaration`);
-    if (table === 'readWrite') resources.table.grantReadWriteData(fn);
-    else resources.table.grantReadData(fn);
-    Validations.of(fn.serviceRole).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagArnOf(resources.table, fn)}/index/*]`,
-      reason: 'The grant covers the indexes of this one table (gsi1 listings); no other table.',
-    });
+    if (!table || table.length === 0) throw new Error(`${name}: a repository port needs \`table: [...DynamoDB actions]\` in its declaration`);
+    grantTable(fn, resources.table, table);
   }
   if (ports.includes('mailer')) resources.sender.grantSendEmail(fn);
   if (ports.includes('signer')) resources.signingSecret.grantRead(fn);
@@ -52,13 +49,20 @@ export function grantDeclared(fn: AppFunction, resources: SharedResources): void
   }
 }
 
-/** The table's ARN as cdk-nag prints it from `fn`'s stack: an import, or `<LogicalId.Arn>`. */
-function nagArnOf(table: ITable, fn: AppFunction): string {
-  const tableStack = Stack.of(table);
-  if (tableStack !== Stack.of(fn)) {
-    // exportValue creates (or reuses) the very export the automatic cross-stack reference uses.
-    const imported = Stack.of(fn).resolve(tableStack.exportValue(table.tableArn)) as { 'Fn::ImportValue': string };
-    return imported['Fn::ImportValue'];
+/**
+ * Exactly the listed actions, on the resources they apply to: item actions on the table, Query on
+ * the table and on its one index by name (listings by call and status, tasks of an application).
+ * Neither `dynamodb:*` nor `index/*`; Scan, the batch actions and DescribeTable are never granted,
+ * which `grantReadData` and `grantReadWriteData` would.
+ */
+function grantTable(fn: AppFunction, table: ITable, actions: readonly TableAction[]): void {
+  const items = actions.filter((a) => a !== 'Query');
+  if (items.length > 0) Grant.addToPrincipal({ grantee: fn, actions: items.map((a) => `dynamodb:${a}`), resourceArns: [table.tableArn] });
+  if (actions.includes('Query')) {
+    Grant.addToPrincipal({
+      grantee: fn,
+      actions: ['dynamodb:Query'],
+      resourceArns: [table.tableArn, `${table.tableArn}/index/${TABLE_SCHEMA.gsi1.indexName}`],
+    });
   }
-  return `<${tableStack.getLogicalId(table.node.defaultChild as CfnElement)}.Arn>`;
 }

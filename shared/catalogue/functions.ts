@@ -11,6 +11,9 @@
 /** The adapters a handler may wire (shared/adapters/wiring.ts). */
 export type PortName = 'repository' | 'mailer' | 'workflow' | 'signer' | 'metrics';
 
+/** What a repository may ask of the table (shared/adapters/dynamodb-repository.ts sends nothing else). */
+export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+
 export interface FunctionDeclaration {
   /** `api`: behind routes of the REST API (shared/catalogue/routes.ts); `task`: a state of the workflow. */
   readonly kind: 'api' | 'task';
@@ -22,8 +25,12 @@ export interface FunctionDeclaration {
    * task, whose outcome is counted by task, and of the API functions that change a status.
    */
   readonly ports: readonly PortName[];
-  /** How the repository port may use the table (required when `ports` has `repository`). */
-  readonly table?: 'read' | 'readWrite';
+  /**
+   * The DynamoDB actions its repository port sends (required when `ports` has `repository`): the
+   * function's role is granted these and no other, on the table and its index. Scan, the batch
+   * actions and DescribeTable are none of them: the repository never sends them.
+   */
+  readonly table?: readonly TableAction[];
   /** How the workflow port may use the state machine (required when `ports` has `workflow`). */
   readonly workflow?: 'start' | 'respond';
   /** It emails absolute links: the public base URL must be configured (fails the cold start otherwise). */
@@ -41,32 +48,32 @@ export interface FunctionDeclaration {
 const FUNCTIONS_TABLE = {
   // --- The API -------------------------------------------------------------------------------
   health: { kind: 'api', description: 'GET /health: whether the function runs', ports: [] },
-  'list-calls': { kind: 'api', description: 'GET /calls: the calls open now', ports: ['repository'], table: 'read' },
-  'show-form': { kind: 'api', description: 'GET /: the application form and its script', ports: ['repository'], table: 'read' },
+  'list-calls': { kind: 'api', description: 'GET /calls: the calls open now', ports: ['repository'], table: ['Query'] },
+  'show-form': { kind: 'api', description: 'GET /: the application form and its script', ports: ['repository'], table: ['Query'] },
   'submit-application': {
     kind: 'api',
     description: 'POST /applications: stores an application and starts its workflow',
     ports: ['repository', 'signer', 'workflow', 'metrics'],
-    table: 'readWrite',
+    table: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
     workflow: 'start',
   },
   'track-application': {
     kind: 'api',
     description: 'GET /applications/{id}: the tracking page or JSON, behind its token',
     ports: ['repository', 'signer'],
-    table: 'read',
+    table: ['GetItem', 'Query'],
   },
   'show-task': {
     kind: 'api',
     description: 'GET and HEAD /tasks/{taskId}: the decision page (never writes)',
     ports: ['repository', 'signer'],
-    table: 'read',
+    table: ['GetItem', 'Query'],
   },
   'decide-task': {
     kind: 'api',
     description: 'POST /tasks/{taskId}: claims a decision and resumes the workflow',
     ports: ['repository', 'signer', 'workflow', 'metrics'],
-    table: 'readWrite',
+    table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
     workflow: 'respond',
   },
 
@@ -75,66 +82,66 @@ const FUNCTIONS_TABLE = {
     kind: 'task',
     description: "CheckEligibility: the call's rules, every failed one a reason",
     ports: ['repository', 'metrics'],
-    table: 'readWrite',
+    table: ['GetItem', 'PutItem', 'UpdateItem'],
   },
   'assign-reviewer': {
     kind: 'task',
     description: 'AssignReviewer: a reviewer of the roster free of conflict of interest',
     ports: ['repository', 'metrics'],
-    table: 'readWrite',
+    table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
   },
   'request-review': {
     kind: 'task',
     description: 'RequestReview: stores the task token, emails the reviewer a link; reminds, escalates',
     ports: ['repository', 'mailer', 'signer', 'metrics'],
-    table: 'readWrite',
+    table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
     emailsLinks: true,
   },
   'record-review': {
     kind: 'task',
     description: 'RecordReview: stores the review; changes requested or committee',
     ports: ['repository', 'metrics'],
-    table: 'readWrite',
+    table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
   },
   'request-changes': {
     kind: 'task',
     description: 'RequestChanges: emails both contacts their resubmission link',
     ports: ['repository', 'mailer', 'signer', 'metrics'],
-    table: 'readWrite',
+    table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
     emailsLinks: true,
   },
   'request-committee-decision': {
     kind: 'task',
     description: "Request…CoChairDecision: one co-chair's link; reminds, escalates",
     ports: ['repository', 'mailer', 'signer', 'metrics'],
-    table: 'readWrite',
+    table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
     emailsLinks: true,
   },
   'award-grant': {
     kind: 'task',
     description: "AwardGrant: reserves the grant in the call's envelope",
     ports: ['repository', 'metrics'],
-    table: 'readWrite',
+    table: ['GetItem', 'PutItem', 'UpdateItem'],
   },
   'record-outcome': {
     kind: 'task',
     description: 'RecordRejection / Withdraw / RecordError: the final status the routing decided',
     ports: ['repository', 'metrics'],
-    table: 'readWrite',
+    table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
   },
   // Its emails carry the tracking link, signed with the key; its sent-markers live in the table.
   'notify-applicants': {
     kind: 'task',
     description: 'SendReceipt / NotifyIneligible / NotifyWithdrawn / NotifyDecision: both contacts',
     ports: ['repository', 'mailer', 'signer', 'metrics'],
-    table: 'readWrite',
+    table: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
     emailsLinks: true,
   },
   'notify-admins': {
     kind: 'task',
     description: 'NotifyFailure: the admins hear of a failed workflow',
     ports: ['repository', 'mailer', 'metrics'],
-    table: 'readWrite',
+    table: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
   },
 } as const satisfies Record<string, FunctionDeclaration>;
 

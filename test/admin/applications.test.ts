@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csv } from '../../admin/output.ts';
 import { type AdminEnv, startAdminEnv } from './support.ts';
 
 let env: AdminEnv;
@@ -69,6 +70,75 @@ describe('applications list', () => {
   });
 });
 
+describe('applications list, every status', () => {
+  const ALL = ['approved-1', 'rejected-1', 'rev-c', 'rev-a', 'rev-b', 'failed-1'];
+  const ids = (stdout: string) => (JSON.parse(stdout) as { items: Array<{ id: string }> }).items.map((a) => a.id);
+  const cursorOf = (stdout: string) => (JSON.parse(stdout) as { cursor?: string }).cursor;
+
+  it('lists every status without --status, oldest first across them, following the printed next page', async () => {
+    const first = await env.cli('applications', 'list', '--call', '2025-T1', '--limit', '2');
+    expect(first.code).toBe(0);
+    const lines = first.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ID\s+SUBMITTED \(UTC\)\s+STATUS\s+LEAD AUTHORITY\s+PARTNER AUTHORITY\s+THEME\s+REQUESTED\s+TITLE$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 4).join(' '))).toEqual([
+      'approved-1 2025-01-20 09:00 APPROVED',
+      'rejected-1 2025-01-25 09:00 REJECTED',
+    ]);
+    expect(first.stderr).toContain('2 application(s) of 2025-T1 in every status');
+
+    const seen = lines.slice(1).map((l) => l.split(/\s+/)[0]);
+    let next = /next page: npm run admin -- (.+)$/m.exec(first.stderr)?.[1];
+    expect(next).toMatch(/^applications list --call 2025-T1 --limit 2 --cursor all\.\S+$/);
+    while (next) {
+      const page = await env.cli(...next.split(' '));
+      expect(page.code).toBe(0);
+      seen.push(
+        ...page.stdout
+          .trimEnd()
+          .split('\n')
+          .slice(1)
+          .map((l) => l.split(/\s+/)[0] ?? ''),
+      );
+      next = /next page: npm run admin -- (.+)$/m.exec(page.stderr)?.[1];
+    }
+    expect(seen).toEqual(ALL);
+  });
+
+  it('keeps its place in every status when the page size changes along the way', async () => {
+    const first = await env.cli('applications', 'list', '--call', '2025-T1', '--limit', '4', '--json');
+    expect(ids(first.stdout)).toEqual(ALL.slice(0, 4));
+    const seen = ids(first.stdout);
+    let cursor = cursorOf(first.stdout);
+    for (let i = 0; cursor && i < 10; i++) {
+      const page = await env.cli('applications', 'list', '--call', '2025-T1', '--limit', '1', '--cursor', cursor, '--json');
+      expect(ids(page.stdout).length).toBeLessThanOrEqual(1);
+      seen.push(...ids(page.stdout));
+      cursor = cursorOf(page.stdout);
+    }
+    expect(seen).toEqual(ALL);
+    // One page for all: no cursor.
+    const whole = await env.cli('applications', 'list', '--call', '2025-T1', '--json');
+    expect(ids(whole.stdout)).toEqual(ALL);
+    expect(cursorOf(whole.stdout)).toBeUndefined();
+  });
+
+  it('refuses a cursor of one status without --status, and the other way round', async () => {
+    const oneStatus = await env.cli('applications', 'list', '--call', '2025-T1', '--status', 'IN_REVIEW', '--limit', '1', '--json');
+    const every = await env.cli('applications', 'list', '--call', '2025-T1', '--limit', '1', '--json');
+    expect(await env.cli('applications', 'list', '--call', '2025-T1', '--cursor', cursorOf(oneStatus.stdout)!)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('the cursor is not one of this listing (every status)'),
+    });
+    expect(await env.cli('applications', 'list', '--call', '2025-T1', '--status', 'IN_REVIEW', '--cursor', cursorOf(every.stdout)!)).toMatchObject({
+      code: 1,
+      stderr: expect.stringMatching(/^coopfund admin: invalid cursor/),
+    });
+    const forged = `all.${Buffer.from(JSON.stringify({ l: 2, s: { DONE: { k: 0 } } })).toString('base64url')}`;
+    expect(await env.cli('applications', 'list', '--call', '2025-T1', '--cursor', forged)).toMatchObject({ code: 1 });
+    expect(await env.cli('applications', 'list', '--call', '2025-T1', '--cursor', 'all.%%%')).toMatchObject({ code: 1 });
+  });
+});
+
 describe('applications show', () => {
   it('shows the application, its history and its open decision, never a task token', async () => {
     const result = await env.cli('applications', 'show', 'rev-a');
@@ -121,7 +191,7 @@ describe('export', () => {
     expect(lines[0]).toBe(
       'Référence,Statut,Déposé le,Thème,Libellé du thème,Projet,Collectivité chef de file (FR),Type (chef de file),' +
         'Collectivité partenaire (MA),Type (partenaire),Durée (mois),Début,Coût total (EUR),Montant demandé (EUR),' +
-        'Taux de cofinancement,Avis de l’instructeur,Note relevance,Note feasibility,Note partnership,Note impact,' +
+        'Taux de cofinancement,Avis de l’instructeur,Note : Pertinence,Note : Faisabilité,Note : Qualité du partenariat,Note : Impact,' +
         'Note moyenne,Décision,Montant accordé (EUR),Date de décision',
     );
     // By submission date: approved-1, rejected-1, then the three under review, then the failed one.
@@ -147,6 +217,55 @@ describe('export', () => {
     expect(result.stdout).toContain(';120000;50000;0,4167;');
     expect(result.stdout).toContain(';"Patrimoine, ""médina"" et formation";');
     expect(result.stderr).toBe('exported 6 application(s) of 2025-T1\n');
+  });
+
+  it('gives the header in one language, --lang en or ar, French by default; the values stay the same', async () => {
+    const header = async (...lang: string[]) => {
+      const result = await env.cli('export', '--call', '2025-T1', ...lang);
+      expect(result.code).toBe(0);
+      return result.stdout.slice(1).split('\r\n');
+    };
+    const [en, ...enRows] = await header('--lang', 'en');
+    expect(en).toBe(
+      'Reference,Status,Submitted,Theme,Theme label,Project,Lead authority (FR),Kind (lead),Partner authority (MA),Kind (partner),' +
+        'Duration (months),Start,Total cost (EUR),Requested (EUR),Co-financing share,Reviewer’s recommendation,' +
+        'Score: Relevance,Score: Feasibility,Score: Quality of the partnership,Score: Impact,Average score,Decision,Granted (EUR),Decided',
+    );
+    const [ar, ...arRows] = await header('--lang', 'ar');
+    expect(ar?.split(',')).toHaveLength(24);
+    expect(ar).toMatch(/^المرجع,الحالة,/);
+    expect(ar).toContain(',نقطة الملاءمة,');
+    // One language per header: no Latin letter in the Arabic one but the country codes and the currency.
+    expect(ar?.replace(/\((FR|MA)\)/g, '')).not.toMatch(/[A-Za-z]/);
+    const [fr, ...frRows] = await header();
+    expect(fr).not.toMatch(/[\u0600-\u06ff]/);
+    expect(fr).not.toMatch(/\b(relevance|feasibility|partnership|impact|Score)\b/);
+    expect(enRows).toEqual(frRows);
+    expect(arRows).toEqual(frRows);
+  });
+
+  it('splits into the same 24 fields with ";" in every language, a field holding ";" quoted', async () => {
+    for (const lang of ['fr', 'ar', 'en']) {
+      const [header] = (await env.cli('export', '--call', '2025-T1', '--lang', lang, '--delimiter', ';')).stdout.slice(1).split('\r\n');
+      expect(header?.split(';'), lang).toHaveLength(24);
+    }
+    expect(
+      csv(
+        [
+          ['Note ; Pertinence', 'x'],
+          [0.5, 'a;b', 'a,b'],
+        ],
+        { delimiter: ';' },
+      ),
+    ).toBe('"Note ; Pertinence";x\r\n0,5;"a;b";a,b\r\n');
+    expect(csv([['a,b', 'a;b']])).toBe('"a,b",a;b\r\n');
+  });
+
+  it('refuses an unknown language', async () => {
+    expect(await env.cli('export', '--call', '2025-T1', '--lang', 'de')).toMatchObject({
+      code: 2,
+      stderr: 'coopfund admin: --lang must be one of fr, ar, en (got "de")\n',
+    });
   });
 
   it('refuses an unknown call and a bad delimiter', async () => {
