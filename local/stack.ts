@@ -70,6 +70,11 @@ export interface LocalStackOptions {
   rawOutput?: (functionName: string, line: string, stream: 'stdout' | 'stderr') => void;
   /** Variables added to every function's environment (e.g. `POWERTOOLS_LOG_LEVEL`). */
   functionEnvironment?: Record<string, string>;
+  /**
+   * A function's container (worker thread) idle for longer than this is terminated, as Lambda
+   * reclaims idle execution environments; the next invocation is then a cold start. Default 60 s.
+   */
+  lambdaIdleSeconds?: number;
 }
 
 export interface LocalStack {
@@ -98,6 +103,8 @@ export interface LocalStack {
   engine: Engine;
   /** The fault switch, when started with `faults`. */
   faults?: FaultSwitch;
+  /** The functions' containers (worker threads) alive now; idle ones go after `lambdaIdleSeconds`. */
+  lambdaContainers(): number;
   /** Stops everything; executions in flight stay in the journal and resume next time. */
   stop(): Promise<void>;
 }
@@ -238,6 +245,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functions: [...template.functions.values()].map((fn) => localFunction(template, fn, locals)),
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
+      ...(options.lambdaIdleSeconds !== undefined ? { idleTimeoutSeconds: options.lambdaIdleSeconds } : {}),
       output: (functionName, line, stream) => {
         options.rawOutput?.(functionName, line, stream);
         const shown = handlerLine(functionName, line, stream, handlerThreshold);
@@ -283,6 +291,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       template,
       engine,
       ...(faults ? { faults } : {}),
+      lambdaContainers: () => runtime?.containerCount() ?? 0,
       stop: stopAll,
     };
   } catch (error) {

@@ -99,11 +99,14 @@ describe('npm start options', () => {
       handlerLogLevel: 'WARN',
     });
     expect(optionsFromEnv({})).toMatchObject({ port: 3000, mailboxPort: 8005, dataDir: '.local', timeouts: {} });
+    expect(optionsFromEnv({}).lambdaIdleSeconds).toBeUndefined();
+    expect(optionsFromEnv({ LAMBDA_IDLE_SECONDS: '10' })).toMatchObject({ lambdaIdleSeconds: 10 });
   });
 
   it('refuses a value it cannot use, naming it', () => {
     expect(() => optionsFromEnv({ PORT: 'abc' })).toThrow('PORT=abc');
     expect(() => optionsFromEnv({ LINK_TTL_SECONDS: '5' })).toThrow('LINK_TTL_SECONDS=5');
     expect(() => optionsFromEnv({ LOG_LEVEL: 'loud' })).toThrow('LOG_LEVEL=loud');
+    expect(() => optionsFromEnv({ LAMBDA_IDLE_SECONDS: '0' })).toThrow('LAMBDA_IDLE_SECONDS=0');
   });
 });
