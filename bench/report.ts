@@ -1,5 +1,6 @@
 import { DYNAMODB_ONLY, floorKey, type BundlesResult, type FunctionBundle } from './bundles.ts';
 import type { OverheadResult } from './handler-overhead.ts';
+import type { MemoryResult, MemorySample } from './memory.ts';
 import type { ScaleResult } from './scale.ts';
 import type { StartupResult } from './startup.ts';
 import type { PathRun, WorkflowResult } from './workflow.ts';
@@ -16,6 +17,7 @@ export const TARGETS = {
   overheadVsBare: 1.3,
   happyPathUsd: 0.001,
   page10kVs100: 1.5,
+  idleRssBytes: 600 * 2 ** 20,
 } as const;
 
 export interface BenchResults {
@@ -28,6 +30,7 @@ export interface BenchResults {
   workflow?: WorkflowResult;
   scale?: ScaleResult;
   startup?: StartupResult;
+  memory?: MemoryResult;
   errors: Record<string, string>;
 }
 
@@ -99,6 +102,13 @@ export function verdicts(r: BenchResults): Verdicts {
     const scans = r.scale.operations.Scan ?? 0;
     rows.push(['§4 no listing scans', `${r.scale.operations.Query ?? 0} Query, ${scans} Scan (+ test/unit/bench/listing-query.test.ts)`, verdict(scans === 0)]);
   }
+  if (r.memory) {
+    rows.push([
+      '§6 local stack < 600 MB RSS once idle',
+      `${mib(r.memory.idle.rssBytes)} idle (peak ${mib(r.memory.peak.rssBytes)} during ${r.memory.applications} submissions)`,
+      verdict(r.memory.idle.rssBytes < TARGETS.idleRssBytes),
+    ]);
+  }
   return { rows };
 }
 
@@ -132,7 +142,7 @@ export function renderReport(r: BenchResults): string {
   out.push('');
   out.push(
     '**Reproduce:** `npm run bench` (= `node_modules/.bin/node bench/run.ts`: everything, a few minutes); `npm run bench -- --quick` (fewer samples); one section: ' +
-      '`node_modules/.bin/node bench/scale.ts` (likewise `bundles`, `handler-overhead`, `workflow`, `startup`; `--quick` works there too). ' +
+      '`node_modules/.bin/node bench/scale.ts` (likewise `bundles`, `handler-overhead`, `workflow`, `startup`, `memory`; `--quick` works there too). ' +
       "The listing's query shape is a test: `npx vitest run test/unit/bench`.",
   );
   out.push('');
@@ -150,6 +160,7 @@ export function renderReport(r: BenchResults): string {
   if (r.workflow) out.push(...costSection(r.workflow));
   if (r.scale || r.workflow) out.push(...scaleSection(r.scale, r.workflow));
   if (r.startup) out.push(...startupSection(r.startup));
+  if (r.memory) out.push(...memorySection(r.memory));
   return `${out.join('\n').trimEnd()}\n`;
 }
 
@@ -507,6 +518,36 @@ function startupSection(s: StartupResult): string[] {
   return out;
 }
 
+function memorySection(m: MemoryResult): string[] {
+  const out: string[] = [];
+  out.push('## 6. Memory of the local stack');
+  out.push('');
+  out.push(
+    `One \`startLocalStack\` (as \`npm start\` runs it: ${m.functions} functions, each in worker threads of its own) in the benchmark's process: its resident ` +
+      `memory (\`process.memoryUsage().rss\`), its threads (/proc/self/status) and the functions' containers, after start, at their peak while ` +
+      `${m.applications} applications are submitted ${m.concurrency} at a time (until every execution waits at RequestReview), and once idle. ` +
+      `Containers idle for \`LAMBDA_IDLE_SECONDS\` are terminated (default 60 s; ${m.idleSeconds} s here, so that the benchmark does not wait); ` +
+      `"idle" is ${m.settleMs / 1000} s after the last one went, the time V8 takes to give back the pages of the terminated workers' heaps.`,
+  );
+  out.push('');
+  const row = (label: string, s: MemorySample): string[] => [label, mib(s.rssBytes), s.threads === undefined ? 'n/a' : String(s.threads), String(s.containers)];
+  out.push(
+    table(
+      ['', 'RSS', 'threads', 'containers'],
+      [
+        row('after start', m.afterStart),
+        row(`peak during the burst (each column its own maximum)`, m.peak),
+        row(`every container reaped (${(m.reapedAfterMs / 1000).toFixed(1)} s after the burst)`, m.reaped),
+        row('idle', m.idle),
+      ],
+      ['l', 'r', 'r', 'r'],
+    ),
+  );
+  out.push('');
+  return out;
+}
+
+const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 const share = (part: number, whole: number) => {
   const pct = (part / whole) * 100;

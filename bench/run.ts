@@ -7,6 +7,7 @@ import type { OverheadResult } from './handler-overhead.ts';
 import { machine, repoRoot } from './lib/node.ts';
 import { runSection } from './lib/section.ts';
 import { renderReport, verdicts, type BenchResults } from './report.ts';
+import type { MemoryResult } from './memory.ts';
 import type { ScaleResult } from './scale.ts';
 import type { StartupResult } from './startup.ts';
 import type { WorkflowResult } from './workflow.ts';
@@ -25,7 +26,7 @@ import type { WorkflowResult } from './workflow.ts';
  * fails is reported as such in BENCHMARKS.md; the others still run. Nothing here fails on a time.
  */
 
-const sections = ['bundles', 'overhead', 'workflow', 'scale', 'startup'] as const;
+const sections = ['bundles', 'overhead', 'workflow', 'scale', 'startup', 'memory'] as const;
 type Section = (typeof sections)[number];
 
 async function main(): Promise<void> {
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
     results.workflow = await step<WorkflowResult>('workflow', '3. Cost per application (and §4 throughput)', () => child('bench/workflow.ts', 300_000));
     results.scale = await step<ScaleResult>('scale', '4. Scale', () => child('bench/scale.ts', 240_000));
     results.startup = await step<StartupResult>('startup', '5. Start-up', () => child('bench/startup.ts', 300_000));
+    results.memory = await step<MemoryResult>('memory', '6. Memory of the local stack', () => child('bench/memory.ts', 300_000));
   } finally {
     await rm(workDir, { recursive: true, force: true, maxRetries: 3 });
   }

@@ -196,7 +196,7 @@ function pathWalker(stack: LocalStack, call: { id: string; closesAt: string }, t
   };
 }
 
-async function burst(stack: LocalStack, call: { id: string; closesAt: string }, count: number, concurrency: number): Promise<ThroughputResult> {
+export async function burst(stack: LocalStack, call: { id: string; closesAt: string }, count: number, concurrency: number): Promise<ThroughputResult> {
   const sentAt = new Map<string, number>();
   const reviewAt = new Map<string, number>();
   const start = performance.now();

@@ -8,7 +8,9 @@ import { Worker } from 'node:worker_threads';
  * that each one gets the `process.env` its template declares and reads it once at cold start, as
  * in Lambda (several handlers in one thread would clash on `process.env`). A container serves one
  * invocation at a time; concurrent invocations start more containers, up to `maxConcurrency`.
- * A handler that exceeds its timeout has its container terminated, as Lambda does.
+ * A handler that exceeds its timeout has its container terminated, as Lambda does. A container left
+ * idle longer than `idleTimeoutSeconds` is terminated too, as Lambda reclaims its idle execution
+ * environments: its thread and its memory go back, and the function's next invocation is a cold start.
  */
 
 /** One function of the template, bound to its handler module. */
@@ -41,6 +43,8 @@ export class LambdaFunctionError extends Error {
 export interface LambdaRuntime {
   /** Invokes a function synchronously (RequestResponse) with a JSON event; rejects with `LambdaFunctionError`. */
   invoke(logicalId: string, event: unknown, options?: { requestId?: string }): Promise<unknown>;
+  /** The containers alive now (starting, idle or busy), of one function or of all. */
+  containerCount(logicalId?: string): number;
   /** Terminates every container; invocations in flight fail. */
   stop(): Promise<void>;
 }
@@ -51,6 +55,11 @@ export interface LambdaRuntimeOptions {
   accountId: string;
   /** Containers per function at most; further invocations wait for a free one. Default 8. */
   maxConcurrency?: number;
+  /**
+   * A container idle for longer than this is terminated (never one serving an invocation). Default 60 s;
+   * fractions of a second are for tests.
+   */
+  idleTimeoutSeconds?: number;
   /** Lambda gives the init phase 10 s; a loaded laptop needs more. Default 60 s. */
   initTimeoutSeconds?: number;
   /** Where the handlers' own output (Powertools JSON lines) goes. Default: this process's stdout/stderr. */
@@ -99,6 +108,8 @@ class Container {
   readonly worker: Worker;
   readonly ready: Promise<void>;
   dead = false;
+  /** While the container waits in its pool's idle list: what terminates it at the idle timeout. */
+  idleTimer: NodeJS.Timeout | undefined;
   private inFlight: InFlight | undefined;
   private nextId = 0;
   private readonly fn: Required<Pick<LocalFunction, 'functionName' | 'timeoutSeconds'>>;
@@ -194,6 +205,7 @@ class Container {
   private retire(): void {
     if (this.dead) return;
     this.dead = true;
+    clearTimeout(this.idleTimer);
     this.onDeath(this);
   }
 
@@ -225,6 +237,8 @@ interface Pool {
 
 export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntime {
   const maxConcurrency = options.maxConcurrency ?? 8;
+  const idleTimeoutMs = (options.idleTimeoutSeconds ?? 60) * 1000;
+  if (!(idleTimeoutMs > 0)) throw new Error(`idleTimeoutSeconds must be positive, got ${options.idleTimeoutSeconds}`);
   const pools = new Map<string, Pool>();
   for (const fn of options.functions) {
     pools.set(fn.logicalId, { fn, containers: new Set(), idle: [], waiters: [], coldStarts: 0 });
@@ -255,8 +269,13 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
   };
 
   const acquire = (pool: Pool): Promise<Container> => {
+    // The most recently used first: the others stay idle, and are reaped if the load has dropped.
     const idle = pool.idle.pop();
-    if (idle) return Promise.resolve(idle);
+    if (idle) {
+      clearTimeout(idle.idleTimer);
+      idle.idleTimer = undefined;
+      return Promise.resolve(idle);
+    }
     if (pool.containers.size < maxConcurrency) return Promise.resolve(spawn(pool));
     return new Promise((resolve) => pool.waiters.push(resolve));
   };
@@ -264,8 +283,18 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
   const release = (pool: Pool, container: Container): void => {
     if (container.dead || stopped) return;
     const waiter = pool.waiters.shift();
-    if (waiter) waiter(container);
-    else pool.idle.push(container);
+    if (waiter) {
+      waiter(container);
+      return;
+    }
+    pool.idle.push(container);
+    // Only an idle container has this timer (acquire clears it): a busy one is never reaped.
+    container.idleTimer = setTimeout(() => {
+      if (container.busy || !pool.idle.includes(container)) return;
+      void container.kill();
+    }, idleTimeoutMs);
+    // An idle container alone does not keep the process alive.
+    container.idleTimer.unref();
   };
 
   return {
@@ -280,6 +309,10 @@ export function createLambdaRuntime(options: LambdaRuntimeOptions): LambdaRuntim
       } finally {
         release(pool, container);
       }
+    },
+    containerCount(logicalId) {
+      const counted = logicalId === undefined ? [...pools.values()] : [pools.get(logicalId)].filter((p) => p !== undefined);
+      return counted.reduce((sum, pool) => sum + pool.containers.size, 0);
     },
     async stop() {
       stopped = true;

@@ -6,6 +6,7 @@ import type { LocalTemplate } from './template.ts';
 import { createEngine } from './stepfunctions/engine.ts';
 import type { Engine, HistoryEvent } from './stepfunctions/engine.ts';
 import { startSfnServer } from './stepfunctions/server.ts';
+import type { StateMachineInfo } from './stepfunctions/server.ts';
 import { startApiGateway } from './api-gateway.ts';
 import type { GatewayResponse } from './api-gateway.ts';
 import { createLambdaRuntime } from './lambda-runtime.ts';
@@ -70,6 +71,11 @@ export interface LocalStackOptions {
   rawOutput?: (functionName: string, line: string, stream: 'stdout' | 'stderr') => void;
   /** Variables added to every function's environment (e.g. `POWERTOOLS_LOG_LEVEL`). */
   functionEnvironment?: Record<string, string>;
+  /**
+   * A function's container (worker thread) idle for longer than this is terminated, as Lambda
+   * reclaims idle execution environments; the next invocation is then a cold start. Default 60 s.
+   */
+  lambdaIdleSeconds?: number;
 }
 
 export interface LocalStack {
@@ -98,6 +104,8 @@ export interface LocalStack {
   engine: Engine;
   /** The fault switch, when started with `faults`. */
   faults?: FaultSwitch;
+  /** The functions' containers (worker threads) alive now; idle ones go after `lambdaIdleSeconds`. */
+  lambdaContainers(): number;
   /** Stops everything; executions in flight stay in the journal and resume next time. */
   stop(): Promise<void>;
 }
@@ -187,7 +195,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
     });
     stops.push(() => engine.close());
-    const sfn = track(stops)(await startSfnServer(engine, { port: options.sfnPort ?? 0, host }));
+    const sfn = track(stops)(await startSfnServer(engine, { port: options.sfnPort ?? 0, host, stateMachine: stateMachineInfoOf(template, refs, new Date()) }));
 
     const apiRoutes = template.routes.map(({ method, path, functionLogicalId }) => ({ method, path, functionLogicalId }));
     const gateway = track(stops)(
@@ -238,6 +246,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       functions: [...template.functions.values()].map((fn) => localFunction(template, fn, locals)),
       region: LOCAL_REGION,
       accountId: LOCAL_ACCOUNT,
+      ...(options.lambdaIdleSeconds !== undefined ? { idleTimeoutSeconds: options.lambdaIdleSeconds } : {}),
       output: (functionName, line, stream) => {
         options.rawOutput?.(functionName, line, stream);
         const shown = handlerLine(functionName, line, stream, handlerThreshold);
@@ -283,6 +292,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       template,
       engine,
       ...(faults ? { faults } : {}),
+      lambdaContainers: () => runtime?.containerCount() ?? 0,
       stop: stopAll,
     };
   } catch (error) {
@@ -387,6 +397,33 @@ export function gatewayResponsesOf(template: LocalTemplate): GatewayResponse[] {
         headers,
       };
     });
+}
+
+/**
+ * How the template declares its state machine, as DescribeStateMachine tells it: role, type,
+ * logging and tracing, with intrinsics resolved to local values (member names as the service's).
+ */
+export function stateMachineInfoOf(template: LocalTemplate, refs: Record<string, string>, creationDate: Date): Partial<StateMachineInfo> {
+  const p = (template.resources[template.stateMachine.logicalId]?.Properties ?? {}) as Record<string, unknown>;
+  const resolved = template.resolve({ RoleArn: p.RoleArn, LoggingConfiguration: p.LoggingConfiguration }, refs) as {
+    RoleArn?: unknown;
+    LoggingConfiguration?: { Level?: string; IncludeExecutionData?: boolean; Destinations?: Array<{ CloudWatchLogsLogGroup?: { LogGroupArn?: string } }> };
+  };
+  const logging = resolved.LoggingConfiguration;
+  const tracing = p.TracingConfiguration as { Enabled?: boolean } | undefined;
+  return {
+    ...(typeof resolved.RoleArn === 'string' ? { roleArn: resolved.RoleArn } : {}),
+    type: p.StateMachineType === 'EXPRESS' ? 'EXPRESS' : 'STANDARD',
+    creationDate,
+    loggingConfiguration: {
+      level: (logging?.Level ?? 'OFF') as StateMachineInfo['loggingConfiguration']['level'],
+      includeExecutionData: logging?.IncludeExecutionData ?? false,
+      ...(logging?.Destinations
+        ? { destinations: logging.Destinations.map((d) => ({ cloudWatchLogsLogGroup: { logGroupArn: d.CloudWatchLogsLogGroup?.LogGroupArn ?? '' } })) }
+        : {}),
+    },
+    tracingConfiguration: { enabled: tracing?.Enabled === true },
+  };
 }
 
 /** The stage name of the template's API, as `requestContext.stage` carries it. */

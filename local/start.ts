@@ -10,6 +10,7 @@ import type { HandlerLogLevel, LocalStackOptions, LocalTimeouts } from './stack.
  *   npm start                      API and form on :3000, mailbox on :8005, data under .local/
  *   npm start -- --quiet           only the banner
  *   PORT=4000 MAILBOX_PORT=9005 DATA_DIR=/tmp/demo REVIEW_TIMEOUT_SECONDS=60 npm start
+ *   LAMBDA_IDLE_SECONDS=10 npm start   idle function containers stopped after 10 s (default 60)
  *
  * Ctrl-C stops everything; the data, the executions in flight and the mailbox stay under DATA_DIR.
  */
@@ -25,6 +26,8 @@ Environment:
   RESUBMISSION_TIMEOUT_SECONDS  withdrawal when changes are not resubmitted in time
   LINK_TTL_SECONDS              how long a decision link stays valid (at least 60)
   LOG_LEVEL                     handlers' own log lines shown: DEBUG, INFO, WARN (default), ERROR, SILENT
+  LAMBDA_IDLE_SECONDS           a function's container idle this long is stopped, its memory freed;
+                                its next call is a cold start (default 60)
   FAULTS                        fault switch: JSON rules failing the functions' calls to AWS, e.g.
                                 [{"service":"ses","error":"Throttling","count":4}] (local/faults.ts)`;
 
@@ -49,6 +52,8 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
   if (resubmission !== undefined) timeouts.resubmissionTimeoutSeconds = resubmission;
   if (ttl !== undefined) timeouts.linkTtlSeconds = ttl;
 
+  const lambdaIdle = int('LAMBDA_IDLE_SECONDS', 1, 86_400);
+
   const level = (env.LOG_LEVEL ?? 'WARN').toUpperCase();
   if (!['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'].includes(level)) {
     throw new Error(`LOG_LEVEL=${env.LOG_LEVEL}: expected DEBUG, INFO, WARN, ERROR or SILENT`);
@@ -59,6 +64,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
     dataDir: env.DATA_DIR || '.local',
     timeouts,
     handlerLogLevel: level as HandlerLogLevel,
+    ...(lambdaIdle !== undefined ? { lambdaIdleSeconds: lambdaIdle } : {}),
     ...(env.FAULTS ? { faults: parseFaultRules(env.FAULTS) } : {}),
   };
 }

@@ -107,6 +107,8 @@ export interface EngineOptions {
 
 export interface Engine {
   readonly stateMachineArn: string;
+  /** The definition as given (before the engine's own adjustments), as DescribeStateMachine returns it. */
+  readonly definition: object;
   /**
    * StartExecution. `input` is JSON text (as the API takes it) or a value to serialize; default `{}`.
    * Same name and input as a RUNNING execution → that execution (idempotent, as the service);
@@ -844,6 +846,7 @@ export function createEngine(options: EngineOptions): Engine {
 
   const engine: Engine = {
     stateMachineArn: smArn,
+    definition: structuredClone(options.definition),
 
     async startExecution({ name = randomUUID(), input }) {
       assertOpen();

@@ -22,10 +22,40 @@ export interface SfnServer {
   stop(): Promise<void>;
 }
 
+/**
+ * The state machine as DescribeStateMachine tells it (the service's member names). The engine gives
+ * the ARN and the definition; the rest comes from the template (`stateMachineInfoOf` in local/stack.ts)
+ * or defaults to what the service answers for a Standard machine created without those settings.
+ */
+export interface StateMachineInfo {
+  roleArn: string;
+  type: 'STANDARD' | 'EXPRESS';
+  creationDate: Date;
+  loggingConfiguration: {
+    level: 'ALL' | 'ERROR' | 'FATAL' | 'OFF';
+    includeExecutionData: boolean;
+    destinations?: Array<{ cloudWatchLogsLogGroup?: { logGroupArn?: string } }>;
+  };
+  tracingConfiguration: { enabled: boolean };
+}
+
+export interface SfnServerOptions {
+  port?: number;
+  host?: string;
+  stateMachine?: Partial<StateMachineInfo>;
+}
+
 const ERROR_NAMESPACE = 'com.amazonaws.swf.service.v2.model#';
 const MAX_BODY = 1024 * 1024;
 
-type Operation = (engine: Engine, body: Record<string, unknown>) => Promise<unknown>;
+/** The state machine of the endpoint: what the engine runs and how it was declared. */
+interface Machine extends StateMachineInfo {
+  stateMachineArn: string;
+  name: string;
+  definition: string;
+}
+
+type Operation = (engine: Engine, body: Record<string, unknown>, machine: Machine) => Promise<unknown>;
 
 const str = (body: Record<string, unknown>, key: string, required = true): string | undefined => {
   const v = body[key];
@@ -63,7 +93,56 @@ function wire(value: unknown): unknown {
   return value;
 }
 
+function machineOf(engine: Engine, info: Partial<StateMachineInfo> = {}): Machine {
+  const arn = engine.stateMachineArn;
+  const account = arn.split(':')[4] ?? '000000000000';
+  const name = arn.slice(arn.lastIndexOf(':') + 1);
+  return {
+    stateMachineArn: arn,
+    name,
+    definition: JSON.stringify(engine.definition),
+    roleArn: info.roleArn ?? `arn:aws:iam::${account}:role/${name}Role`,
+    type: info.type ?? 'STANDARD',
+    creationDate: info.creationDate ?? new Date(),
+    loggingConfiguration: info.loggingConfiguration ?? { level: 'OFF', includeExecutionData: false },
+    tracingConfiguration: info.tracingConfiguration ?? { enabled: false },
+  };
+}
+
+/** The machine named by `stateMachineArn`, as the service checks it: InvalidArn, then StateMachineDoesNotExist. */
+function machineNamed(body: Record<string, unknown>, machine: Machine): Machine {
+  const arn = str(body, 'stateMachineArn') as string;
+  if (!arn.startsWith('arn:')) throw new ProtocolError('InvalidArn', `Invalid Arn: '${arn}'`);
+  if (arn !== machine.stateMachineArn) throw new ProtocolError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${arn}'`);
+  return machine;
+}
+
 const operations: Record<string, Operation> = {
+  async DescribeStateMachine(_engine, body, machine) {
+    const m = machineNamed(body, machine);
+    return { ...m, status: 'ACTIVE', encryptionConfiguration: { type: 'AWS_OWNED_KEY' } };
+  },
+  async ListStateMachines(_engine, body, machine) {
+    num(body, 'maxResults');
+    str(body, 'nextToken', false);
+    const { stateMachineArn, name, type, creationDate } = machine;
+    return { stateMachines: [{ stateMachineArn, name, type, creationDate }] };
+  },
+  async DescribeStateMachineForExecution(engine, body, machine) {
+    // ExecutionDoesNotExist (or InvalidArn) from the engine, as the service answers them.
+    await engine.describeExecution(str(body, 'executionArn') as string);
+    const { stateMachineArn, name, definition, roleArn, creationDate, loggingConfiguration, tracingConfiguration } = machine;
+    return {
+      stateMachineArn,
+      name,
+      definition,
+      roleArn,
+      updateDate: creationDate,
+      loggingConfiguration,
+      tracingConfiguration,
+      encryptionConfiguration: { type: 'AWS_OWNED_KEY' },
+    };
+  },
   async StartExecution(engine, body) {
     const arn = str(body, 'stateMachineArn') as string;
     if (arn !== engine.stateMachineArn) {
@@ -140,7 +219,7 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(engine: Engine, machine: Machine, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const requestId = randomUUID();
   const send = (status: number, payload: unknown) => {
     const body = JSON.stringify(payload);
@@ -169,7 +248,7 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
     if (typeof body !== 'object' || body === null || Array.isArray(body)) {
       throw new ProtocolError('SerializationException', 'Request body must be a JSON object');
     }
-    send(200, wire(await op(engine, body as Record<string, unknown>)));
+    send(200, wire(await op(engine, body as Record<string, unknown>, machine)));
   } catch (error) {
     if (isSfnServiceError(error)) send(400, { __type: `${ERROR_NAMESPACE}${error.name}`, message: error.message });
     else if (error instanceof ProtocolError) send(error.status, { __type: `${ERROR_NAMESPACE}${error.type}`, message: error.message });
@@ -178,9 +257,10 @@ async function handle(engine: Engine, req: IncomingMessage, res: ServerResponse)
 }
 
 /** Serves the engine; `port` 0 picks a free one. */
-export async function startSfnServer(engine: Engine, options: { port?: number; host?: string } = {}): Promise<SfnServer> {
+export async function startSfnServer(engine: Engine, options: SfnServerOptions = {}): Promise<SfnServer> {
   const host = options.host ?? '127.0.0.1';
-  const server = createServer((req, res) => void handle(engine, req, res));
+  const machine = machineOf(engine, options.stateMachine);
+  const server = createServer((req, res) => void handle(engine, machine, req, res));
   // Longer than the SDK's idle connections, so a reused connection is never closed under a request.
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;

@@ -16,12 +16,13 @@ const fn = (logicalId: string, entry: string, environment: Record<string, string
 describe('local Lambda runtime', () => {
   let runtime: LambdaRuntime | undefined;
   const lines: string[] = [];
-  const start = (functions: LocalFunction[]) => {
+  const start = (functions: LocalFunction[], idleTimeoutSeconds?: number) => {
     runtime = createLambdaRuntime({
       functions,
       region: 'eu-west-3',
       accountId: '000000000000',
       output: (name, line) => lines.push(`${name}: ${line}`),
+      ...(idleTimeoutSeconds !== undefined ? { idleTimeoutSeconds } : {}),
     });
     return runtime;
   };
@@ -102,8 +103,39 @@ describe('local Lambda runtime', () => {
     expect(results.map((r) => (r as { invocations: number }).invocations).sort()).toEqual([1, 2]);
   });
 
+  it('terminates the containers left idle past the idle timeout; the next invocation is a cold start', async () => {
+    const lambda = start([fn('Echo', 'echo-handler.ts', {}), fn('Other', 'echo-handler.ts', {})], 0.3);
+    const burst = [lambda.invoke('Echo', {}), lambda.invoke('Echo', {}), lambda.invoke('Other', {})];
+    // Each concurrent invocation got a container of its own.
+    expect(lambda.containerCount('Echo')).toBe(2);
+    expect(lambda.containerCount()).toBe(3);
+    await Promise.all(burst);
+
+    await until(() => lambda.containerCount() === 0);
+
+    await expect(lambda.invoke('Echo', {})).resolves.toMatchObject({ invocations: 1 });
+    expect(lambda.containerCount('Echo')).toBe(1);
+  });
+
+  it('never reaps a container while it serves an invocation longer than the idle timeout', async () => {
+    const lambda = start([fn('Slow', 'echo-handler.ts', {})], 0.2);
+    await lambda.invoke('Slow', {});
+
+    // Busy for three idle timeouts: it must answer, from the same (warm) container.
+    await expect(lambda.invoke('Slow', { action: 'sleep', ms: 600 })).resolves.toMatchObject({ invocations: 2 });
+    expect(lambda.containerCount('Slow')).toBe(1);
+  });
+
   it('refuses an unknown function', async () => {
     const lambda = start([]);
     await expect(lambda.invoke('Nope', {})).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
   });
 });
+
+/** Polls until the condition holds (at most 10 s: a loaded machine is slow, a broken reaper never gets there). */
+async function until(condition: () => boolean): Promise<void> {
+  for (let waited = 0; !condition(); waited += 25) {
+    if (waited > 10_000) throw new Error('condition not met within 10 s');
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiStageOf, gatewayResponsesOf, handlerLine, localFunction, TABLE_NAME } from '../../../local/stack.ts';
+import { apiStageOf, gatewayResponsesOf, handlerLine, localFunction, stateMachineInfoOf, TABLE_NAME } from '../../../local/stack.ts';
 import { optionsFromEnv } from '../../../local/start.ts';
 import { synthesizeTemplate } from '../../../local/template.ts';
 import type { LocalTemplate } from '../../../local/template.ts';
@@ -56,6 +56,19 @@ describe('the local stack, from the synthesized template', () => {
     expect(apiStageOf(template)).toBe('local');
     expect(gatewayResponsesOf(template)).toEqual(expect.arrayContaining([expect.objectContaining({ type: 'MISSING_AUTHENTICATION_TOKEN', statusCode: 404 })]));
   });
+
+  it('describes the state machine as the template declares it (role, type, logging, tracing)', () => {
+    const created = new Date(0);
+    const info = stateMachineInfoOf(template, locals.refs, created);
+    const declared = template.resources[template.stateMachine.logicalId]?.Properties ?? {};
+
+    expect(info).toMatchObject({ type: 'STANDARD', creationDate: created });
+    expect(info.roleArn).toMatch(/^arn:aws:iam::\d{12}:role\//);
+    expect(info.tracingConfiguration).toEqual({ enabled: (declared.TracingConfiguration as { Enabled?: boolean } | undefined)?.Enabled === true });
+    // The workflow logs every state to its log group, without the execution data.
+    expect(info.loggingConfiguration).toMatchObject({ level: 'ALL', includeExecutionData: false });
+    expect(info.loggingConfiguration?.destinations?.[0]?.cloudWatchLogsLogGroup?.logGroupArn).toMatch(/^arn:aws:logs:/);
+  });
 });
 
 describe('handler output', () => {
@@ -99,11 +112,14 @@ describe('npm start options', () => {
       handlerLogLevel: 'WARN',
     });
     expect(optionsFromEnv({})).toMatchObject({ port: 3000, mailboxPort: 8005, dataDir: '.local', timeouts: {} });
+    expect(optionsFromEnv({}).lambdaIdleSeconds).toBeUndefined();
+    expect(optionsFromEnv({ LAMBDA_IDLE_SECONDS: '10' })).toMatchObject({ lambdaIdleSeconds: 10 });
   });
 
   it('refuses a value it cannot use, naming it', () => {
     expect(() => optionsFromEnv({ PORT: 'abc' })).toThrow('PORT=abc');
     expect(() => optionsFromEnv({ LINK_TTL_SECONDS: '5' })).toThrow('LINK_TTL_SECONDS=5');
     expect(() => optionsFromEnv({ LOG_LEVEL: 'loud' })).toThrow('LOG_LEVEL=loud');
+    expect(() => optionsFromEnv({ LAMBDA_IDLE_SECONDS: '0' })).toThrow('LAMBDA_IDLE_SECONDS=0');
   });
 });

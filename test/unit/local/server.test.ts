@@ -1,5 +1,8 @@
 import {
   DescribeExecutionCommand,
+  DescribeStateMachineCommand,
+  DescribeStateMachineForExecutionCommand,
+  ListStateMachinesCommand,
   GetExecutionHistoryCommand,
   ListExecutionsCommand,
   SendTaskFailureCommand,
@@ -170,6 +173,81 @@ describe('the Step Functions endpoint, through @aws-sdk/client-sfn', () => {
       client.destroy();
       await loopServer.close();
       await loop.close();
+    }
+  });
+
+  it('describes and lists the state machine with its definition, as the service does', async () => {
+    const described = await sfn.send(new DescribeStateMachineCommand({ stateMachineArn: SM }));
+    expect(described).toMatchObject({
+      stateMachineArn: SM,
+      name: 'Machine',
+      status: 'ACTIVE',
+      type: 'STANDARD',
+      roleArn: 'arn:aws:iam::000000000000:role/MachineRole',
+      loggingConfiguration: { level: 'OFF', includeExecutionData: false },
+      tracingConfiguration: { enabled: false },
+    });
+    expect(JSON.parse(described.definition as string)).toEqual(definition);
+    expect(described.creationDate).toBeInstanceOf(Date);
+
+    const listed = await sfn.send(new ListStateMachinesCommand({}));
+    expect(listed.stateMachines).toEqual([{ stateMachineArn: SM, name: 'Machine', type: 'STANDARD', creationDate: described.creationDate }]);
+    expect(listed.nextToken).toBeUndefined();
+
+    const { executionArn } = await start('machine-1');
+    const forExecution = await sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn }));
+    expect(forExecution).toMatchObject({ stateMachineArn: SM, name: 'Machine', roleArn: described.roleArn, updateDate: described.creationDate });
+    expect(JSON.parse(forExecution.definition as string)).toEqual(definition);
+    await sfn.send(new StopExecutionCommand({ executionArn }));
+  });
+
+  it('answers an unknown state machine or execution with the service errors', async () => {
+    const failure = (p: Promise<unknown>) =>
+      p.then(
+        () => undefined,
+        (e: Error & { $metadata?: { httpStatusCode?: number } }) => ({ name: e.name, message: e.message, status: e.$metadata?.httpStatusCode }),
+      );
+
+    expect(await failure(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: `${SM}x` })))).toEqual({
+      name: 'StateMachineDoesNotExist',
+      message: `State Machine Does Not Exist: '${SM}x'`,
+      status: 400,
+    });
+    expect(await failure(sfn.send(new DescribeStateMachineCommand({ stateMachineArn: 'Machine' })))).toMatchObject({ name: 'InvalidArn', status: 400 });
+    const unknown = `${SM.replace(':stateMachine:', ':execution:')}:never-started`;
+    expect(await failure(sfn.send(new DescribeStateMachineForExecutionCommand({ executionArn: unknown })))).toEqual({
+      name: 'ExecutionDoesNotExist',
+      message: `Execution Does Not Exist: '${unknown}'`,
+      status: 400,
+    });
+  });
+
+  it('tells the role, logging and tracing it was started with', async () => {
+    const other = await startSfnServer(engine, {
+      port: 0,
+      stateMachine: {
+        roleArn: 'arn:aws:iam::000000000000:role/WorkflowRole',
+        loggingConfiguration: {
+          level: 'ALL',
+          includeExecutionData: false,
+          destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: 'arn:aws:logs:eu-west-3:000000000000:log-group:wf:*' } }],
+        },
+        tracingConfiguration: { enabled: true },
+      },
+    });
+    const client = new SFNClient({ endpoint: other.url, region: 'eu-west-3', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      expect(await client.send(new DescribeStateMachineCommand({ stateMachineArn: SM }))).toMatchObject({
+        roleArn: 'arn:aws:iam::000000000000:role/WorkflowRole',
+        loggingConfiguration: {
+          level: 'ALL',
+          destinations: [{ cloudWatchLogsLogGroup: { logGroupArn: 'arn:aws:logs:eu-west-3:000000000000:log-group:wf:*' } }],
+        },
+        tracingConfiguration: { enabled: true },
+      });
+    } finally {
+      client.destroy();
+      await other.close();
     }
   });
 
