@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
-import { DomainError, ValidationError } from '../shared/domain/errors.ts';
-import { formatIssues } from '../shared/http/validation.ts';
+import { DomainError, ValidationError } from '#shared/domain/errors.ts';
+import { formatIssues } from '#shared/http/validation.ts';
 import { applicationCommands } from './commands/applications.ts';
 import { callCommands } from './commands/calls.ts';
 import { linkCommands } from './commands/links.ts';

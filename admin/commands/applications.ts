@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { statuses } from '../../shared/domain/status.ts';
-import type { Status } from '../../shared/domain/status.ts';
-import { catalogues, type Language } from '../../shared/i18n/index.ts';
-import { reviewCriteria } from '../../shared/schemas/decisions.ts';
+import { statuses } from '#shared/domain/status.ts';
+import type { Status } from '#shared/domain/status.ts';
+import { catalogues, type Language } from '#shared/i18n/index.ts';
+import { reviewCriteria } from '#shared/schemas/decisions.ts';
 import { listApplications, showApplication } from '../use-cases/applications.ts';
 import { exportCall, type ExportRow } from '../use-cases/export-call.ts';
 import { bool, type CommandDef, euros, str, when } from '../command.ts';

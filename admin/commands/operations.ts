@@ -1,4 +1,4 @@
-import { executionName } from '../../shared/adapters/sfn-workflow.ts';
+import { executionName } from '#shared/adapters/sfn-workflow.ts';
 import { purgePersonalData } from '../use-cases/purge.ts';
 import { resendTasks } from '../use-cases/resend-tasks.ts';
 import { retryExecution } from '../use-cases/retry-execution.ts';
