@@ -25,6 +25,24 @@ export type FunctionName =
   | 'notify-admins';
 
 /** Any recorded payload: the fields of the workflow contract, loosely typed for assertions. */
+/** The main states of an application approved on its first review, from the receipt to the end. */
+export const APPROVED_PATH = [
+  'SendReceipt',
+  'CheckEligibility',
+  'IsEligible',
+  'AssignReviewer',
+  'RequestReview',
+  'RecordReview',
+  'ReviewOutcome',
+  'Committee',
+  'RequestFrenchCoChairDecision',
+  'RequestMoroccanCoChairDecision',
+  'CommitteeOutcome',
+  'AwardGrant',
+  'NotifyDecision',
+  'Done',
+] as const;
+
 export type Payload = Record<string, unknown> & { applicationId?: string; taskToken?: string };
 export interface Call {
   fn: FunctionName;
