@@ -4,8 +4,8 @@ import { emfMetrics } from '../shared/adapters/emf-metrics.ts';
 import { type AdaptersOf, type Ports, wirePorts } from '../shared/adapters/wiring.ts';
 import type { FUNCTIONS, TaskFunctionName } from '../shared/catalogue/functions.ts';
 import { TASK_DIMENSION, TASK_FAILED, TASK_SUCCEEDED } from '../shared/config/metrics.ts';
-import { ValidationError } from '../shared/domain/errors.ts';
 import type { Metrics } from '../shared/ports/index.ts';
+import { parseOrThrow } from '../shared/use-cases/validate.ts';
 import { scrubTaskError } from '../shared/workflow/task-error.ts';
 
 /** Every task's event names its application. */
@@ -59,14 +59,7 @@ export function taskHandler<N extends CountedTaskName, S extends z.ZodType<{ app
 
 /** Parses a task's event at the edge; a malformed event is a wiring bug, never retried. */
 export function parseTaskEvent<S extends z.ZodType>(schema: S, event: unknown): z.output<S> {
-  const parsed = schema.safeParse(event);
-  if (!parsed.success) {
-    throw new ValidationError(
-      'malformed task event',
-      parsed.error.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })),
-    );
-  }
-  return parsed.data;
+  return parseOrThrow(schema, event, 'malformed task event');
 }
 
 /** The part of Powertools' Logger a task handler uses. */
