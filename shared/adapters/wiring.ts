@@ -1,4 +1,4 @@
-import { FUNCTIONS, type FunctionDeclaration, type FunctionName } from '../catalogue/functions.ts';
+import { FUNCTIONS, type FunctionDeclaration, type FunctionName, type PortName } from '../catalogue/functions.ts';
 import { loadConfig, type Config } from '../config/load.ts';
 import type { Clock, Mailer, Metrics, Repository, Signer, Workflow } from '../ports/index.ts';
 import { countedRepository } from './counted-repository.ts';
@@ -55,16 +55,19 @@ function lazy<T extends object>(load: () => Promise<T>): T {
   });
 }
 
-/** A port this function did not wire: using it is a bug of the handler, said plainly. */
-const unwired = <T extends object>(name: string): T =>
+/** Using a port this function did not wire is a bug of the handler, said plainly. */
+const notWired = (name: PortName): Error =>
+  new Error(`the ${name} port is not wired in this function (its declaration in shared/catalogue/functions.ts)`);
+
+const unwired = <T extends object>(name: PortName): T =>
   lazy<T>(async () => {
-    throw new Error(`the ${name} port is not wired in this function (its declaration in shared/catalogue/functions.ts)`);
+    throw notWired(name);
   });
 
 /** Counts are kept until published: a function that did not wire metrics is told at once, not at the end. */
 const unwiredMetrics = (): Metrics => {
   const fail = (): never => {
-    throw new Error('the metrics port is not wired in this function (its declaration in shared/catalogue/functions.ts)');
+    throw notWired('metrics');
   };
   return { count: fail, publish: async () => fail() };
 };
