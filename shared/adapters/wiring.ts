@@ -56,8 +56,7 @@ function lazy<T extends object>(load: () => Promise<T>): T {
 }
 
 /** Using a port this function did not wire is a bug of the handler, said plainly. */
-const notWired = (name: PortName): Error =>
-  new Error(`the ${name} port is not wired in this function (its declaration in shared/catalogue/functions.ts)`);
+const notWired = (name: PortName): Error => new Error(`the ${name} port is not wired in this function (its declaration in shared/catalogue/functions.ts)`);
 
 const unwired = <T extends object>(name: PortName): T =>
   lazy<T>(async () => {
