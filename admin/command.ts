@@ -1,5 +1,6 @@
 import type { Progress } from './use-cases/context.ts';
-import type { Target } from './target.ts';
+import { isLanguage, languages, type Language } from '#shared/domain/application.ts';
+import { type Target, UsageError } from './target.ts';
 
 /** Where a command writes, and what it reads from its environment (tests pass their own). */
 export interface Io {
@@ -54,3 +55,13 @@ export const bool = (ctx: CommandContext, name: string): boolean => ctx.values[n
 export const when = (iso: string | undefined): string => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}`.trim() : '');
 /** `50 000`: whole euros with French grouping (plain spaces, so columns align). */
 export const euros = (amount: number | undefined): string => (amount === undefined ? '' : amount.toLocaleString('fr-FR').replace(/[\u00a0\u202f]/g, ' '));
+
+/** `--lang`: the fund's languages (French, the administration's, by default). */
+export const langOption = (what: string) => ({ lang: { type: 'string', value: '<fr|ar|en>', description: `language of ${what} (default fr)` } }) as const;
+
+export function language(ctx: CommandContext): Language {
+  const value = str(ctx, 'lang');
+  if (value === undefined) return 'fr';
+  if (!isLanguage(value)) throw new UsageError(`--lang must be one of ${languages.join(', ')} (got "${value}")`);
+  return value;
+}

@@ -4,6 +4,7 @@ import { dynamoRepository } from '../shared/adapters/dynamodb-repository.ts';
 import type { Repository } from '../shared/ports/index.ts';
 import { callSchema, coChairSchema, reviewerSchema } from '../shared/schemas/call.ts';
 import type { Call, CoChair, Reviewer } from '../shared/schemas/call.ts';
+import { ar, type Catalogue, en, fr } from '../shared/i18n/index.ts';
 import { localCredentials } from './services.ts';
 
 /**
@@ -11,26 +12,22 @@ import { localCredentials } from './services.ts';
  * Idempotent: what exists is never overwritten (a restart keeps the envelope and any edit).
  */
 
-/** The themes of the fund's calls. */
-export const demoThemes: Call['themes'] = [
-  { code: 'gouvernance', label: 'Gouvernance et régionalisation avancée' },
-  { code: 'services-publics', label: 'Services publics locaux et formation' },
-  { code: 'numerique', label: 'Numérique' },
-  { code: 'climat', label: 'Développement durable et climat' },
-  { code: 'eau', label: 'Eau et stress hydrique' },
-  { code: 'patrimoine', label: 'Patrimoine et culture' },
-  { code: 'tourisme', label: 'Tourisme' },
-  { code: 'economie', label: 'Développement économique et entrepreneuriat' },
-  { code: 'jeunesse', label: 'Jeunesse' },
-  { code: 'mobilite', label: 'Mobilité urbaine' },
-];
+/** The themes of the fund's calls, labelled in the three languages (the catalogues' names of the usual codes). */
+export const demoThemes: Call['themes'] = Object.keys(fr.themes).map((code) => {
+  const label = (lang: Catalogue) => (lang.themes as Record<string, string>)[code] ?? code;
+  return { code, label: { fr: label(fr), ar: label(ar), en: label(en) } };
+});
 
 /** `DEMO-<year>`, open for the whole calendar year (UTC), so it is open whenever the demo runs. */
 export function demoCall(now: Date = new Date()): Call {
   const year = now.getUTCFullYear();
   return callSchema.parse({
     id: `DEMO-${year}`,
-    title: `Appel à projets ${year} (démonstration) — coopération décentralisée franco-marocaine`,
+    title: {
+      fr: `Appel à projets ${year} (démonstration) — coopération décentralisée franco-marocaine`,
+      ar: `طلب مشاريع ${year} (للعرض) — التعاون اللامركزي المغربي الفرنسي`,
+      en: `Call for projects ${year} (demonstration) — French-Moroccan decentralised cooperation`,
+    },
     opensAt: `${year}-01-01T00:00:00.000Z`,
     closesAt: `${year + 1}-01-01T00:00:00.000Z`,
     themes: demoThemes,

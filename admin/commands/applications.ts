@@ -6,7 +6,7 @@ import { catalogues, type Language } from '#shared/i18n/index.ts';
 import { reviewCriteria } from '#shared/schemas/decisions.ts';
 import { listApplications, showApplication } from '../use-cases/applications.ts';
 import { exportCall, type ExportRow } from '../use-cases/export-call.ts';
-import { bool, type CommandDef, euros, str, when } from '../command.ts';
+import { bool, type CommandDef, euros, langOption, language, str, when } from '../command.ts';
 import { csv, facts, json, table, UTF8_BOM } from '../output.ts';
 import { UsageError } from '../target.ts';
 
@@ -26,12 +26,8 @@ function parseLimit(value: string | undefined): number | undefined {
   return n;
 }
 
-/** The languages of the export's header: the catalogues' (French, the administration's, by default). */
-const exportLanguages = ['fr', 'ar', 'en'] as const satisfies readonly Language[];
-type ExportLanguage = (typeof exportLanguages)[number];
-
-/** One column: its header in each language, and its value. */
-type Column = [Record<ExportLanguage, string>, (r: ExportRow) => string | number | undefined];
+/** One column: its header in each of the fund's languages, and its value. */
+type Column = [Record<Language, string>, (r: ExportRow) => string | number | undefined];
 
 /** The export's columns. The criteria's names are the decision pages' own (shared/i18n). */
 const EXPORT_COLUMNS: Column[] = [
@@ -62,12 +58,6 @@ const EXPORT_COLUMNS: Column[] = [
   [{ fr: 'Montant accordé (EUR)', ar: 'المبلغ الممنوح (يورو)', en: 'Granted (EUR)' }, (r) => r.grantedAmount],
   [{ fr: 'Date de décision', ar: 'تاريخ القرار', en: 'Decided' }, (r) => r.decidedAt],
 ];
-
-function parseLanguage(value: string | undefined): ExportLanguage {
-  if (value === undefined) return 'fr';
-  if (!(exportLanguages as readonly string[]).includes(value)) throw new UsageError(`--lang must be one of ${exportLanguages.join(', ')} (got "${value}")`);
-  return value as ExportLanguage;
-}
 
 export const applicationCommands: CommandDef[] = [
   {
@@ -192,8 +182,9 @@ Examples:
     details: `UTF-8 with a byte order mark (spreadsheets then show accents and Arabic correctly), RFC 4180
 quoting, one row per application: partners, theme, amounts, co-financing share, the reviewer's
 scores and the committee's decision. No contact details. To stdout unless --out is given.
-The header is in one language, French unless --lang says otherwise; the values (statuses, theme
-codes, dates, amounts) are the same in every language. For a spreadsheet in French,
+The header and the theme labels are in one language, French unless --lang says otherwise (a
+label the call has not translated stays in French); the values (statuses, theme codes, dates,
+amounts) are the same in every language. For a spreadsheet in French,
 --delimiter ";" (decimals then use a comma); a field holding the delimiter is quoted.
 
 Examples:
@@ -203,17 +194,16 @@ Examples:
       call: { type: 'string', value: '<id>', description: 'the call (required)' },
       out: { type: 'string', value: '<file.csv>', description: 'write to this file instead of stdout' },
       delimiter: { type: 'string', value: '<,|;>', description: 'field separator (default ,)' },
-      lang: { type: 'string', value: '<fr|ar|en>', description: 'language of the header (default fr)' },
+      ...langOption('the header and theme labels'),
     },
     async run(ctx) {
       const callId = str(ctx, 'call');
       if (!callId) throw new UsageError('--call <id> is required');
       const delimiter = str(ctx, 'delimiter') ?? ',';
       if (delimiter !== ',' && delimiter !== ';') throw new UsageError('--delimiter must be "," or ";"');
-      const language = parseLanguage(str(ctx, 'lang'));
-      const { rows } = await exportCall((await ctx.target()).ports, callId, ctx.progress);
-      const text =
-        UTF8_BOM + csv([EXPORT_COLUMNS.map(([header]) => header[language]), ...rows.map((r) => EXPORT_COLUMNS.map(([, get]) => get(r)))], { delimiter });
+      const lang = language(ctx);
+      const { rows } = await exportCall((await ctx.target()).ports, callId, { language: lang, progress: ctx.progress });
+      const text = UTF8_BOM + csv([EXPORT_COLUMNS.map(([header]) => header[lang]), ...rows.map((r) => EXPORT_COLUMNS.map(([, get]) => get(r)))], { delimiter });
       const out = str(ctx, 'out');
       if (out) {
         await writeFile(resolve(ctx.io.cwd, out), text, 'utf8');

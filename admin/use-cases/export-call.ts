@@ -1,5 +1,6 @@
 import type { ApplicationRecord, CallRecord } from '../../shared/domain/application.ts';
 import { cofinancingShare } from '../../shared/domain/eligibility.ts';
+import { type Catalogue, fr, type Language, textsFor, themeLabel } from '../../shared/i18n/index.ts';
 import { reviewCriteria } from '../../shared/schemas/decisions.ts';
 import { allApplications, requireCall } from './applications.ts';
 import type { AdminPorts, Progress } from './context.ts';
@@ -38,7 +39,7 @@ export interface CallExport {
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export function exportRow(app: ApplicationRecord, call: Pick<CallRecord, 'themes'>): ExportRow {
+export function exportRow(app: ApplicationRecord, call: Pick<CallRecord, 'themes'>, t: Catalogue = fr): ExportRow {
   const review = app.review;
   const scores = review ? Object.fromEntries(reviewCriteria.map((c) => [c, review[c]])) : {};
   const values = Object.values(scores) as number[];
@@ -47,7 +48,7 @@ export function exportRow(app: ApplicationRecord, call: Pick<CallRecord, 'themes
     status: app.status,
     submittedAt: app.createdAt,
     theme: app.project.theme,
-    themeLabel: call.themes.find((t) => t.code === app.project.theme)?.label ?? '',
+    themeLabel: themeLabel(t, app.project.theme, call.themes.find((th) => th.code === app.project.theme)?.label),
     title: app.project.title,
     leadAuthority: app.leadAuthority.name,
     leadKind: app.leadAuthority.kind,
@@ -76,12 +77,18 @@ export function exportRow(app: ApplicationRecord, call: Pick<CallRecord, 'themes
  * 1. The call must exist.
  * 2. Read every status's applications from the index (paginated), reporting progress.
  * 3. One row each, by submission date: partners, theme, amounts, co-financing share, the
- *    reviewer's scores and the committee's decision. No contact details.
+ *    reviewer's scores and the committee's decision. No contact details. The theme's label in
+ *    `language` (the call's own, else French).
  */
-export async function exportCall({ repository }: Pick<AdminPorts, 'repository'>, callId: string, progress?: Progress): Promise<CallExport> {
+export async function exportCall(
+  { repository }: Pick<AdminPorts, 'repository'>,
+  callId: string,
+  { language = 'fr', progress }: { language?: Language; progress?: Progress } = {},
+): Promise<CallExport> {
   const call = await requireCall(repository, callId);
+  const t = textsFor(language);
   const rows: ExportRow[] = [];
-  for await (const app of allApplications(repository, callId, undefined, progress)) rows.push(exportRow(app, call));
+  for await (const app of allApplications(repository, callId, undefined, progress)) rows.push(exportRow(app, call, t));
   rows.sort((a, b) => a.submittedAt.localeCompare(b.submittedAt) || a.id.localeCompare(b.id));
   return { call, rows };
 }

@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationRecord, CallRecord, HistoryEvent, TaskRecord } from '../domain/application.ts';
+import { asLocalized } from '../domain/localized.ts';
 import { InvalidTransitionError, NotFoundError, TaskGoneError, TransientError, ValidationError } from '../domain/errors.ts';
 import { allowedSources, canTransition, type Status } from '../domain/status.ts';
 import type { Repository } from '../ports/index.ts';
@@ -67,7 +68,15 @@ function strip<T>(item: Item): T {
 function toCallRecord(item: Item): CallRecord {
   const awarded = item.awarded instanceof Set ? [...(item.awarded as Set<string>)] : [];
   const { awarded: _a, committed, ...rest } = strip<Item>(item);
-  return { ...(rest as Call), committed: typeof committed === 'number' ? committed : 0, awarded };
+  const call = rest as Call;
+  return {
+    ...call,
+    // Calls written before they had translations hold plain French strings.
+    title: asLocalized(call.title),
+    themes: (call.themes ?? []).map((t) => ({ ...t, label: asLocalized(t.label) })),
+    committed: typeof committed === 'number' ? committed : 0,
+    awarded,
+  };
 }
 
 function toEvent(item: Item): HistoryEvent {

@@ -23,7 +23,7 @@ const rules: Rule[] = [
       ? undefined
       : {
           rule: 'theme',
-          reason: `Le thème « ${a.project.theme} » ne fait pas partie des thèmes de l’appel (${c.themes.map((t) => t.label).join(', ')}).`,
+          reason: `Le thème « ${a.project.theme} » ne fait pas partie des thèmes de l’appel (${c.themes.map((t) => t.label.fr).join(', ')}).`,
         },
   (a, c) =>
     a.project.durationMonths >= c.durationMonths.min && a.project.durationMonths <= c.durationMonths.max

@@ -12,6 +12,8 @@ export type Catalogue = Texts['email'] & {
   locale: string;
   brand: string;
   meta: Texts['meta'];
+  /** Our names of the fund's usual themes (for calls that do not translate theirs). */
+  themes: Texts['themes'];
 };
 
 function emailTexts(t: Texts): Catalogue {
@@ -22,6 +24,7 @@ function emailTexts(t: Texts): Catalogue {
     locale: t.meta.locale,
     brand: t.site.name,
     meta: t.meta,
+    themes: t.themes,
   };
 }
 

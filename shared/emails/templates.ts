@@ -1,5 +1,7 @@
 import type { ApplicationRecord, Language, TaskStage } from '../domain/application.ts';
+import type { Localized } from '../domain/localized.ts';
 import { fill, formatMonths } from '../i18n/format.ts';
+import { localize, themeLabel } from '../i18n/index.ts';
 import { catalogueFor, fr, formatDateTime, formatEuros } from './catalogue.ts';
 import type { Catalogue } from './catalogue.ts';
 import { renderEmail } from './layout.ts';
@@ -16,7 +18,11 @@ import type { Block, RenderedEmail } from './layout.ts';
  * which project: `<what> — <title>`, or `<what> / <what in French> — <title>`.
  */
 
-type Project = Pick<ApplicationRecord, 'id' | 'callId' | 'project' | 'leadAuthority' | 'partnerAuthority' | 'budget' | 'language'>;
+/** The application, with its call's title and theme label when the call was read (`callTexts`). */
+type Project = Pick<ApplicationRecord, 'id' | 'callId' | 'project' | 'leadAuthority' | 'partnerAuthority' | 'budget' | 'language'> & {
+  callTitle?: Localized;
+  themeLabel?: Localized;
+};
 
 /** One language's version of an email: what happened (subject), about what, and the body. */
 interface Version {
@@ -77,7 +83,9 @@ function projectFacts(t: Catalogue, app: Project, extra: Array<[string, string]>
     rows: [
       [t.labels.project, app.project.title],
       [t.labels.reference, app.id],
-      [t.labels.call, app.callId],
+      // Each language's section names the call and the theme in that language (French where the call has none).
+      [t.labels.call, app.callTitle ? `${localize(t, app.callTitle)} (${app.callId})` : app.callId],
+      [t.labels.theme, themeLabel(t, app.project.theme, app.themeLabel)],
       [t.labels.lead, app.leadAuthority.name],
       [t.labels.partner, app.partnerAuthority.name],
       ...extra,

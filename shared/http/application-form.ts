@@ -4,7 +4,7 @@ import { FORM_SCRIPT, FORM_SCRIPT_VERSION } from '../pages/client/form.bundle.ts
 import { checkApplicationForm } from '../pages/application-validation.ts';
 import { formState, type FormState } from '../pages/fields.ts';
 import { formPage } from '../pages/form-page.ts';
-import type { PublicCall } from '../use-cases/list-calls.ts';
+import type { OpenCall } from '../use-cases/list-calls.ts';
 import { isFormRequest } from './body-parsers.ts';
 import { renderJsonProblem, type ProblemRenderer } from './error-handler.ts';
 import { pageFrame } from './page-frame.ts';
@@ -29,7 +29,7 @@ export interface ApplicationFormOptions {
 export function applicationFormPage(
   event: ApiEvent<unknown>,
   options: ApplicationFormOptions,
-  model: { calls: PublicCall[]; state: FormState; idempotencyKey: string; problem?: Parameters<typeof formPage>[0]['problem'] },
+  model: { calls: OpenCall[]; state: FormState; idempotencyKey: string; problem?: Parameters<typeof formPage>[0]['problem'] },
   status = 200,
 ): ApiResult {
   const baseUrl = baseUrlFor(event, options.baseUrl);
@@ -62,7 +62,7 @@ export function formScript(event: ApiEvent<unknown>, asset: string): ApiResult |
  * typed and each error beside its field, in the language of the page it came from. JSON clients
  * get the contract's JSON problem, unchanged.
  */
-export function applicationFormProblem(options: ApplicationFormOptions & { calls: () => Promise<PublicCall[]> }): ProblemRenderer {
+export function applicationFormProblem(options: ApplicationFormOptions & { calls: () => Promise<OpenCall[]> }): ProblemRenderer {
   return async (problem, event) => {
     if (!isFormRequest(event)) return renderJsonProblem(problem);
     const fields = event.body !== null && typeof event.body === 'object' ? (event.body as Record<string, string>) : {};

@@ -346,6 +346,7 @@ export const en = {
       project: 'Project',
       reference: 'Application reference',
       call: 'Call for projects',
+      theme: 'Theme',
       lead: 'French authority (lead)',
       partner: 'Moroccan authority (partner)',
       requested: 'Amount requested',

@@ -358,6 +358,7 @@ export const fr = {
       project: 'Projet',
       reference: 'Référence du dossier',
       call: 'Appel à projets',
+      theme: 'Thème',
       lead: 'Collectivité française (porteur)',
       partner: 'Collectivité marocaine (partenaire)',
       requested: 'Montant demandé',

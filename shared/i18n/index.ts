@@ -1,4 +1,5 @@
-import { languages, type Language } from '../domain/application.ts';
+import { isLanguage, languages, type Language } from '../domain/application.ts';
+import { inLanguage, type Localized } from '../domain/localized.ts';
 import { ar } from './ar.ts';
 import { en } from './en.ts';
 import { fr, type Catalogue } from './fr.ts';
@@ -15,9 +16,19 @@ export function textsFor(language: Language | undefined): Catalogue {
   return catalogues[language ?? 'fr'] ?? fr;
 }
 
-/** A theme's label: ours when we know the code, else the call's own (French) label. */
-export function themeLabel(t: Catalogue, code: string, callLabel?: string): string {
-  return (t.themes as Record<string, string>)[code] ?? callLabel ?? code;
+/** The page's language, as a `Language` (the catalogues are keyed by it). */
+export const languageOf = (t: Pick<Catalogue, 'meta'>): Language => (isLanguage(t.meta.lang) ? t.meta.lang : 'fr');
+
+/** A call's text (its title) in the catalogue's language, else in French. */
+export const localize = (t: Pick<Catalogue, 'meta'>, text: Localized): string => inLanguage(text, languageOf(t));
+
+/**
+ * A theme's label in the catalogue's language: the call's own when it has that language; else our
+ * translation of one of the fund's usual codes (calls written in French only); else the call's
+ * French label; else the code.
+ */
+export function themeLabel(t: Pick<Catalogue, 'meta' | 'themes'>, code: string, callLabel?: Localized): string {
+  return callLabel?.[languageOf(t)] ?? (t.themes as Record<string, string>)[code] ?? callLabel?.fr ?? code;
 }
 
 export function kindLabel(t: Catalogue, kind: string): string {

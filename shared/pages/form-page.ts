@@ -1,8 +1,8 @@
 import { pathTo } from '../catalogue/routes.ts';
 import type { Catalogue } from '../i18n/index.ts';
-import { fill, formatDay, formatEuros, formatPercent } from '../i18n/index.ts';
+import { fill, formatDay, formatEuros, formatPercent, localize } from '../i18n/index.ts';
 import type { FieldIssue } from '../i18n/issues.ts';
-import type { PublicCall } from '../use-cases/list-calls.ts';
+import type { OpenCall } from '../use-cases/list-calls.ts';
 import { applicationFields, applicationLabels } from './application-fields.ts';
 import { errorSummary, selectField, type FormState } from './fields.ts';
 import { html, trusted } from './html.ts';
@@ -15,7 +15,6 @@ export function clientTexts(t: Catalogue) {
     validation: t.validation,
     form: t.form,
     fieldIssue: t.problem.fieldIssue,
-    themes: t.themes,
     labels: applicationLabels(t),
   };
 }
@@ -23,7 +22,7 @@ export type ClientTexts = ReturnType<typeof clientTexts>;
 
 export interface FormPageModel {
   /** The calls open now (the first one is selected unless the state says otherwise). */
-  calls: PublicCall[];
+  calls: OpenCall[];
   state: FormState;
   /** A refused submission: why, and the fields to correct. */
   problem?: { code: string; issues: FieldIssue[] };
@@ -80,7 +79,7 @@ ${refused ? html`<div class="error-summary" id="error-summary" role="alert" tabi
 <p class="lead">${f.intro}</p>
 ${summary}
 <p>${f.required}</p>
-<form id="application-form" method="post" action="${model.baseUrl}${pathTo('submitApplication')}${langQuery(frame)}" accept-charset="utf-8" data-calls="${model.baseUrl}${pathTo('listCalls')}" data-texts="${JSON.stringify(clientTexts(t))}">
+<form id="application-form" method="post" action="${model.baseUrl}${pathTo('submitApplication')}${langQuery(frame)}" accept-charset="utf-8" data-calls="${model.baseUrl}${pathTo('listCalls')}${langQuery(frame)}" data-texts="${JSON.stringify(clientTexts(t))}">
 <input type="hidden" name="idempotencyKey" value="${model.idempotencyKey}">
 <div id="draft-status" class="draft" aria-live="polite"></div>
 <fieldset>
@@ -89,7 +88,7 @@ ${selectField(state, {
   name: 'callId',
   label: f.call,
   hint: `${fill(f.callHelp, { closes: formatDay(t, selected.closesAt) })} ${rules}`,
-  options: model.calls.map((c) => [c.id, c.title] as const),
+  options: model.calls.map((c) => [c.id, localize(t, c.title)] as const),
   value: selected.id,
   attrs: trusted(' required'),
 })}

@@ -12,7 +12,7 @@ export function shareText(
   t: Pick<Catalogue, 'meta' | 'form'>,
   totalCost: unknown,
   requested: unknown,
-  rules?: CallRules,
+  rules?: Pick<CallRules, 'cofinancingCeiling'>,
 ): { text: string; share?: number; over: boolean } {
   const total = typeof totalCost === 'number' ? totalCost : formNumber(String(totalCost ?? ''));
   const asked = typeof requested === 'number' ? requested : formNumber(String(requested ?? ''));

@@ -7,6 +7,7 @@ import {
   formatMonths,
   formatPercent,
   kindLabel,
+  localize,
   themeLabel,
   type Catalogue,
 } from '../i18n/index.ts';
@@ -28,7 +29,7 @@ function summary(t: Catalogue, app: ApplicationSummary, ceiling: number | undefi
   const share = formatPercent(t, app.cofinancingShare);
   return html`<h2>${s.heading}</h2>
 <dl class="facts">
-<dt>${s.call}</dt><dd><bdi>${app.callTitle ?? app.callId}</bdi></dd>
+<dt>${s.call}</dt><dd><bdi>${app.callTitle ? localize(t, app.callTitle) : app.callId}</bdi></dd>
 <dt>${s.project}</dt><dd><strong><bdi>${app.project.title}</bdi></strong></dd>
 <dt>${s.reference}</dt><dd>${app.id}</dd>
 <dt>${s.theme}</dt><dd>${themeLabel(t, app.project.theme, app.themeLabel)}</dd>

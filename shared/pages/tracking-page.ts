@@ -1,5 +1,5 @@
 import { cofinancingShare } from '../domain/eligibility.ts';
-import { fill, formatDate, formatDateTime, formatDay, formatEuros, formatMonths, formatPercent, themeLabel } from '../i18n/index.ts';
+import { fill, formatDate, formatDateTime, formatDay, formatEuros, formatMonths, formatPercent, localize, themeLabel } from '../i18n/index.ts';
 import type { TrackingPageModel } from '../use-cases/track-application.ts';
 import { fillHtml, html, type SafeHtml } from './html.ts';
 import { renderPage, type PageFrame } from './layout.ts';
@@ -59,7 +59,7 @@ ${decision.outcome === 'REJECTED' && decision.reason ? html`<p>${t.tracking.reas
 
   const body = html`${options.justSubmitted ? html`<div class="success" role="status"><p>${t.tracking.submitted}</p></div>` : ''}
 <h1>${t.tracking.title}</h1>
-<p class="lead"><strong><bdi>${model.project.title}</bdi></strong><br><span class="muted"><bdi>${model.callTitle ?? fill(t.tracking.call, { callId: model.callId })}</bdi></span></p>
+<p class="lead"><strong><bdi>${model.project.title}</bdi></strong><br><span class="muted"><bdi>${model.callTitle ? localize(t, model.callTitle) : fill(t.tracking.call, { callId: model.callId })}</bdi></span></p>
 <p>${t.tracking.statusLabel}${t.meta.lang === 'fr' ? ' : ' : ': '}<span class="status status-${model.status}">${t.status[model.status]}</span></p>
 ${decided}
 ${changes}

@@ -1,18 +1,20 @@
 import * as z from 'zod';
-import { isoDateTime, positiveEuros, text } from './common.ts';
+import { isoDateTime, localizedText, positiveEuros, text } from './common.ts';
 
 export const callId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'identifiant d’appel invalide (lettres, chiffres, - et _)');
 
 export const theme = z.strictObject({
   code: z.string().regex(/^[a-z0-9_-]{1,40}$/, 'code de thème invalide'),
-  label: text(120),
+  /** In the fund's languages (French required). */
+  label: localizedText(120),
 });
 
 /** A call for projects (appel à projets): every eligibility rule is data carried here. */
 export const callSchema = z
   .strictObject({
     id: callId,
-    title: text(200),
+    /** In the fund's languages (French required). */
+    title: localizedText(200),
     opensAt: isoDateTime,
     closesAt: isoDateTime,
     themes: z.array(theme).min(1, 'au moins un thème'),

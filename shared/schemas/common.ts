@@ -21,4 +21,14 @@ export const text = (max: number) =>
     // A lone surrogate is no character: it cannot be shown, emailed, nor stored as valid UTF-8.
     .refine((s) => typeof s.isWellFormed !== 'function' || s.isWellFormed(), 'texte mal encodé');
 
+/**
+ * A text the fund publishes in its languages: `{fr, ar?, en?}`, French required (the fallback).
+ * A plain string is the French text alone, as calls were written before they had translations.
+ */
+export const localizedText = (max: number) =>
+  z.preprocess(
+    (value) => (typeof value === 'string' ? { fr: value } : value),
+    z.strictObject({ fr: text(max), ar: text(max).optional(), en: text(max).optional() }),
+  );
+
 export const email = z.email({ message: 'adresse électronique invalide' }).max(254);

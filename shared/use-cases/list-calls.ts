@@ -1,16 +1,32 @@
 import { isCallOpen } from '../domain/eligibility.ts';
+import type { Catalogue } from '../i18n/index.ts';
+import { localize, themeLabel } from '../i18n/index.ts';
 import type { Clock, Repository } from '../ports/index.ts';
 import type { Call } from '../schemas/call.ts';
 
-/** A call as the public sees it: its rules, not its bookkeeping (`committed`, `awarded`). */
-export type PublicCall = Call;
+/** A call open now, as defined (its texts in every language it has): what the form renders. */
+export type OpenCall = Call;
+
+/** A call as the public reads it (`GET /calls`): its rules, its texts in one language, not its bookkeeping. */
+export interface PublicCall {
+  id: string;
+  title: string;
+  opensAt: string;
+  closesAt: string;
+  themes: { code: string; label: string }[];
+  durationMonths: { min: number; max: number };
+  cofinancingCeiling: number;
+  grant: { min: number; max: number };
+  envelope: number;
+}
 
 /**
- * GET /calls.
+ * The calls open now.
  * 1. List every call (one Query on the calls index).
- * 2. Keep those open now; show only the contract's fields, closing soonest first.
+ * 2. Keep those open now, closing soonest first; only the definition, not the bookkeeping
+ *    (`committed`, `awarded`).
  */
-export async function listCalls({ repository, clock }: { repository: Repository; clock: Clock }): Promise<PublicCall[]> {
+export async function listCalls({ repository, clock }: { repository: Repository; clock: Clock }): Promise<OpenCall[]> {
   const now = clock.now();
   return (await repository.listCalls())
     .filter((call) => isCallOpen(call, now))
@@ -26,4 +42,13 @@ export async function listCalls({ repository, clock }: { repository: Repository;
       grant: { min: c.grant.min, max: c.grant.max },
       envelope: c.envelope,
     }));
+}
+
+/** GET /calls: a call with its title and theme labels in the reader's language (French where it has none). */
+export function publicCall(call: OpenCall, t: Catalogue): PublicCall {
+  return {
+    ...call,
+    title: localize(t, call.title),
+    themes: call.themes.map((th) => ({ code: th.code, label: themeLabel(t, th.code, th.label) })),
+  };
 }

@@ -4,14 +4,14 @@ import type { Decision } from '../emails/templates.ts';
 import type { RenderedEmail } from '../emails/layout.ts';
 import { trackingUrl } from '../links/links.ts';
 import type { NotifyApplicantsInput } from '../workflow/contract.ts';
-import { applicantEmails, baseUrlOf, loadApplication, sendOnce } from './workflow-support.ts';
+import { applicantEmails, baseUrlOf, loadApplication, sendOnce, withCallTexts } from './workflow-support.ts';
 import type { TaskPorts } from './workflow-support.ts';
 
 const REJECTED_FALLBACK = 'Le comité mixte n’a pas retenu le projet.';
 
 /**
  * SendReceipt / NotifyIneligible / NotifyWithdrawn / NotifyDecision.
- * 1. Load the application; build its tracking link.
+ * 1. Load the application and its call (title, theme label); build its tracking link.
  * 2. Render the template from what is stored: the reasons of ineligibility, the decision.
  * 3. Send one email to both contacts (lead and partner), once per application and template
  *    (`<id>#<template>`, plus the status for a decision and the round for a receipt, since a
@@ -22,7 +22,7 @@ export async function notifyApplicants(
   { applicationId, template }: NotifyApplicantsInput,
 ): Promise<{ sent: boolean }> {
   const { repository, signer, config } = ports;
-  const app = await loadApplication(repository, applicationId);
+  const app = await withCallTexts(repository, await loadApplication(repository, applicationId));
   const tracking = await trackingUrl(signer, baseUrlOf(config), app.id);
 
   let key = `${app.id}#${template}`;

@@ -2,7 +2,7 @@ import { InvalidTransitionError } from '../domain/errors.ts';
 import { changesRequestedEmail } from '../emails/templates.ts';
 import { taskIdFor, taskLink, trackingUrl } from '../links/links.ts';
 import type { RequestChangesInput } from '../workflow/contract.ts';
-import { applicantEmails, baseUrlOf, loadApplication, newTask, openTasks, sendOnce, taskEmailKey } from './workflow-support.ts';
+import { applicantEmails, baseUrlOf, loadApplication, newTask, openTasks, sendOnce, taskEmailKey, withCallTexts } from './workflow-support.ts';
 import type { TaskPorts } from './workflow-support.ts';
 
 /**
@@ -42,9 +42,10 @@ export async function requestChanges(
 
   const comment = app.review?.comment ?? '';
   const tracking = await trackingUrl(signer, baseUrl, app.id);
+  const named = await withCallTexts(repository, app);
   for (const [index, recipient] of task.recipients.entries()) {
     const link = await taskLink(signer, baseUrl, task, recipient);
-    await sendOnce(ports, taskEmailKey(task, index), [recipient], changesRequestedEmail(app, comment, link, task.expiresAt, tracking));
+    await sendOnce(ports, taskEmailKey(task, index), [recipient], changesRequestedEmail(named, comment, link, task.expiresAt, tracking));
   }
   return { taskId: task.id };
 }

@@ -5,7 +5,7 @@ import { decisionRequestEmail, escalationEmail } from '../emails/templates.ts';
 import { taskIdFor, taskLink } from '../links/links.ts';
 import type { CoChairSide } from '../schemas/call.ts';
 import type { WaitingTaskInput } from '../workflow/contract.ts';
-import { baseUrlOf, loadApplication, newTask, openTasks, sendOnce, taskEmailKey } from './workflow-support.ts';
+import { baseUrlOf, loadApplication, newTask, openTasks, sendOnce, taskEmailKey, withCallTexts } from './workflow-support.ts';
 import type { TaskPorts } from './workflow-support.ts';
 
 /** From this many unanswered reminders on, every further timeout is also escalated to the admins. */
@@ -118,9 +118,10 @@ async function sendDecisionEmails(
   task: TaskRecord,
 ): Promise<void> {
   const baseUrl = baseUrlOf(ports.config);
+  const named = await withCallTexts(ports.repository, app);
   for (const [index, recipient] of task.recipients.entries()) {
     const link = await taskLink(ports.signer, baseUrl, task, recipient);
-    await sendOnce(ports, taskEmailKey(task, index), [recipient], decisionRequestEmail(app, stage, link, task.expiresAt, task.reminders));
+    await sendOnce(ports, taskEmailKey(task, index), [recipient], decisionRequestEmail(named, stage, link, task.expiresAt, task.reminders));
   }
   if (task.reminders >= ESCALATE_AFTER_REMINDERS) {
     await sendOnce(ports, `task#${task.id}#${task.reminders}#escalation`, ports.config.adminEmails, escalationEmail(app, stage, task.reminders));

@@ -1,3 +1,4 @@
+import { callTexts, type Localized } from '../domain/localized.ts';
 import type { ApplicationRecord, TaskRecord, TaskStage } from '../domain/application.ts';
 import { cofinancingShare } from '../domain/eligibility.ts';
 import { BadSignatureError, NotFoundError, TaskGoneError } from '../domain/errors.ts';
@@ -46,10 +47,12 @@ export async function openTaskLink(
 export interface ApplicationSummary {
   id: string;
   callId: string;
-  callTitle?: string;
+  /** The call's title, in every language it has (the page shows its own). */
+  callTitle?: Localized;
   status: ApplicationRecord['status'];
   project: ApplicationRecord['project'];
-  themeLabel: string;
+  /** The call's label of the theme, in every language it has; none when the call lists no such code. */
+  themeLabel?: Localized;
   leadAuthority: { name: string; kind: string; country: string };
   partnerAuthority: { name: string; kind: string; country: string };
   budget: ApplicationRecord['budget'];
@@ -93,21 +96,20 @@ export interface TaskPageModel {
   resubmission?: {
     values: Resubmission;
     reviewComment?: string;
-    themes: { code: string; label: string }[];
+    themes: Call['themes'];
     /** The call's rules, for the fields' hints and the co-financing share. */
     rules?: Pick<Call, 'closesAt' | 'themes' | 'durationMonths' | 'cofinancingCeiling' | 'grant'>;
   };
 }
 
-export function summarize(app: ApplicationRecord, call?: { title: string; themes: { code: string; label: string }[] }): ApplicationSummary {
+export function summarize(app: ApplicationRecord, call?: Pick<Call, 'title' | 'themes'>): ApplicationSummary {
   const authority = (a: ApplicationRecord['leadAuthority']) => ({ name: a.name, kind: a.kind, country: a.country });
   return {
     id: app.id,
     callId: app.callId,
-    ...(call ? { callTitle: call.title } : {}),
+    ...(call ? callTexts(call, app.project.theme) : {}),
     status: app.status,
     project: app.project,
-    themeLabel: call?.themes.find((t) => t.code === app.project.theme)?.label ?? app.project.theme,
     leadAuthority: authority(app.leadAuthority),
     partnerAuthority: authority(app.partnerAuthority),
     budget: app.budget,

@@ -1,3 +1,4 @@
+import { callTexts, type Localized } from '../domain/localized.ts';
 import type { ApplicationRecord, HistoryEvent, TaskStage } from '../domain/application.ts';
 import type { Ineligibility } from '../domain/eligibility.ts';
 import { NotFoundError } from '../domain/errors.ts';
@@ -22,9 +23,10 @@ export interface TrackingView {
  * or resubmission is expected (from the open tasks).
  */
 export interface TrackingPageModel extends TrackingView {
-  callTitle?: string;
-  /** The call's (French) label of the theme; the page prefers its own translation of the code. */
-  themeLabel?: string;
+  /** The call's title, in every language it has (the page shows its own). */
+  callTitle?: Localized;
+  /** The call's label of the theme, in every language it has. */
+  themeLabel?: Localized;
   ineligibility?: Ineligibility[];
   /** CHANGES_REQUESTED: the reviewer's comment, which the applicants must address. */
   reviewComment?: string;
@@ -97,7 +99,7 @@ export async function trackApplicationPage(
     .map((t) => ({ stage: t.stage, until: t.expiresAt }));
   return {
     ...view(app, history),
-    ...(call ? { callTitle: call.title, themeLabel: call.themes.find((t) => t.code === app.project.theme)?.label ?? app.project.theme } : {}),
+    ...(call ? callTexts(call, app.project.theme) : {}),
     ...(app.status === 'INELIGIBLE' && app.ineligibility ? { ineligibility: app.ineligibility } : {}),
     ...(app.status === 'CHANGES_REQUESTED' && app.review?.comment ? { reviewComment: app.review.comment } : {}),
     waiting,

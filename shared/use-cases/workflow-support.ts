@@ -1,3 +1,4 @@
+import { callTexts } from '../domain/localized.ts';
 import type { ApplicationRecord, HistoryEvent, TaskRecord, TaskStage } from '../domain/application.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { Status } from '../domain/status.ts';
@@ -36,6 +37,12 @@ export async function loadApplication(repository: Repository, id: string): Promi
   const app = await repository.getApplication(id);
   if (!app) throw new NotFoundError(`application ${id} not found`);
   return app;
+}
+
+/** The application with its call's title and theme label, for emails that name them (none when the call is gone). */
+export async function withCallTexts(repository: Repository, app: ApplicationRecord): Promise<ApplicationRecord & Partial<ReturnType<typeof callTexts>>> {
+  const call = await repository.getCall(app.callId);
+  return call ? { ...app, ...callTexts(call, app.project.theme) } : app;
 }
 
 export function workflowEvent(clock: Clock, status: Status, reason?: string): HistoryEvent {

@@ -219,7 +219,7 @@ describe('export', () => {
     expect(result.stderr).toBe('exported 6 application(s) of 2025-T1\n');
   });
 
-  it('gives the header in one language, --lang en or ar, French by default; the values stay the same', async () => {
+  it('gives the header and theme labels in one language, --lang en or ar, French by default; the other values stay the same', async () => {
     const header = async (...lang: string[]) => {
       const result = await env.cli('export', '--call', '2025-T1', ...lang);
       expect(result.code).toBe(0);
@@ -240,8 +240,16 @@ describe('export', () => {
     const [fr, ...frRows] = await header();
     expect(fr).not.toMatch(/[\u0600-\u06ff]/);
     expect(fr).not.toMatch(/\b(relevance|feasibility|partnership|impact|Score)\b/);
-    expect(enRows).toEqual(frRows);
-    expect(arRows).toEqual(frRows);
+    // The values stay the same, but for the theme's label, given in the header's language.
+    const withoutLabel = (rows: string[]) => rows.map((row) => row.split(',').toSpliced(4, 1).join(','));
+    expect(withoutLabel(enRows)).toEqual(withoutLabel(frRows));
+    expect(withoutLabel(arRows)).toEqual(withoutLabel(frRows));
+    const labelOf = (rows: string[], id: string) => rows.find((row) => row.startsWith(`${id},`))?.split(',')[4];
+    expect([labelOf(frRows, 'rev-c'), labelOf(enRows, 'rev-c'), labelOf(arRows, 'rev-c')]).toEqual([
+      'Eau et stress hydrique',
+      'Water and water stress',
+      'الماء والإجهاد المائي',
+    ]);
   });
 
   it('splits into the same 24 fields with ";" in every language, a field holding ";" quoted', async () => {

@@ -88,6 +88,30 @@ describe('calls put / calls list', () => {
     const json = await env.cli('calls', 'list', '--json');
     expect(JSON.parse(json.stdout).map((c: { id: string }) => c.id)).toEqual(['2025-T1', '2027-T1']);
   });
+
+  it('takes a call’s title and labels in three languages and lists them in the one asked (--lang), French where missing', async () => {
+    const translated = yamlCall
+      .replace('id: 2027-T1', 'id: 2027-T3')
+      .replace('title: Appel à projets 2027 — tranche 1', 'title:\n  fr: Appel à projets 2027 — tranche 3\n  ar: طلب مشاريع 2027 — الشطر الثالث')
+      .replace('{ code: eau, label: Eau et stress hydrique }', '{ code: eau, label: { fr: Eau et stress hydrique, ar: الماء والإجهاد المائي, en: Water } }');
+    const put = await env.cli('calls', 'put', await file('2027-T3.yaml', translated), '--lang', 'ar');
+    expect(put.stdout).toContain('call 2027-T3 created: طلب مشاريع 2027 — الشطر الثالث');
+    expect(await env.repository.getCall('2027-T3')).toMatchObject({
+      title: { fr: 'Appel à projets 2027 — tranche 3', ar: 'طلب مشاريع 2027 — الشطر الثالث' },
+      themes: [
+        { code: 'eau', label: { fr: 'Eau et stress hydrique', ar: 'الماء والإجهاد المائي', en: 'Water' } },
+        { code: 'numerique', label: { fr: 'Numérique' } },
+      ],
+    });
+    const row = async (...lang: string[]) => (await env.cli('calls', 'list', ...lang)).stdout.split('\n').find((line) => line.startsWith('2027-T3'));
+    expect(await row('--lang', 'ar')).toMatch(/طلب مشاريع 2027 — الشطر الثالث$/);
+    expect(await row('--lang', 'en')).toMatch(/Appel à projets 2027 — tranche 3$/);
+    expect(await row()).toMatch(/Appel à projets 2027 — tranche 3$/);
+    expect(await env.cli('calls', 'list', '--lang', 'es')).toMatchObject({ code: 2, stderr: 'coopfund admin: --lang must be one of fr, ar, en (got "es")\n' });
+    const noFrench = await env.cli('calls', 'put', await file('no-french.yaml', translated.replace('  fr: Appel à projets 2027 — tranche 3\n', '')));
+    expect(noFrench.code).toBe(1);
+    expect(noFrench.stderr).toContain('title');
+  });
 });
 
 describe('reviewers and co-chairs', () => {

@@ -44,7 +44,7 @@ export const SIGNING_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-3:000000000000
 /** A call of the past: applications closed in it can be purged. */
 export const pastCall: Call = aCall({
   id: '2025-T1',
-  title: 'Appel à projets 2025 — tranche 1',
+  title: { fr: 'Appel à projets 2025 — tranche 1' },
   opensAt: '2024-12-15T00:00:00.000Z',
   closesAt: '2025-03-31T23:59:59.000Z',
   themes: [THEMES.eau, THEMES.patrimoine],

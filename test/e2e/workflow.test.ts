@@ -186,7 +186,8 @@ describe('the local stack, end to end', { timeout: 120_000 }, () => {
     const small = {
       ...demoCall,
       id: `PETITE-${Date.now().toString(36)}`,
-      title: 'Appel à projets à petite enveloppe',
+      title: { fr: 'Appel à projets à petite enveloppe' },
+      themes: demoCall.themes.map((th) => ({ code: th.code, label: { fr: th.label } })),
       opensAt: new Date(Date.now() - 3600_000).toISOString(),
       grant: { min: 10_000, max: 50_000 },
       envelope: 60_000,

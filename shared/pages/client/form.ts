@@ -1,7 +1,8 @@
 import './jitless.ts';
 import { fill, formatDay, formatEuros } from '../../i18n/format.ts';
 import type { FieldIssue } from '../../i18n/issues.ts';
-import { shareText, type CallRules } from '../share.ts';
+import type { PublicCall } from '../../use-cases/list-calls.ts';
+import { shareText } from '../share.ts';
 import { checkApplicationForm, FORM_ONLY_FIELDS } from '../application-validation.ts';
 import type { ClientTexts } from '../form-page.ts';
 
@@ -13,7 +14,8 @@ import type { ClientTexts } from '../form-page.ts';
  * `/assets/form.js` (the Content-Security-Policy allows no inline script).
  */
 
-type CallInfo = CallRules & { id: string; title: string };
+/** A call as `GET /calls?lang=` answers it: its texts already in the page's language. */
+type CallInfo = PublicCall;
 type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
 const DRAFT_KEY = 'coopfund:application-draft:v1';
@@ -132,7 +134,7 @@ function start(): void {
       const current = theme.value;
       const placeholder = theme.options[0]?.value === '' ? theme.options[0] : undefined;
       theme.replaceChildren(...(placeholder ? [placeholder] : []));
-      for (const th of call.themes) theme.add(new Option((texts.themes as Record<string, string>)[th.code] ?? th.label, th.code));
+      for (const th of call.themes) theme.add(new Option(th.label, th.code));
       theme.value = call.themes.some((th) => th.code === current) ? current : '';
     }
     const durationHint = fill(texts.form.durationHelp, { min: call.durationMonths.min, max: call.durationMonths.max });

@@ -9,9 +9,10 @@ import type { ApplicationRecord, HistoryEvent, TaskRecord, TaskStage } from '../
 import { matchRoute, ROUTES, routeNames } from '../../../shared/catalogue/routes.ts';
 import { taskLink } from '../../../shared/links/links.ts';
 import { hmacSigner } from '../../../shared/links/signing.ts';
+import { demoThemes } from '../../../local/seed.ts';
 import type { Call } from '../../../shared/schemas/call.ts';
 import { apiEvent, lambdaContext } from '../../fixtures/api-event.ts';
-import { aCall, anApplicationRecord, aProject, aTask as aDomainTask, THEMES } from '../../fixtures/domain.ts';
+import { aCall, anApplicationRecord, aProject, aTask as aDomainTask } from '../../fixtures/domain.ts';
 import { MemoryRepository } from '../../fixtures/memory-repository.ts';
 
 /**
@@ -68,10 +69,15 @@ export function openCall(): Call {
   const now = Date.now();
   return aCall({
     id: 'DEMO-T1',
-    title: 'Appel à projets (démonstration) — coopération décentralisée franco-marocaine',
+    // In the three languages, as the secretariat writes a call (and as the local stack's demo call is).
+    title: {
+      fr: 'Appel à projets (démonstration) — coopération décentralisée franco-marocaine',
+      ar: 'طلب مشاريع (للعرض) — التعاون اللامركزي المغربي الفرنسي',
+      en: 'Call for projects (demonstration) — French-Moroccan decentralised cooperation',
+    },
     opensAt: iso(now - 30 * DAY),
     closesAt: iso(now + 60 * DAY),
-    themes: [THEMES.gouvernance, THEMES.eau, THEMES.numerique, THEMES.jeunesse],
+    themes: demoThemes.filter((th) => ['gouvernance', 'eau', 'numerique', 'jeunesse'].includes(th.code)),
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, BrowserContextOptions, ConsoleMessage, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { isTrackingLink } from '../../fixtures/page-forms.ts';
+import { inLanguage } from '../../../shared/domain/localized.ts';
 import { fill, formatEuros, formatPercent, textsFor, type Catalogue, type Language } from '../../../shared/i18n/index.ts';
 import {
   aTask,
@@ -142,6 +143,11 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
       await page.goto(`${api.url}/?lang=${lang}`);
       await page.waitForLoadState('networkidle');
       await expectPage(page, t, t.form.title);
+      // The call's own title and theme labels, in the page's language (also once the script has read GET /calls).
+      const call = openCall();
+      expect(await page.locator('select[name="callId"] option:checked').textContent()).toBe(inLanguage(call.title, lang));
+      const themes = await page.locator('select[name="project.theme"] option:not([value=""])').allTextContents();
+      expect(themes).toEqual(call.themes.map((th) => inLanguage(th.label, lang)));
 
       // Keyboard first: the skip link, visibly focused, takes you to the content.
       await page.keyboard.press('Tab');

@@ -21,10 +21,10 @@ export const FAR_FUTURE = '2099-06-30T00:00:00.000Z';
 export function openCall(overrides: Partial<Call> = {}): Call {
   return {
     id: OPEN_CALL,
-    title: 'Appel à projets ouvert',
+    title: { fr: 'Appel à projets ouvert' },
     opensAt: '2020-01-01T00:00:00.000Z',
     closesAt: '2099-03-31T23:59:59.000Z',
-    themes: [{ code: 'eau', label: 'Eau et stress hydrique' }],
+    themes: [{ code: 'eau', label: { fr: 'Eau et stress hydrique' } }],
     durationMonths: { min: 12, max: 36 },
     cofinancingCeiling: 0.5,
     grant: { min: 1_000, max: 100_000 },
@@ -34,7 +34,7 @@ export function openCall(overrides: Partial<Call> = {}): Call {
 }
 
 export const closedCall = (): Call =>
-  openCall({ id: CLOSED_CALL, title: 'Appel clos', opensAt: '2020-12-15T00:00:00.000Z', closesAt: '2021-03-31T23:59:59.000Z' });
+  openCall({ id: CLOSED_CALL, title: { fr: 'Appel clos' }, opensAt: '2020-12-15T00:00:00.000Z', closesAt: '2021-03-31T23:59:59.000Z' });
 
 let people = 0;
 

@@ -32,8 +32,8 @@ describe('calls', () => {
     const call = sampleCall({ id: unique('call') });
     await repo.putCall(call);
     await repo.reserveGrant(call.id, 'app-a', 40_000);
-    await repo.putCall({ ...call, title: 'Nouveau titre' });
-    expect(await repo.getCall(call.id)).toMatchObject({ title: 'Nouveau titre', committed: 40_000, awarded: ['app-a'] });
+    await repo.putCall({ ...call, title: { fr: 'Nouveau titre' } });
+    expect(await repo.getCall(call.id)).toMatchObject({ title: { fr: 'Nouveau titre' }, committed: 40_000, awarded: ['app-a'] });
   });
 
   it('replaces the roster and the co-chairs', async () => {

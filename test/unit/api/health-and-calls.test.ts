@@ -38,10 +38,56 @@ describe('GET /calls', () => {
     });
     const res = await listCalls(apiEvent({ method: 'GET', resource: '/calls' }), lambdaContext);
     expect(res.statusCode).toBe(200);
-    expect(bodyOf(res)).toEqual({ calls: [open] });
+    // French unless the reader asks otherwise; the call's texts resolved to that language.
+    expect(bodyOf(res)).toEqual({ calls: [{ ...open, title: open.title.fr, themes: open.themes.map((th) => ({ code: th.code, label: th.label.fr })) }] });
+    expect(res.headers?.['Content-Language']).toBe('fr');
     expect(res.body).not.toContain('committed');
     expect(res.body).not.toContain('awarded');
     expect(ddb).toHaveReceivedCommandWith(QueryCommand, { IndexName: 'gsi1', ExpressionAttributeValues: { ':pk': 'CALLS' } });
     expect(ddb).not.toHaveReceivedCommand(ScanCommand);
+  });
+
+  const translated = sampleCall({
+    title: { fr: 'Appel à projets 2027 — tranche 1', ar: 'طلب مشاريع 2027 — الشطر الأول', en: 'Call for projects 2027 — first round' },
+    themes: [
+      { code: 'eau', label: { fr: 'Eau et assainissement', ar: 'الماء والتطهير', en: 'Water and sanitation' } },
+      // A code of the call's own, in French only: French is the fallback.
+      { code: 'oasis', label: { fr: 'Oasis et zones arides' } },
+      // One of the fund's usual codes in French only: our own translation of it is shown.
+      { code: 'numerique', label: { fr: 'Numérique' } },
+    ],
+  });
+  const listed = async (request: { query?: Record<string, string>; headers?: Record<string, string> }) => {
+    ddb.on(QueryCommand).resolves({ Items: [callItem(translated, 0)] });
+    const res = await listCalls(apiEvent({ method: 'GET', resource: '/calls', ...request }), lambdaContext);
+    expect(res.statusCode).toBe(200);
+    return { res, call: (bodyOf(res) as { calls: Array<{ title: string; themes: Array<{ code: string; label: string }> }> }).calls[0] };
+  };
+
+  it('gives the title and theme labels in the language asked with ?lang=, French where the call has none', async () => {
+    const { res, call } = await listed({ query: { lang: 'ar' } });
+    expect(call?.title).toBe('طلب مشاريع 2027 — الشطر الأول');
+    expect(call?.themes).toEqual([
+      { code: 'eau', label: 'الماء والتطهير' },
+      { code: 'oasis', label: 'Oasis et zones arides' },
+      { code: 'numerique', label: 'الرقمنة' },
+    ]);
+    expect(res.headers?.['Content-Language']).toBe('ar');
+    expect(res.headers?.Vary).toContain('Accept-Language');
+  });
+
+  it('follows Accept-Language when no ?lang= is given', async () => {
+    const { res, call } = await listed({ headers: { 'Accept-Language': 'de-DE, en-GB;q=0.8, fr;q=0.5' } });
+    expect(call?.title).toBe('Call for projects 2027 — first round');
+    expect(call?.themes.map((th) => th.label)).toEqual(['Water and sanitation', 'Oasis et zones arides', 'Digital']);
+    expect(res.headers?.['Content-Language']).toBe('en');
+  });
+
+  it('reads a call stored before calls had translations (plain French strings)', async () => {
+    ddb.on(QueryCommand).resolves({
+      Items: [{ ...callItem(sampleCall(), 0), title: 'Appel à projets 2027', themes: [{ code: 'eau', label: 'Eau et stress hydrique' }] }],
+    });
+    const res = await listCalls(apiEvent({ method: 'GET', resource: '/calls', query: { lang: 'en' } }), lambdaContext);
+    expect(bodyOf(res)).toMatchObject({ calls: [{ title: 'Appel à projets 2027', themes: [{ code: 'eau', label: 'Water and water stress' }] }] });
   });
 });

@@ -99,6 +99,26 @@ describe('GET / — the application form', () => {
     expect(english.body).toContain('<a href="?lang=fr" lang="fr" hreflang="fr">Français</a>');
   });
 
+  it('shows the call’s title and theme labels in the page’s language, French where the call has none', async () => {
+    const call = sampleCall({
+      title: { fr: 'Appel à projets 2027 — tranche 1', ar: 'طلب مشاريع 2027 — الشطر الأول' },
+      themes: [
+        { code: 'eau', label: { fr: 'Eau et assainissement', ar: 'الماء والتطهير', en: 'Water and sanitation' } },
+        { code: 'oasis', label: { fr: 'Oasis et zones arides' } },
+      ],
+    });
+    ddb.on(QueryCommand).resolves({ Items: [callItem(call)] });
+    const arabic = (await get({}, { lang: 'ar' })).body;
+    expect(arabic).toMatch(/<option value="[^"]+" selected>طلب مشاريع 2027 — الشطر الأول<\/option>/);
+    expect(arabic).toContain('<option value="eau">الماء والتطهير</option>');
+    expect(arabic).toContain('<option value="oasis">Oasis et zones arides</option>');
+    // The script asks for the calls in the page's language too.
+    expect(arabic).toContain(`data-calls="${TEST_ENV.BASE_URL}/calls?lang=ar"`);
+    const english = (await get({}, { lang: 'en' })).body;
+    expect(english).toMatch(/<option value="[^"]+" selected>Appel à projets 2027 — tranche 1<\/option>/);
+    expect(english).toContain('<option value="eau">Water and sanitation</option>');
+  });
+
   it('says so when no call is open', async () => {
     ddb.on(QueryCommand).resolves({ Items: [] });
     const res = await get();

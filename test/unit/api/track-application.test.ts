@@ -5,8 +5,8 @@ import { DynamoDBDocumentClient, GetCommand, QueryCommand } from '@aws-sdk/lib-d
 import { handler } from '../../../functions/track-application/handler.ts';
 import { keys } from '../../../shared/adapters/table-keys.ts';
 import { apiEvent, bodyOf, lambdaContext } from '../../fixtures/api-event.ts';
-import { applicationItem, tokenFor } from './items.ts';
-import { sampleApplication } from './samples.ts';
+import { applicationItem, callItem, tokenFor } from './items.ts';
+import { sampleApplication, sampleCall } from './samples.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 
@@ -77,6 +77,29 @@ describe('GET /applications/{id}?token=', () => {
     expect(res.body).toContain('Avis favorable');
     expect(res.body).toContain('Eau &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; co');
     expect(res.body).not.toContain('<script');
+  });
+
+  it('names the call and the theme in the page’s language (?lang=), else French (a usual theme: the fund’s own name)', async () => {
+    const call = sampleCall({
+      id: app.callId,
+      title: { fr: 'Appel à projets 2027 — tranche 1', ar: 'طلب مشاريع 2027 — الشطر الأول' },
+      themes: [{ code: app.project.theme, label: { fr: 'Eau et assainissement', ar: 'الماء والتطهير' } }],
+    });
+    ddb.on(GetCommand, { Key: keys.call(app.callId) }).resolves({ Item: callItem(call) });
+    const page = async (lang: string) =>
+      (
+        await handler(
+          apiEvent({ method: 'GET', resource: '/applications/{id}', pathParameters: { id: app.id }, query: { token: await tokenFor(app.id), lang } }),
+          lambdaContext,
+        )
+      ).body;
+    const arabic = await page('ar');
+    expect(arabic).toContain('<bdi>طلب مشاريع 2027 — الشطر الأول</bdi>');
+    expect(arabic).toContain('<dd>الماء والتطهير</dd>');
+    const english = await page('en');
+    expect(english).toContain('<bdi>Appel à projets 2027 — tranche 1</bdi>');
+    // No English label in the call: the fund's own English name of this usual theme.
+    expect(english).toContain('<dd>Water and water stress</dd>');
   });
 
   it('a wrong, missing or foreign token and an unknown id all get the same 404', async () => {

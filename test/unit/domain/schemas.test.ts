@@ -50,6 +50,17 @@ describe('call schema', () => {
     expect(callSchema.safeParse(aCall()).success).toBe(true);
     expect(paths(callSchema.safeParse(aCall({ grant: { min: 5, max: 1 } })))).toContain('grant.max');
   });
+
+  it('takes the title and theme labels in the fund’s languages, French required; a plain string is the French text', () => {
+    const title = { fr: 'Appel 2027', ar: 'طلب 2027', en: 'Call 2027' };
+    expect(callSchema.parse({ ...aCall(), title }).title).toEqual(title);
+    expect(callSchema.parse({ ...aCall(), title: '  Appel 2027 ' }).title).toEqual({ fr: 'Appel 2027' });
+    expect(callSchema.parse({ ...aCall(), themes: [{ code: 'eau', label: 'Eau' }] }).themes).toEqual([{ code: 'eau', label: { fr: 'Eau' } }]);
+    for (const bad of [{ ar: 'طلب 2027' }, { fr: 'Appel', de: 'Aufruf' }, { fr: 'Appel', en: '' }, { fr: 'x'.repeat(201) }, {}, 42]) {
+      expect(callSchema.safeParse({ ...aCall(), title: bad }).success, JSON.stringify(bad)).toBe(false);
+    }
+    expect(callSchema.safeParse({ ...aCall(), themes: [{ code: 'eau', label: { en: 'Water' } }] }).success).toBe(false);
+  });
 });
 
 describe('decision schemas', () => {

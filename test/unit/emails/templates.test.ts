@@ -153,4 +153,21 @@ describe('in the applicants’ language, with the French text for the administra
     expect(email.html).not.toMatch(/<script/i);
     expect(email.html.split('&lt;script&gt;alert(1)&lt;/script&gt;').length).toBeGreaterThan(4);
   });
+
+  it('name the call and the theme in each section’s language, French where the call has no translation', () => {
+    const named = {
+      ...arabic,
+      callTitle: { fr: 'Appel à projets 2027 — tranche 1', ar: 'طلب مشاريع 2027 — الشطر الأول' },
+      themeLabel: { fr: 'Eau et assainissement', ar: 'الماء والتطهير' },
+    };
+    const email = receivedEmail(named, TRACK);
+    const [arabicPart = '', frenchPart = ''] = email.text.split('==== Version française ====');
+    expect(arabicPart).toContain('طلب مشاريع 2027 — الشطر الأول (2027-T1)');
+    expect(arabicPart).toContain('الماء والتطهير');
+    expect(frenchPart).toContain('Appel à projets 2027 — tranche 1 (2027-T1)');
+    expect(frenchPart).toContain('Eau et assainissement');
+    // English is not in the call: its English section falls back to the French title.
+    const request = decisionRequestEmail({ ...named, language: 'en' }, 'review', LINK, EXPIRES, 0);
+    expect(request.text.split('Appel à projets 2027 — tranche 1 (2027-T1)').length).toBe(3);
+  });
 });

@@ -18,8 +18,8 @@ const tracking = (overrides: Partial<TrackingPageModel> = {}): TrackingPageModel
   project: input.project,
   budget: input.budget,
   history: [{ at: '2027-01-10T09:00:00.000Z', status: 'SUBMITTED', actor: 'applicant' }],
-  callTitle: 'Appel à projets 2027 — tranche 1',
-  themeLabel: 'Eau et stress hydrique',
+  callTitle: { fr: 'Appel à projets 2027 — tranche 1' },
+  themeLabel: { fr: 'Eau et stress hydrique' },
   waiting: [],
   ...overrides,
 });
