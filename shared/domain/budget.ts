@@ -154,8 +154,9 @@ export function checkBudget(budget: Budget, rules: BudgetRules): BudgetFailure[]
     failures.push({ rule: 'in-kind-share', values: { inKind: lead.inKind, contribution, maxShare: rules.maxInKindShare, max: maxInKind } });
   }
 
-  if (!within(fundFR, rules.grants.FR)) failures.push({ rule: 'grant-bounds-fr', values: { requested: fundFR, ...rules.grants.FR } });
-  if (!within(fundMA, rules.grants.MA)) failures.push({ rule: 'grant-bounds-ma', values: { requested: fundMA, ...rules.grants.MA } });
+  const { FR, MA } = rules.grants;
+  if (!within(fundFR, FR)) failures.push({ rule: 'grant-bounds-fr', values: { requested: fundFR, min: FR.min, max: FR.max } });
+  if (!within(fundMA, MA)) failures.push({ rule: 'grant-bounds-ma', values: { requested: fundMA, min: MA.min, max: MA.max } });
   return failures;
 }
 
