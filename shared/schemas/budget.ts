@@ -24,12 +24,12 @@ export const BUDGET_LIMITS = {
 const grouped = (n: number) => new Intl.NumberFormat('fr-FR').format(n);
 
 /** `z.number()` already refuses NaN and ±Infinity; `.int()` refuses fractions (and unsafe integers). */
-const wholeEuros = z
+export const wholeEuros = z
   .number()
   .int('montant en euros entiers')
   .nonnegative('montant négatif')
   .max(BUDGET_LIMITS.maxEuros, `${grouped(BUDGET_LIMITS.maxEuros)} € au plus`);
-const wholeDirhams = z
+export const wholeDirhams = z
   .number()
   .int('montant en dirhams entiers')
   .nonnegative('montant négatif')
@@ -77,11 +77,25 @@ export type BudgetDraft = z.infer<typeof budgetDraftSchema>;
  * A share of the total (0..1), read to the ten-thousandth (0.01 %) so the rules compare integers:
  * `0.29 × 100` is 28.999… in floating point, never in basis points.
  */
-const atMostFourDecimals = (x: number) => Math.abs(x * 10_000 - Math.round(x * 10_000)) < 1e-6;
-const share = z.number().min(0, 'part comprise entre 0 et 1').max(1, 'part comprise entre 0 et 1').refine(atMostFourDecimals, 'part à 4 décimales au plus');
+export const atMostFourDecimals = (x: number) => Math.abs(x * 10_000 - Math.round(x * 10_000)) < 1e-6;
+export const share = z
+  .number()
+  .min(0, 'part comprise entre 0 et 1')
+  .max(1, 'part comprise entre 0 et 1')
+  .refine(atMostFourDecimals, 'part à 4 décimales au plus');
 
-const bounds = (amount: z.ZodNumber) =>
+export const bounds = (amount: z.ZodNumber) =>
   z.strictObject({ min: amount, max: amount }).refine((b) => b.min <= b.max, { message: 'minimum supérieur au maximum', path: ['max'] });
+
+/** The call's frozen rate: dirhams for one euro, to 4 decimals. */
+export const madPerEur = z
+  .number()
+  .min(1, 'cours en dirhams pour un euro')
+  .max(1000, 'cours en dirhams pour un euro')
+  .refine(atMostFourDecimals, 'cours à 4 décimales au plus');
+
+/** What each side of the fund may grant one project: France in whole EUR, Morocco in whole MAD. */
+export const sideGrants = z.strictObject({ FR: bounds(wholeEuros), MA: bounds(wholeDirhams) });
 
 /**
  * The budget rules a call carries (each a failure reason when broken): the fund's share at most
@@ -94,11 +108,7 @@ export const budgetRulesSchema = z.strictObject({
   cofinancingCeiling: share.refine((s) => s > 0, 'part comprise entre 0 et 1'),
   minLeadShare: share,
   maxInKindShare: share,
-  madPerEur: z
-    .number()
-    .min(1, 'cours en dirhams pour un euro')
-    .max(1000, 'cours en dirhams pour un euro')
-    .refine(atMostFourDecimals, 'cours à 4 décimales au plus'),
-  grants: z.strictObject({ FR: bounds(wholeEuros), MA: bounds(wholeDirhams) }),
+  madPerEur,
+  grants: sideGrants,
 });
 export type BudgetRules = z.infer<typeof budgetRulesSchema>;

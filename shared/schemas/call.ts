@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { madPerEur, share, sideGrants, wholeDirhams, wholeEuros } from './budget.ts';
 import { isoDateTime, localizedText, positiveEuros, text } from './common.ts';
 
 export const callId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,39}$/, 'identifiant d’appel invalide (lettres, chiffres, - et _)');
@@ -25,6 +26,27 @@ export const callSchema = z
     cofinancingCeiling: z.number().gt(0).max(1),
     grant: z.strictObject({ min: positiveEuros, max: positiveEuros }),
     envelope: positiveEuros,
+    // The joint dossier's rules. Optional: a call written before them reads with the defaults of
+    // shared/domain/call-rules.ts (a French side only, no partner confirmation window change).
+    /** Both sides of the fund: France in EUR (MEAE), Morocco in MAD (DGCT). */
+    envelopes: z
+      .strictObject({
+        FR: z.strictObject({ amount: wholeEuros, currency: z.literal('EUR') }),
+        MA: z.strictObject({ amount: wholeDirhams, currency: z.literal('MAD') }),
+      })
+      .optional(),
+    /** Dirhams for one euro, frozen for the call (required when the Moroccan side grants anything). */
+    madPerEur: madPerEur.optional(),
+    /** The lead's own contribution, at least this share of the total cost. */
+    minLeadShare: share.optional(),
+    /** The lead's in-kind contribution, at most this share of its contribution. */
+    maxInKindShare: share.optional(),
+    /** What each side may grant one project (France in EUR, Morocco in MAD). */
+    grants: sideGrants.optional(),
+    /** Days the partner has to confirm a request to file made before the close. */
+    partnerConfirmationDays: z.number().int().min(1).max(60).optional(),
+    /** Whether the Moroccan partner must confirm before an application is filed (true by default). */
+    requirePartnerConfirmation: z.boolean().optional(),
   })
   .refine((c) => Date.parse(c.opensAt) < Date.parse(c.closesAt), {
     message: 'la clôture doit suivre l’ouverture',
@@ -37,6 +59,18 @@ export const callSchema = z
   .refine((c) => c.grant.min <= c.grant.max, {
     message: 'subvention minimale supérieure à la maximale',
     path: ['grant', 'max'],
+  })
+  .refine((c) => c.madPerEur !== undefined || ((c.envelopes?.MA.amount ?? 0) === 0 && (c.grants?.MA.max ?? 0) === 0), {
+    message: 'cours du dirham requis quand le côté marocain accorde des fonds',
+    path: ['madPerEur'],
+  })
+  .refine((c) => c.envelopes === undefined || c.envelopes.FR.amount === c.envelope, {
+    message: 'l’enveloppe française doit être l’enveloppe de l’appel',
+    path: ['envelopes', 'FR', 'amount'],
+  })
+  .refine((c) => c.grants === undefined || (c.grants.FR.min === c.grant.min && c.grants.FR.max === c.grant.max), {
+    message: 'les bornes françaises doivent être celles de l’appel (grant)',
+    path: ['grants', 'FR'],
   })
   .refine((c) => c.grant.max <= c.envelope, {
     message: 'subvention maximale supérieure à l’enveloppe',

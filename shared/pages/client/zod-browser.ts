@@ -5,4 +5,4 @@
  * shows its own messages (shared/i18n/issues.ts). A schema that starts using another member of `z`
  * must add it here: the bundle test fails until it does.
  */
-export { array, config, email, enum, iso, number, preprocess, strictObject, string } from 'zod';
+export { array, boolean, config, email, enum, iso, literal, number, preprocess, strictObject, string } from 'zod';

@@ -1,0 +1,45 @@
+import type { BudgetRules } from '../schemas/budget.ts';
+import type { Call } from '../schemas/call.ts';
+
+/**
+ * A call's joint-dossier rules with their defaults. Calls written before the dossier carry only
+ * the French side (`envelope`, `grant`, in EUR): they read as a French envelope and no Moroccan one.
+ */
+
+/** Partner confirmation window when the call does not say (days after a request made before the close). */
+export const DEFAULT_PARTNER_CONFIRMATION_DAYS = 14;
+
+/**
+ * The rate of a call with no Moroccan side: every MAD amount of such a call is bounded to 0, so
+ * no conversion ever depends on it; pages show MAD only when the call has its own rate.
+ */
+const NO_MOROCCAN_SIDE_RATE = 1;
+
+export interface Envelopes {
+  FR: { amount: number; currency: 'EUR' };
+  MA: { amount: number; currency: 'MAD' };
+}
+
+export function envelopesOf(call: Pick<Call, 'envelope' | 'envelopes'>): Envelopes {
+  return call.envelopes ?? { FR: { amount: call.envelope, currency: 'EUR' }, MA: { amount: 0, currency: 'MAD' } };
+}
+
+export function budgetRulesOf(call: Pick<Call, 'cofinancingCeiling' | 'grant' | 'grants' | 'madPerEur' | 'minLeadShare' | 'maxInKindShare'>): BudgetRules {
+  return {
+    cofinancingCeiling: call.cofinancingCeiling,
+    minLeadShare: call.minLeadShare ?? 0,
+    maxInKindShare: call.maxInKindShare ?? 1,
+    madPerEur: call.madPerEur ?? NO_MOROCCAN_SIDE_RATE,
+    grants: call.grants ?? { FR: { min: call.grant.min, max: call.grant.max }, MA: { min: 0, max: 0 } },
+  };
+}
+
+export function filingRulesOf(call: Pick<Call, 'partnerConfirmationDays' | 'requirePartnerConfirmation'>): {
+  partnerConfirmationDays: number;
+  requirePartnerConfirmation: boolean;
+} {
+  return {
+    partnerConfirmationDays: call.partnerConfirmationDays ?? DEFAULT_PARTNER_CONFIRMATION_DAYS,
+    requirePartnerConfirmation: call.requirePartnerConfirmation ?? true,
+  };
+}
