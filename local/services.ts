@@ -278,7 +278,7 @@ async function readEmails(file: string): Promise<MailboxEmail[]> {
   }
 }
 
-async function writeAtomically(file: string, text: string, mode?: number): Promise<void> {
+export async function writeAtomically(file: string, text: string, mode?: number): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
   await writeFile(tmp, text, mode === undefined ? {} : { mode });
   await rename(tmp, file);

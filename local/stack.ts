@@ -9,6 +9,7 @@ import { startSfnServer } from './stepfunctions/server.ts';
 import type { StateMachineInfo } from './stepfunctions/server.ts';
 import { startApiGateway } from './api-gateway.ts';
 import type { GatewayResponse } from './api-gateway.ts';
+import { type LocalScheduler, schedulesOf, startScheduler } from './scheduler.ts';
 import { createLambdaRuntime } from './lambda-runtime.ts';
 import type { LambdaRuntime, LocalFunction } from './lambda-runtime.ts';
 import { ENV } from '../shared/config/env.ts';
@@ -76,6 +77,11 @@ export interface LocalStackOptions {
    * reclaims idle execution environments; the next invocation is then a cold start. Default 60 s.
    */
   lambdaIdleSeconds?: number;
+  /**
+   * The period of every scheduled rule of the template (EventBridge), when shorter than its own:
+   * demos and tests see the hourly sweeps (deadline reminders…) every few seconds.
+   */
+  scheduleSeconds?: number;
 }
 
 export interface LocalStack {
@@ -106,6 +112,8 @@ export interface LocalStack {
   faults?: FaultSwitch;
   /** The functions' containers (worker threads) alive now; idle ones go after `lambdaIdleSeconds`. */
   lambdaContainers(): number;
+  /** The template's scheduled rules (EventBridge), run on their period; `run` fires one now. */
+  scheduler: LocalScheduler;
   /** Stops everything; executions in flight stay in the journal and resume next time. */
   stop(): Promise<void>;
 }
@@ -254,6 +262,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       },
     });
 
+    // EventBridge's scheduled rules: each invokes its function on its period, even across a restart.
+    const scheduler = await startScheduler({
+      schedules: schedulesOf(template.resources),
+      invoke: (logicalId, event) => invoke(logicalId, event),
+      stateFile: join(dataDir, 'schedules.json'),
+      ...(options.scheduleSeconds !== undefined ? { periodMs: options.scheduleSeconds * 1000 } : {}),
+      log: say,
+    });
+    // Stopped before the runtime it invokes.
+    stops.push(() => scheduler.stop());
+
     const { resumed } = await engine.resume();
     if (resumed.length > 0) say(`step functions: resumed ${resumed.length} execution(s) from ${join(dataDir, 'stepfunctions')}`);
 
@@ -293,6 +312,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       engine,
       ...(faults ? { faults } : {}),
       lambdaContainers: () => runtime?.containerCount() ?? 0,
+      scheduler,
       stop: stopAll,
     };
   } catch (error) {

@@ -53,6 +53,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
   if (ttl !== undefined) timeouts.linkTtlSeconds = ttl;
 
   const lambdaIdle = int('LAMBDA_IDLE_SECONDS', 1, 86_400);
+  const schedule = int('LOCAL_SCHEDULE_SECONDS', 1, 86_400);
 
   const level = (env.LOG_LEVEL ?? 'WARN').toUpperCase();
   if (!['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT'].includes(level)) {
@@ -65,6 +66,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
     timeouts,
     handlerLogLevel: level as HandlerLogLevel,
     ...(lambdaIdle !== undefined ? { lambdaIdleSeconds: lambdaIdle } : {}),
+    ...(schedule !== undefined ? { scheduleSeconds: schedule } : {}),
     ...(env.FAULTS ? { faults: parseFaultRules(env.FAULTS) } : {}),
   };
 }

@@ -15,8 +15,13 @@ export type PortName = 'repository' | 'mailer' | 'workflow' | 'signer' | 'metric
 export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
 
 export interface FunctionDeclaration {
-  /** `api`: behind routes of the REST API (shared/catalogue/routes.ts); `task`: a state of the workflow. */
-  readonly kind: 'api' | 'task';
+  /**
+   * `api`: behind routes of the REST API (shared/catalogue/routes.ts); `task`: a state of the
+   * workflow; `scheduled`: invoked by a scheduled EventBridge rule every `schedule` (a sweep).
+   */
+  readonly kind: 'api' | 'task' | 'scheduled';
+  /** Scheduled functions only: EventBridge's `rate(…)` expression. */
+  readonly schedule?: string;
   /** One line, shown in the console and the template. */
   readonly description: string;
   /**
@@ -147,7 +152,8 @@ const FUNCTIONS_TABLE = {
 
 export type FunctionName = keyof typeof FUNCTIONS_TABLE;
 export type ApiFunctionName = { [N in FunctionName]: (typeof FUNCTIONS_TABLE)[N]['kind'] extends 'api' ? N : never }[FunctionName];
-export type TaskFunctionName = Exclude<FunctionName, ApiFunctionName>;
+export type TaskFunctionName = { [N in FunctionName]: (typeof FUNCTIONS_TABLE)[N]['kind'] extends 'task' ? N : never }[FunctionName];
+export type ScheduledFunctionName = Exclude<FunctionName, ApiFunctionName | TaskFunctionName>;
 
 /** The declarations, by function name. */
 export const FUNCTIONS: { readonly [N in FunctionName]: (typeof FUNCTIONS_TABLE)[N] & FunctionDeclaration } = FUNCTIONS_TABLE;
@@ -155,6 +161,7 @@ export const FUNCTIONS: { readonly [N in FunctionName]: (typeof FUNCTIONS_TABLE)
 export const functionNames = Object.keys(FUNCTIONS) as FunctionName[];
 export const apiFunctionNames = functionNames.filter((n): n is ApiFunctionName => FUNCTIONS[n].kind === 'api');
 export const taskFunctionNames = functionNames.filter((n): n is TaskFunctionName => FUNCTIONS[n].kind === 'task');
+export const scheduledFunctionNames = functionNames.filter((n): n is ScheduledFunctionName => (FUNCTIONS[n] as FunctionDeclaration).kind === 'scheduled');
 
 /** `functions/<name>/handler.ts`, relative to the repository root. */
 export const entryOf = (name: FunctionName): string => `functions/${name}/handler.ts`;
