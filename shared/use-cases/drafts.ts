@@ -192,7 +192,8 @@ export type SaveDraftResult = { outcome: 'saved'; version: number } | { outcome:
 
 /**
  * PUT /drafts/{id}. 1. The link (403/404/410). 2. `If-Match: "<version>"` and the dossier, which
- * may be incomplete, never malformed (400, nothing written). 3. A DRAFT (410 filed, 409 awaiting
+ * may be incomplete, never malformed (400, nothing written); each top-level section it holds
+ * replaces the stored one, the others are kept. 3. A DRAFT (410 filed, 409 awaiting
  * the partner) of a call still open (410). 4. One conditional write at that version: `stale`
  * (409, with the current draft) when another save came first.
  */
@@ -205,12 +206,14 @@ export async function saveDraft(
   if (version === undefined) {
     throw new ValidationError('En-tête If-Match invalide.', [{ path: 'If-Match', message: 'la version du dossier lue, entre guillemets : "3"' }]);
   }
-  const dossier = parseOrThrow(dossierDraftSchema, request.body, 'Le dossier est invalide.');
+  const body = parseOrThrow(dossierDraftSchema, request.body, 'Le dossier est invalide.');
   requireStatus(draft, 'DRAFT');
   const now = ports.clock.now();
   beforeClose(call, now);
   const expected = Number(version);
   if (draft.version !== expected) return { outcome: 'stale', current: await viewOf(ports, draft, role) };
+  // A section the body leaves out is kept as stored; a section it holds replaces the stored one.
+  const dossier: DossierDraft = { ...draft.dossier, ...body };
   const event = eventBy(role, contact, now.toISOString(), 'saved', { sections: changedSections(draft.dossier, dossier) });
   const result = await ports.repository.saveDraft(draft.id, expected, dossier, event);
   if (result.outcome === 'saved') return result;

@@ -164,3 +164,13 @@ describe('a draft from creation to filing', () => {
     expect(created.id).toMatch(/^[A-Za-z0-9_-]{22}$/);
   });
 });
+
+describe('a save', () => {
+  it('replaces the sections it holds and keeps the others', async () => {
+    const { ports, lead } = await world();
+    await saveDraft(ports, { ...lead, ifMatch: '"1"', body: { project: { title: 'Eau potable' } } });
+    const view = await showDraft(ports, lead);
+    expect(view.dossier).toEqual({ leadAuthority: aDossier().leadAuthority, project: { title: 'Eau potable' } });
+    expect(view.history.at(-1)?.sections).toEqual(['project']);
+  });
+});
