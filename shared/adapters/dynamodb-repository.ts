@@ -1,5 +1,6 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { ApplicationRecord, CallRecord, HistoryEvent, TaskRecord } from '../domain/application.ts';
+import type { DraftEvent, DraftRecord } from '../domain/draft.ts';
 import { asLocalized } from '../domain/localized.ts';
 import { InvalidTransitionError, NotFoundError, TaskGoneError, TransientError, ValidationError } from '../domain/errors.ts';
 import { allowedSources, canTransition, type Status } from '../domain/status.ts';
@@ -82,6 +83,11 @@ function toCallRecord(item: Item): CallRecord {
 function toEvent(item: Item): HistoryEvent {
   const { at, status, actor, reason } = item as unknown as HistoryEvent;
   return reason === undefined ? { at, status, actor } : { at, status, actor, reason };
+}
+
+function toDraftEvent(item: Item): DraftEvent {
+  const { at, role, email, action, sections, comment } = item as unknown as DraftEvent;
+  return { at, role, email, action, ...(sections ? { sections: [...sections] } : {}), ...(comment === undefined ? {} : { comment }) };
 }
 
 /** `SET #f0 = :f0, …` for a patch, with its names and values. */
@@ -189,6 +195,78 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
     const seq = item.seq;
     if (!event || typeof seq !== 'number') return;
     await put({ ...keys.event(applicationId, event.at, seq), ...toEvent(event as unknown as Item) });
+  }
+
+  /** The same for a draft: its event item, ranked by the draft's `seq`. */
+  async function writeLastDraftEvent(draftId: string, item: Item): Promise<void> {
+    const event = item.lastEvent as Item | undefined;
+    const seq = item.seq;
+    if (!event || typeof seq !== 'number') return;
+    await put({ ...keys.draftEvent(draftId, seq), ...toDraftEvent(event) });
+  }
+
+  /** Puts an item whose key must be free: `false` when it is taken (nothing written). */
+  async function putNew(item: Item): Promise<boolean> {
+    try {
+      await put(item, { expression: `attribute_not_exists(${PK})` });
+      return true;
+    } catch (error) {
+      if (isConditionFailed(error)) return false;
+      throw error;
+    }
+  }
+
+  /**
+   * The event items under `pk`, with the owning item's `lastEvent` when its own item (`eventSk`)
+   * is not written yet. A change updates the owner first and writes its event right after: until
+   * then `lastEvent` stands in for it, so a history never lags behind the status it explains. One
+   * query reads the owner and its events.
+   */
+  async function historyOf(pk: string, ownerSk: string, eventSk: (owner: Item) => string): Promise<Item[]> {
+    const items = await queryAll({ KeyConditionExpression: `${PK} = :pk`, ExpressionAttributeValues: { ':pk': pk }, ConsistentRead: true });
+    const events = items.filter((item) => sortKeyOf(item).startsWith(keys.eventPrefix));
+    const owner = items.find((item) => sortKeyOf(item) === ownerSk);
+    if (owner?.lastEvent && typeof owner.seq === 'number') {
+      const sk = eventSk(owner);
+      if (!events.some((e) => sortKeyOf(e) === sk)) events.push(owner.lastEvent as Item);
+    }
+    return events;
+  }
+
+  /**
+   * One conditional update of a draft that records `event` (its `lastEvent`, one more `seq`,
+   * `updatedAt`), then writes the event's own item. `undefined` when the condition did not hold:
+   * nothing was written.
+   */
+  async function updateDraftIf(
+    operation: string,
+    id: string,
+    event: DraftEvent,
+    update: { set: string[]; remove?: string[]; condition: string; names?: Record<string, string>; values: Item },
+  ): Promise<Item | undefined> {
+    const remove = update.remove ?? [];
+    let updated: Item | undefined;
+    try {
+      const out = await run(operation, () =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.draft(id),
+            UpdateExpression: `SET ${[...update.set, 'updatedAt = :at', 'lastEvent = :event', 'seq = seq + :one'].join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+            ConditionExpression: update.condition,
+            ExpressionAttributeNames: { '#status': 'status', ...update.names },
+            ExpressionAttributeValues: { ...update.values, ':at': event.at, ':event': clean(event), ':one': 1 },
+            ReturnValues: 'ALL_NEW',
+          }),
+        ),
+      );
+      updated = out.Attributes ?? {};
+    } catch (error) {
+      if (isConditionFailed(error)) return undefined;
+      throw error;
+    }
+    await writeLastDraftEvent(id, updated);
+    return updated;
   }
 
   /** Replaces the items of a call's sub-list (roster, co-chairs) by `next`. */
@@ -301,20 +379,11 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
     },
 
     async getHistory(id) {
-      // The application item and its events in one query. A status change updates the item first
-      // and writes its event right after: until then the item's `lastEvent` stands in for it, so
-      // the history never lags behind the status it explains.
-      const items = await queryAll({
-        KeyConditionExpression: `${PK} = :pk`,
-        ExpressionAttributeValues: { ':pk': keys.applicationPk(id) },
-        ConsistentRead: true,
-      });
-      const events = items.filter((item) => sortKeyOf(item).startsWith(keys.eventPrefix));
-      const app = items.find((item) => sortKeyOf(item) === keys.application(id)[SK]);
-      const last = app?.lastEvent as HistoryEvent | undefined;
-      if (last && typeof app?.seq === 'number' && !events.some((e) => sortKeyOf(e) === keys.event(id, last.at, app.seq as number)[SK])) {
-        events.push(last as unknown as Item);
-      }
+      const events = await historyOf(
+        keys.applicationPk(id),
+        keys.application(id)[SK],
+        (app) => keys.event(id, (app.lastEvent as HistoryEvent).at, app.seq as number)[SK],
+      );
       return events.map(toEvent);
     },
 
@@ -618,14 +687,89 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       await del(keys.idempotency(key));
     },
 
-    async markEmailSent(key) {
-      try {
-        await put({ ...keys.email(key) }, { expression: `attribute_not_exists(${PK})` });
-        return true;
-      } catch (error) {
-        if (isConditionFailed(error)) return false;
-        throw error;
+    async createDraft(draft, first) {
+      const item: Item = {
+        ...draft,
+        ...keys.draft(draft.id),
+        [G1PK]: gsi.draftsOf(draft.callId),
+        [G1SK]: gsi.draftSort(draft.createdAt, draft.id),
+        seq: 1,
+        lastEvent: first,
+      };
+      if (!(await putNew(item))) return 'exists';
+      await writeLastDraftEvent(draft.id, item);
+      return 'created';
+    },
+
+    async getDraft(id) {
+      const item = await get(keys.draft(id));
+      return item ? strip<DraftRecord>(item) : undefined;
+    },
+
+    async getDraftHistory(id) {
+      const events = await historyOf(keys.draftPk(id), keys.draft(id)[SK], (draft) => keys.draftEvent(id, draft.seq as number)[SK]);
+      return events.map(toDraftEvent);
+    },
+
+    async saveDraft(id, expectedVersion, dossier, event) {
+      // The one write of a save: a draft still being built, still at the version the save started from.
+      const saved = await updateDraftIf('saveDraft', id, event, {
+        set: ['dossier = :dossier', '#version = :next'],
+        condition: '#status = :draft AND #version = :expected',
+        names: { '#version': 'version' },
+        values: { ':dossier': clean(dossier), ':next': expectedVersion + 1, ':expected': expectedVersion, ':draft': 'DRAFT' },
+      });
+      if (saved) return { outcome: 'saved', version: expectedVersion + 1 };
+      const now = await get(keys.draft(id));
+      if (!now) return { outcome: 'gone' };
+      return { outcome: now.status === 'DRAFT' ? 'stale' : 'gone', current: strip<DraftRecord>(now) };
+    },
+
+    async changeDraftStatus(id, change, event, patch = {}) {
+      const names: Record<string, string> = {};
+      const values: Item = { ':to': change.to, ':from': change.from };
+      const set = ['#status = :to'];
+      Object.entries(clean(patch)).forEach(([field, value], i) => {
+        names[`#p${i}`] = field;
+        values[`:p${i}`] = value;
+        set.push(`#p${i} = :p${i}`);
+      });
+      // Back to DRAFT clears the request to file; leaving DRAFT clears a former comment.
+      const remove = change.to === 'DRAFT' ? ['submitRequestedAt'] : patch.returnComment === undefined ? ['returnComment'] : [];
+      let condition = '#status = :from';
+      if (change.version !== undefined) {
+        names['#version'] = 'version';
+        values[':version'] = change.version;
+        condition += ' AND #version = :version';
       }
+      if (await updateDraftIf('changeDraftStatus', id, event, { set, remove, condition, names, values })) return { outcome: 'changed' };
+      const now = await get(keys.draft(id));
+      if (now?.status !== change.to) return { outcome: 'refused', current: now ? strip<DraftRecord>(now) : undefined };
+      // A retry, or a twin request: the change is done; its event too, should the first writer have crashed.
+      await writeLastDraftEvent(id, now);
+      return { outcome: 'unchanged' };
+    },
+
+    async setDraftPartner(id, partner, event) {
+      const stored = await updateDraftIf('setDraftPartner', id, event, {
+        set: ['partner = :partner'],
+        condition: '#status = :draft',
+        values: { ':partner': clean(partner), ':draft': 'DRAFT' },
+      });
+      return stored !== undefined;
+    },
+
+    async listDrafts(callId) {
+      const items = await queryAll({
+        IndexName: TABLE_SCHEMA.gsi1.indexName,
+        KeyConditionExpression: `${G1PK} = :pk`,
+        ExpressionAttributeValues: { ':pk': gsi.draftsOf(callId) },
+      });
+      return items.map((item) => strip<DraftRecord>(item));
+    },
+
+    async markEmailSent(key) {
+      return putNew({ ...keys.email(key) });
     },
 
     async unmarkEmailSent(key) {

@@ -17,6 +17,11 @@ import type { CoChairSide } from '../schemas/call.ts';
  * | task              | TASK#<id>         | TASK                     | APPTASKS#<applicationId>       | <stage>#<createdAt>#<id>  |
  * | idempotency key   | IDEM#<key>        | IDEM                     |                                |                           |
  * | email marker      | EMAIL#<key>       | EMAIL                    |                                |                           |
+ * | draft             | DRAFT#<id>        | DRAFT                    | CALL#<callId>#DRAFTS           | <createdAt>#<id>          |
+ * | draft event       | DRAFT#<id>        | EVENT#<nnnnnn>           |                                |                           |
+ *
+ * A draft's events are ranked by the draft's `seq`, one more at every write of the draft: the item
+ * carries its last event until the event's own item is written right after it.
  *
  * Idempotency keys carry a `ttl` (epoch seconds) for the table's time-to-live.
  */
@@ -54,6 +59,9 @@ export const keys = {
   taskIdOf: (item: Record<string, unknown>): string => (item[PK] as string).slice('TASK#'.length),
   idempotency: (id: string): Key => key(`IDEM#${id}`, 'IDEM'),
   email: (id: string): Key => key(`EMAIL#${id}`, 'EMAIL'),
+  draft: (id: string): Key => key(`DRAFT#${id}`, 'DRAFT'),
+  draftPk: (id: string): string => `DRAFT#${id}`,
+  draftEvent: (draftId: string, seq: number): Key => key(`DRAFT#${draftId}`, `EVENT#${String(seq).padStart(6, '0')}`),
 } as const;
 
 /** The sort key of an item read back from the table. */
@@ -66,6 +74,8 @@ export const gsi = {
   applicationSort: (createdAt: string, id: string): string => `${createdAt}#${id}`,
   tasksOf: (applicationId: string): string => `APPTASKS#${applicationId}`,
   taskSort: (stage: TaskStage, createdAt: string, id: string): string => `${stage}#${createdAt}#${id}`,
+  draftsOf: (callId: string): string => `CALL#${callId}#DRAFTS`,
+  draftSort: (createdAt: string, id: string): string => `${createdAt}#${id}`,
 } as const;
 
 /** Attributes the repository keeps beside the records; stripped before a record leaves it. */

@@ -81,6 +81,19 @@ const FUNCTIONS_TABLE = {
     table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'],
     workflow: 'respond',
   },
+  'show-draft': {
+    kind: 'api',
+    description: 'GET and HEAD /drafts/{id}: a draft behind its edit link (never writes)',
+    ports: ['repository', 'signer'],
+    table: ['GetItem', 'Query'],
+  },
+  drafts: {
+    kind: 'api',
+    description: 'POST /drafts, PUT /drafts/{id}, invite, submit, confirm, return: the joint dossier before it is filed',
+    ports: ['repository', 'mailer', 'signer', 'workflow', 'metrics'],
+    table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
+    workflow: 'start',
+  },
 
   // --- The workflow's tasks --------------------------------------------------------------------
   'check-eligibility': {

@@ -34,6 +34,15 @@ const ROUTES_TABLE = {
   showTask: { method: 'GET', path: '/tasks/{taskId}', function: 'show-task', body: 'none', answers: 'page' },
   showTaskHead: { method: 'HEAD', path: '/tasks/{taskId}', function: 'show-task', body: 'none', answers: 'page' },
   decideTask: { method: 'POST', path: '/tasks/{taskId}', function: 'decide-task', body: 'form', answers: 'page' },
+  // Drafts: every change is a PUT or a POST behind the edit link's `sig`; GET and HEAD only read.
+  createDraft: { method: 'POST', path: '/drafts', function: 'drafts', body: 'json', answers: 'json' },
+  showDraft: { method: 'GET', path: '/drafts/{id}', function: 'show-draft', body: 'none', answers: 'json' },
+  showDraftHead: { method: 'HEAD', path: '/drafts/{id}', function: 'show-draft', body: 'none', answers: 'json' },
+  saveDraft: { method: 'PUT', path: '/drafts/{id}', function: 'drafts', body: 'json', answers: 'json' },
+  inviteToDraft: { method: 'POST', path: '/drafts/{id}/invite', function: 'drafts', body: 'json', answers: 'json' },
+  submitDraft: { method: 'POST', path: '/drafts/{id}/submit', function: 'drafts', body: 'json', answers: 'json' },
+  confirmDraft: { method: 'POST', path: '/drafts/{id}/confirm', function: 'drafts', body: 'json', answers: 'json' },
+  returnDraft: { method: 'POST', path: '/drafts/{id}/return', function: 'drafts', body: 'json', answers: 'json' },
 } as const satisfies Record<string, RouteDeclaration>;
 
 export type RouteName = keyof typeof ROUTES_TABLE;

@@ -1,4 +1,5 @@
 import type { ApplicationInput } from '../schemas/application.ts';
+import type { Budget } from '../schemas/budget.ts';
 import type { Call, CoChairSide } from '../schemas/call.ts';
 import type { CommitteeDecision, ReviewDecision } from '../schemas/decisions.ts';
 import type { Ineligibility } from './eligibility.ts';
@@ -17,8 +18,16 @@ export interface HistoryEvent {
   reason?: string;
 }
 
+/**
+ * An application's budget: the total cost and what the fund is asked for, in euros (everything
+ * downstream reads these two), and for an application filed from a dossier the dossier's own cost
+ * lines and funding sources (the Moroccan side of the fund in dirhams).
+ */
+export type ApplicationBudget = ApplicationInput['budget'] & { lines?: Budget['lines']; funding?: Budget['funding'] };
+
 /** A stored application: the applicants' input plus what the workflow learnt about it. */
-export interface ApplicationRecord extends ApplicationInput {
+export interface ApplicationRecord extends Omit<ApplicationInput, 'budget'> {
+  budget: ApplicationBudget;
   id: string;
   status: Status;
   language: Language;

@@ -63,3 +63,24 @@ export class InvalidTransitionError extends DomainError {
 export class NoReviewerAvailableError extends DomainError {
   override readonly name = 'NoReviewerAvailableError';
 }
+/** A draft's link used for what its role may not do (the lead confirming, the partner asking to file). */
+export class WrongRoleError extends DomainError {
+  override readonly name = 'WrongRoleError';
+}
+/** The draft was filed, or its call closed (or its link lapsed): nothing more can be done with it. */
+export class DraftGoneError extends DomainError {
+  override readonly name = 'DraftGoneError';
+}
+/** The draft is not in the status this action needs (saving while the partner confirms, confirming a draft). */
+export class DraftStateError extends DomainError {
+  override readonly name = 'DraftStateError';
+}
+/** The lead asked to file a dossier that still lacks something; `issues` lists every missing field. */
+export class DossierIncompleteError extends DomainError {
+  override readonly name = 'DossierIncompleteError';
+  readonly issues: readonly Issue[];
+  constructor(message: string, issues: readonly Issue[] = []) {
+    super(message);
+    this.issues = issues;
+  }
+}

@@ -257,3 +257,97 @@ export function workflowFailureEmail(applicationId: string, callId: string | und
     ],
   }));
 }
+
+/** A draft as its emails name it: its project's title when it has one, its call, its language. */
+export interface DraftAbout {
+  id: string;
+  callId: string;
+  language: Language;
+  title?: string | undefined;
+  callTitle?: Localized;
+}
+
+function draftFacts(t: Catalogue, draft: DraftAbout, title: string): Block {
+  return {
+    kind: 'facts',
+    rows: [
+      [t.labels.project, title],
+      [t.labels.reference, draft.id],
+      [t.labels.call, draft.callTitle ? `${localize(t, draft.callTitle)} (${draft.callId})` : draft.callId],
+    ],
+  };
+}
+
+/** A draft's email: in the draft's language then French, with the contact's own link where it acts. */
+function draftEmail(draft: DraftAbout, build: (t: Catalogue, localize: Localize, title: string) => Version): RenderedEmail {
+  const titleIn = (t: Catalogue) => draft.title ?? t.draft.untitled;
+  return compose(draft.language, 'fr', draft.title ?? draft.id, (t, localize) => build(t, localize, titleIn(t)));
+}
+
+/** An edit link's blocks: what to do, the button, the link's expiry. */
+const actOn = (t: Catalogue, action: string, label: string, link: string, expiresAt: Date): Block[] => [
+  paragraph(action),
+  button(t, label, link),
+  paragraph(fill(t.personalLink, { expires: formatDateTime(t, expiresAt) })),
+];
+
+/** To the lead, when its draft is created: its edit link. */
+export function draftCreatedEmail(draft: DraftAbout, link: string, expiresAt: Date): RenderedEmail {
+  return draftEmail(draft, (t, localize, title) => ({
+    what: t.draft.created.subject,
+    blocks: [
+      paragraph(fill(t.draft.created.intro, { callId: draft.callId })),
+      ...actOn(t, t.draft.created.action, t.draft.created.button, localize(link), expiresAt),
+      draftFacts(t, draft, title),
+    ],
+  }));
+}
+
+/** To the partner, invited by the lead: its own edit link. */
+export function draftInvitationEmail(draft: DraftAbout, lead: string, link: string, expiresAt: Date): RenderedEmail {
+  return draftEmail(draft, (t, localize, title) => ({
+    what: t.draft.invited.subject,
+    blocks: [
+      paragraph(fill(t.draft.invited.intro, { lead, title, callId: draft.callId })),
+      ...actOn(t, t.draft.invited.action, t.draft.invited.button, localize(link), expiresAt),
+      draftFacts(t, draft, title),
+    ],
+  }));
+}
+
+/** To the partner, when the lead asks to file: its link, to confirm or send back before `deadline`. */
+export function confirmationRequestEmail(draft: DraftAbout, link: string, deadline: Date, expiresAt: Date): RenderedEmail {
+  return draftEmail(draft, (t, localize, title) => ({
+    what: t.draft.confirm.subject,
+    blocks: [
+      paragraph(fill(t.draft.confirm.intro, { title, callId: draft.callId })),
+      ...actOn(t, fill(t.draft.confirm.action, { deadline: formatDateTime(t, deadline) }), t.draft.confirm.button, localize(link), expiresAt),
+      draftFacts(t, draft, title),
+    ],
+  }));
+}
+
+/** To the lead, when its request to file went to the partner. */
+export function filingRequestedEmail(draft: DraftAbout, deadline: Date): RenderedEmail {
+  return draftEmail(draft, (t, _localize, title) => ({
+    what: t.draft.requested.subject,
+    blocks: [
+      paragraph(fill(t.draft.requested.intro, { title, deadline: formatDateTime(t, deadline) })),
+      paragraph(t.draft.requested.next),
+      draftFacts(t, draft, title),
+    ],
+  }));
+}
+
+/** To the lead, when the partner sent the draft back: the comment and the lead's edit link. */
+export function draftReturnedEmail(draft: DraftAbout, comment: string, link: string, expiresAt: Date): RenderedEmail {
+  return draftEmail(draft, (t, localize, title) => ({
+    what: t.draft.returned.subject,
+    blocks: [
+      paragraph(fill(t.draft.returned.intro, { title })),
+      { kind: 'quote', text: comment },
+      ...actOn(t, t.draft.returned.action, t.draft.returned.button, localize(link), expiresAt),
+      draftFacts(t, draft, title),
+    ],
+  }));
+}

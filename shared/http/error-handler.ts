@@ -5,6 +5,9 @@ import {
   BadSignatureError,
   CallClosedError,
   CallNotFoundError,
+  DossierIncompleteError,
+  DraftGoneError,
+  DraftStateError,
   IdempotencyConflictError,
   InvalidTransitionError,
   type Issue,
@@ -14,6 +17,7 @@ import {
   TaskGoneError,
   TransientError,
   ValidationError,
+  WrongRoleError,
 } from '../domain/errors.ts';
 import { MalformedBodyError, PayloadTooLargeError, UnsupportedMediaTypeError } from './body-parsers.ts';
 import { logger as defaultLogger } from './logger.ts';
@@ -70,16 +74,20 @@ const ANSWERS: readonly Answer[] = [
   answer(z.ZodError, 400, 'VALIDATION_FAILED', (e) => withIssues('Certains champs sont invalides.', issuesOf(e))),
   answer(MalformedBodyError, 400, 'MALFORMED_BODY'),
   answer(BadSignatureError, 403, 'BAD_SIGNATURE'),
+  answer(WrongRoleError, 403, 'WRONG_ROLE'),
   answer(NotFoundError, 404, 'NOT_FOUND'),
   answer(CallNotFoundError, 404, 'CALL_NOT_FOUND'),
   answer(CallClosedError, 409, 'CALL_CLOSED'),
   answer(TaskAlreadyDecidedError, 409, 'ALREADY_DECIDED'),
   answer(InvalidTransitionError, 409, 'INVALID_TRANSITION'),
   answer(NoReviewerAvailableError, 409, 'NO_REVIEWER_AVAILABLE'),
+  answer(DraftStateError, 409, 'DRAFT_STATE'),
   answer(TaskGoneError, 410, 'TASK_GONE'),
+  answer(DraftGoneError, 410, 'DRAFT_GONE'),
   answer(PayloadTooLargeError, 413, 'PAYLOAD_TOO_LARGE'),
   answer(UnsupportedMediaTypeError, 415, 'UNSUPPORTED_MEDIA_TYPE'),
   answer(IdempotencyConflictError, 422, 'IDEMPOTENCY_KEY_REUSED'),
+  answer(DossierIncompleteError, 422, 'DOSSIER_INCOMPLETE', (e) => withIssues(e.message, [...e.issues])),
   answer(TransientError, 503, 'SERVICE_UNAVAILABLE'),
 ];
 

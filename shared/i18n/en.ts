@@ -366,6 +366,38 @@ export const en = {
     tracking: {
       intro: 'Follow the application’s progress at any time at this address (keep it: it gives access to the application):',
     },
+    draft: {
+      untitled: 'Untitled application',
+      created: {
+        subject: 'Your application in preparation',
+        intro: 'Your authority’s application to call {callId} has been created. You can complete it over several sittings: every save is kept.',
+        action: 'Invite the partner Moroccan authority from the application: it will be able to complete it with you. Only you can ask to file it.',
+        button: 'Complete the application',
+      },
+      invited: {
+        subject: 'Invitation to complete a joint application',
+        intro: '{lead} invites you to prepare the joint application “{title}” to call {callId} together.',
+        action: 'You can complete every part of the application with the link below. Before it is filed, your confirmation will be asked.',
+        button: 'Complete the application',
+      },
+      confirm: {
+        subject: 'Your confirmation is awaited',
+        intro: 'The French authority asks to file the joint application “{title}” (call {callId}). It will only be filed with your confirmation.',
+        action: 'Read the application, then confirm it or send it back with a comment. You can confirm until {deadline}.',
+        button: 'Read and confirm',
+      },
+      requested: {
+        subject: 'Request to file sent to the partner',
+        intro: 'Your request to file the application “{title}” has been sent to the partner authority, which must confirm it by {deadline}.',
+        next: 'You will be told by email when it confirms or sends it back.',
+      },
+      returned: {
+        subject: 'Application sent back by the partner',
+        intro: 'The partner authority sent the application “{title}” back without confirming it, with this comment:',
+        action: 'Edit the application with the link below, then ask to file it again.',
+        button: 'Edit the application',
+      },
+    },
     received: {
       subject: 'Application received',
       intro: 'The application “{title}” submitted to the call for projects {callId} has been received.',

@@ -378,6 +378,40 @@ export const fr = {
     tracking: {
       intro: 'Suivez l’avancement du dossier à tout moment à cette adresse (gardez-la : elle donne accès au dossier) :',
     },
+    draft: {
+      untitled: 'Dossier sans titre',
+      created: {
+        subject: 'Votre dossier en préparation',
+        intro:
+          'Le dossier de votre collectivité pour l’appel à projets {callId} est créé. Vous pouvez le compléter en plusieurs fois : chaque enregistrement est conservé.',
+        action: 'Invitez la collectivité marocaine partenaire depuis le dossier : elle pourra le compléter avec vous. Vous seul pourrez demander son dépôt.',
+        button: 'Compléter le dossier',
+      },
+      invited: {
+        subject: 'Invitation à compléter un dossier commun',
+        intro: '{lead} vous invite à préparer avec elle le dossier commun « {title} » pour l’appel à projets {callId}.',
+        action: 'Vous pouvez compléter chaque partie du dossier avec le lien ci-dessous. Avant le dépôt, votre confirmation vous sera demandée.',
+        button: 'Compléter le dossier',
+      },
+      confirm: {
+        subject: 'Confirmation du dépôt attendue',
+        intro:
+          'La collectivité française demande le dépôt du dossier commun « {title} » (appel à projets {callId}). Il ne sera déposé qu’avec votre confirmation.',
+        action: 'Relisez le dossier, puis confirmez son dépôt ou renvoyez-le avec un commentaire. Votre confirmation est possible jusqu’au {deadline}.',
+        button: 'Relire et confirmer',
+      },
+      requested: {
+        subject: 'Demande de dépôt envoyée au partenaire',
+        intro: 'Votre demande de dépôt du dossier « {title} » a été transmise à la collectivité partenaire, qui doit la confirmer jusqu’au {deadline}.',
+        next: 'Vous serez informé par courriel de sa confirmation ou de son renvoi.',
+      },
+      returned: {
+        subject: 'Dossier renvoyé par le partenaire',
+        intro: 'La collectivité partenaire a renvoyé le dossier « {title} » sans confirmer son dépôt, avec ce commentaire :',
+        action: 'Modifiez le dossier avec le lien ci-dessous, puis demandez à nouveau son dépôt.',
+        button: 'Modifier le dossier',
+      },
+    },
     received: {
       subject: 'Dossier reçu',
       intro: 'Le dossier « {title} » déposé au titre de l’appel à projets {callId} a bien été reçu.',

@@ -1,5 +1,6 @@
 import { pathTo } from '../catalogue/routes.ts';
 import type { TaskRecord } from '../domain/application.ts';
+import type { DraftRole } from '../domain/draft.ts';
 import type { Signer } from '../ports/index.ts';
 import { sameMac } from './signing.ts';
 
@@ -87,4 +88,51 @@ export async function checkTrackingToken(signer: Signer, applicationId: string, 
   const mac = await signer.macFor(parts, { version, now: new Date(), accept: 'until-revoked' });
   const expected = (mac ?? (await signer.sign(parts)).mac).slice(0, TRACKING_MAC_LENGTH);
   return sameMac(expected, body) && mac !== undefined;
+}
+
+/** `{exp}.{l|p}.{mac}[.v{keyVersion}]`: the role as one letter, the recipient's address nowhere in the URL. */
+const DRAFT_SIG = new RegExp(`^(\\d{1,12})\\.([lp])\\.([A-Za-z0-9_-]{43})${VERSION_SUFFIX}$`);
+const ROLE_LETTER: Record<DraftRole, string> = { lead: 'l', partner: 'p' };
+
+const draftParts = (draftId: string, role: DraftRole, email: string, exp: string) => ['draft', draftId, role, email.toLowerCase(), exp];
+
+/**
+ * A draft's edit link for one contact: `/drafts/{id}?sig=…`, the MAC binding the draft, the role
+ * (lead or partner), the contact's address and the expiry. The same `sig` authorises that role's
+ * actions (`/drafts/{id}/submit?sig=…`); a contact replaced by another loses its link.
+ */
+export async function draftSig(signer: Signer, draftId: string, role: DraftRole, email: string, expiresAt: Date): Promise<string> {
+  const exp = String(Math.floor(expiresAt.getTime() / 1000));
+  const { mac, version } = await signer.sign(draftParts(draftId, role, email, exp));
+  return `${exp}.${ROLE_LETTER[role]}.${mac}${versionSuffix(version)}`;
+}
+
+export async function draftLink(signer: Signer, baseUrl: string, draftId: string, role: DraftRole, email: string, expiresAt: Date): Promise<string> {
+  return `${baseUrl}${pathTo('showDraft', { id: draftId }, { sig: await draftSig(signer, draftId, role, email, expiresAt) })}`;
+}
+
+export type DraftLinkCheck = { ok: true; role: DraftRole } | { ok: false; reason: 'bad-signature' } | { ok: false; reason: 'expired'; role: DraftRole };
+
+/**
+ * Verifies a draft's `sig` against the contact its role has now (`emailOf`): the signature first
+ * (403), then the expiry (410). Edit links live for weeks, longer than a rotation's grace period:
+ * like tracking links, a retired key version verifies them until it is revoked.
+ */
+export async function checkDraftLink(
+  signer: Signer,
+  draftId: string,
+  emailOf: (role: DraftRole) => string | undefined,
+  sig: string | undefined,
+  now: Date,
+): Promise<DraftLinkCheck> {
+  const match = DRAFT_SIG.exec(sig ?? '');
+  if (!match) return { ok: false, reason: 'bad-signature' };
+  const [, exp = '', letter = '', mac = '', version = '1'] = match;
+  const role: DraftRole = letter === 'l' ? 'lead' : 'partner';
+  const email = emailOf(role);
+  if (email === undefined) return { ok: false, reason: 'bad-signature' };
+  const expected = await signer.macFor(draftParts(draftId, role, email, exp), { version: Number(version), now, accept: 'until-revoked' });
+  if (expected === undefined || !sameMac(expected, mac)) return { ok: false, reason: 'bad-signature' };
+  if (Number(exp) * 1000 <= now.getTime()) return { ok: false, reason: 'expired', role };
+  return { ok: true, role };
 }

@@ -1,5 +1,7 @@
 import type { ApplicationRecord, CallRecord, HistoryEvent, TaskRecord, TaskStage } from '../domain/application.ts';
+import type { DraftContact, DraftEvent, DraftRecord, DraftStatus } from '../domain/draft.ts';
 import type { Status } from '../domain/status.ts';
+import type { DossierDraft } from '../schemas/dossier.ts';
 import type { Call, CoChair, Reviewer } from '../schemas/call.ts';
 import type { MetricName } from '../config/metrics.ts';
 
@@ -72,10 +74,43 @@ export interface Repository {
   claimIdempotencyKey(key: string, bodyHash: string, applicationId: string): Promise<{ bodyHash: string; applicationId: string }>;
   releaseIdempotencyKey(key: string): Promise<void>;
 
+  /** Creates a draft and its first history entry; `exists` when the id is taken. */
+  createDraft(draft: DraftRecord, first: DraftEvent): Promise<'created' | 'exists'>;
+  getDraft(id: string): Promise<DraftRecord | undefined>;
+  /** A draft's history, oldest first. */
+  getDraftHistory(id: string): Promise<DraftEvent[]>;
+  /**
+   * Stores a save of the dossier in ONE conditional write: only a `DRAFT` still at
+   * `expectedVersion` takes it, and its version becomes `expectedVersion + 1`. `stale`: another
+   * save came first (the draft as it is now); `gone`: the draft is not a `DRAFT` any more, or
+   * does not exist.
+   */
+  saveDraft(id: string, expectedVersion: number, dossier: DossierDraft, event: DraftEvent): Promise<DraftSaveResult>;
+  /**
+   * Moves a draft from `from` to `to` in one conditional write (and at `version`, when given:
+   * a request to file holds only for the dossier that was checked), storing `patch` and the event.
+   * `unchanged` when it is already in `to`; `refused` (with the draft as it is) otherwise.
+   */
+  changeDraftStatus(
+    id: string,
+    change: { from: DraftStatus; to: DraftStatus; version?: number },
+    event: DraftEvent,
+    patch?: DraftPatch,
+  ): Promise<{ outcome: 'changed' | 'unchanged' } | { outcome: 'refused'; current: DraftRecord | undefined }>;
+  /** Stores the partner's contact on a `DRAFT` (one conditional write): `false` if it is not a `DRAFT` any more. */
+  setDraftPartner(id: string, partner: DraftContact, event: DraftEvent): Promise<boolean>;
+  /** Every draft of a call, oldest first, whatever its status: a Query of the gsi1 index, never a Scan. */
+  listDrafts(callId: string): Promise<DraftRecord[]>;
+
   /** Records that an email identified by `key` is being sent; `false` if it was already. */
   markEmailSent(key: string): Promise<boolean>;
   unmarkEmailSent(key: string): Promise<void>;
 }
+
+export type DraftSaveResult = { outcome: 'saved'; version: number } | { outcome: 'stale'; current: DraftRecord } | { outcome: 'gone'; current?: DraftRecord };
+
+/** What a change of a draft's status may store beside it. */
+export type DraftPatch = Partial<Pick<DraftRecord, 'partner' | 'submitRequestedAt' | 'returnComment'>>;
 
 export interface PageRequest {
   /** At most this many items (default 50, at most 1000). */

@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { email, isoDate, positiveEuros, text } from './common.ts';
 import { callId } from './call.ts';
 
-const contact = z.strictObject({
+export const contactSchema = z.strictObject({
   name: text(120),
   email,
   phone: z
@@ -16,11 +16,11 @@ export const frenchKinds = ['commune', 'epci', 'departement', 'region'] as const
 export const moroccanKinds = ['commune', 'province_prefecture', 'region'] as const;
 
 /** The lead authority; `country` is checked by eligibility (a reason), not refused by the schema. */
-const leadAuthority = z.strictObject({
+export const authoritySchema = z.strictObject({
   name: text(200),
   country: z.enum(['FR', 'MA']),
   kind: z.enum(['commune', 'epci', 'departement', 'region', 'province_prefecture']),
-  contact,
+  contact: contactSchema,
 });
 
 export const projectSchema = z.strictObject({
@@ -43,17 +43,22 @@ export const budgetSchema = z
 
 const applicationFields = {
   project: projectSchema,
-  leadAuthority,
-  partnerAuthority: leadAuthority,
+  leadAuthority: authoritySchema,
+  partnerAuthority: authoritySchema,
   budget: budgetSchema,
 };
 
-type Authorities = { leadAuthority: { country: 'FR' | 'MA'; kind: string }; partnerAuthority: { country: 'FR' | 'MA'; kind: string } };
+type Authority = { country?: 'FR' | 'MA' | undefined; kind?: string | undefined };
+type Authorities = { leadAuthority?: Authority | undefined; partnerAuthority?: Authority | undefined };
 
-/** A commune exists on both sides; an EPCI only in France, a province only in Morocco. */
-function checkAuthorityKinds(a: Authorities, ctx: z.RefinementCtx): void {
+/**
+ * A commune exists on both sides; an EPCI only in France, a province only in Morocco. Checked when
+ * both the country and the kind are given (a draft may have either alone).
+ */
+export function checkAuthorityKinds(a: Authorities, ctx: z.RefinementCtx): void {
   for (const key of ['leadAuthority', 'partnerAuthority'] as const) {
     const authority = a[key];
+    if (authority?.country === undefined || authority.kind === undefined) continue;
     const kinds: readonly string[] = authority.country === 'FR' ? frenchKinds : moroccanKinds;
     if (!kinds.includes(authority.kind)) {
       ctx.addIssue({

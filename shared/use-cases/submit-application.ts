@@ -71,6 +71,33 @@ async function undo(repository: Repository, id: string, key: string | undefined)
 }
 
 /**
+ * Files an application: creates it with its first history event, then starts its workflow (named
+ * after its id, so a replay starts nothing new). If either step fails, the request that owns the
+ * id — known in advance (`true`), or `'if-created'`: only when this very call created it — deletes
+ * the application and frees its key (retried briefly), then rethrows for the caller to retry.
+ * Should even that fail, the application waits, without workflow, for the retry that starts it
+ * (`onUndoFailed`).
+ */
+export async function fileApplication(
+  ports: Pick<SubmitApplicationPorts, 'repository' | 'workflow' | 'onUndoFailed'>,
+  record: ApplicationRecord,
+  first: HistoryEvent,
+  claim: { owner: boolean | 'if-created'; idempotencyKey?: string | undefined },
+): Promise<void> {
+  let created = false;
+  try {
+    created = (await ports.repository.createApplication(record, first)) === 'created';
+    await ports.workflow.start(record.id);
+  } catch (error) {
+    // Transient (throttling, 5xx) → 503 with Retry-After; anything else is a bug → 500. Either way
+    // the client retries: a retry finds what is left and starts its workflow.
+    const owner = claim.owner === 'if-created' ? created : claim.owner;
+    if (owner && !(await undo(ports.repository, record.id, claim.idempotencyKey))) ports.onUndoFailed?.(record.id, error);
+    throw error;
+  }
+}
+
+/**
  * POST /applications. Nothing is stored unless the application is valid and its call open, and
  * nothing stays half-done: an application exists only with its workflow started.
  * 1. Validate the Idempotency-Key header (if any) and the body (strict: no `status` from outside).
@@ -85,7 +112,7 @@ async function undo(repository: Repository, id: string, key: string | undefined)
  *    waits, without workflow, for the retry with the same key, which starts it (`onUndoFailed`).
  */
 export async function submitApplication(ports: SubmitApplicationPorts, request: SubmitApplicationRequest): Promise<SubmitApplicationResult> {
-  const { repository, workflow, signer, clock } = ports;
+  const { repository, signer, clock } = ports;
   const key = request.idempotencyKey;
   if (key !== undefined && !IDEMPOTENCY_KEY.test(key)) {
     throw new ValidationError('En-tête Idempotency-Key invalide.', [
@@ -115,15 +142,6 @@ export async function submitApplication(ports: SubmitApplicationPorts, request: 
 
   const at = now.toISOString();
   const record: ApplicationRecord = { ...input, id, status: 'SUBMITTED', language: request.language, createdAt: at, updatedAt: at };
-  const first: HistoryEvent = { at, status: 'SUBMITTED', actor: 'applicant' };
-  try {
-    await repository.createApplication(record, first);
-    await workflow.start(id);
-  } catch (error) {
-    // Transient (throttling, 5xx) → 503 with Retry-After; anything else is a bug → 500. Either way
-    // the client retries: a retry with the same key finds what is left and starts its workflow.
-    if (owner && !(await undo(repository, id, key))) ports.onUndoFailed?.(id, error);
-    throw error;
-  }
+  await fileApplication(ports, record, { at, status: 'SUBMITTED', actor: 'applicant' }, { owner, idempotencyKey: key });
   return { id, status: 'SUBMITTED', trackingUrl: await trackingUrl(signer, request.baseUrl, id) };
 }

@@ -75,7 +75,7 @@ describe('functions', () => {
       expect(vars[ENV.linkTtlSeconds], name).toBe(String(config.linkTtlSeconds));
       expect(vars[ENV.signingKeyGraceSeconds], name).toBe(String(config.signingKeyGraceSeconds));
       expect(vars[ENV.signingSecret], name).toBeUndefined();
-      expect(vars[ENV.stateMachineArn] !== undefined, name).toBe(name === 'submit-application');
+      expect(vars[ENV.stateMachineArn] !== undefined, name).toBe(name === 'submit-application' || name === 'drafts');
     }
   });
 
@@ -94,14 +94,14 @@ describe('functions', () => {
 });
 
 describe('grants', () => {
-  const mailers = ['notify-admins', 'notify-applicants', 'request-changes', 'request-committee-decision', 'request-review'];
+  const mailers = ['drafts', 'notify-admins', 'notify-applicants', 'request-changes', 'request-committee-decision', 'request-review'];
 
   it('only decide-task may resume a waiting task', () => {
     expect(granted('states:SendTaskSuccess')).toEqual(['decide-task']);
   });
 
-  it('only submit-application may start an execution', () => {
-    expect(granted('states:StartExecution')).toEqual(['submit-application']);
+  it('only the filing functions may start an execution', () => {
+    expect(granted('states:StartExecution')).toEqual(['drafts', 'submit-application']);
   });
 
   it('only the mailers may send email, as the sender domain only', () => {
@@ -125,10 +125,12 @@ describe('grants', () => {
     expect(granted('secretsmanager:GetSecretValue')).toEqual(
       [
         'decide-task',
+        'drafts',
         'notify-applicants',
         'request-changes',
         'request-committee-decision',
         'request-review',
+        'show-draft',
         'show-task',
         'submit-application',
         'track-application',
@@ -137,7 +139,7 @@ describe('grants', () => {
   });
 
   it('lets the read-only handlers read the table but not write it; health touches nothing', () => {
-    for (const name of ['list-calls', 'track-application', 'show-task', 'show-form']) {
+    for (const name of ['list-calls', 'track-application', 'show-task', 'show-form', 'show-draft']) {
       expect(actionsOf(name).has('dynamodb:Query'), name).toBe(true);
       expect(actionsOf(name).has('dynamodb:PutItem'), name).toBe(false);
       expect(actionsOf(name).has('dynamodb:UpdateItem'), name).toBe(false);
@@ -203,13 +205,24 @@ describe('REST API', () => {
       'POST /tasks/{taskId}': 'decide-task',
       'GET /': 'show-form',
       'GET /assets/{asset}': 'show-form',
+      'POST /drafts': 'drafts',
+      'GET /drafts/{id}': 'show-draft',
+      'HEAD /drafts/{id}': 'show-draft',
+      'PUT /drafts/{id}': 'drafts',
+      'POST /drafts/{id}/invite': 'drafts',
+      'POST /drafts/{id}/submit': 'drafts',
+      'POST /drafts/{id}/confirm': 'drafts',
+      'POST /drafts/{id}/return': 'drafts',
     });
   });
 
   it('validates requests of the routes that take input', () => {
     synth.stateless.resourceCountIs('AWS::ApiGateway::RequestValidator', 1);
     const validated = resourcesOf('AWS::ApiGateway::Method').filter(([, m]) => m.Properties!.RequestValidatorId);
-    expect(validated.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual(['GET', 'GET', 'GET', 'HEAD', 'POST', 'POST']);
+    expect(validated.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual([
+      ...['GET', 'GET', 'GET', 'GET', 'HEAD', 'HEAD'],
+      ...['POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'PUT'],
+    ]);
   });
 
   it('throttles the stage, without X-Ray tracing', () => {

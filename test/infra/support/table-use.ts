@@ -40,6 +40,13 @@ export const REPOSITORY_ACTIONS: { readonly [M in keyof Repository]: readonly Ta
   deleteTask: ['DeleteItem'],
   claimIdempotencyKey: ['PutItem', 'GetItem'],
   releaseIdempotencyKey: ['DeleteItem'],
+  createDraft: ['PutItem'],
+  getDraft: ['GetItem'],
+  getDraftHistory: ['Query'],
+  saveDraft: ['UpdateItem', 'GetItem', 'PutItem'],
+  changeDraftStatus: ['UpdateItem', 'GetItem', 'PutItem'],
+  setDraftPartner: ['UpdateItem', 'PutItem'],
+  listDrafts: ['Query'],
   markEmailSent: ['PutItem'],
   unmarkEmailSent: ['DeleteItem'],
 };
