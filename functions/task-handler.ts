@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import * as z from 'zod';
 import { emfMetrics } from '../shared/adapters/emf-metrics.ts';
 import { type AdaptersOf, type Ports, wirePorts } from '../shared/adapters/wiring.ts';
-import type { FUNCTIONS, TaskFunctionName } from '../shared/catalogue/functions.ts';
+import type { FUNCTIONS, ScheduledFunctionName, TaskFunctionName } from '../shared/catalogue/functions.ts';
 import { TASK_DIMENSION, TASK_FAILED, TASK_SUCCEEDED } from '../shared/config/metrics.ts';
 import type { Metrics } from '../shared/ports/index.ts';
 import { parseOrThrow } from '../shared/use-cases/validate.ts';
@@ -93,7 +93,7 @@ export async function runTask<T>(
  * Counts one task invocation by its outcome (`TaskSucceeded` or `TaskFailed`, dimension `task`),
  * a malformed event included, then publishes everything the invocation counted, whatever happened.
  */
-export async function countTask<T>(metrics: Metrics, task: TaskFunctionName, run: () => Promise<T>): Promise<T> {
+export async function countTask<T>(metrics: Metrics, task: TaskFunctionName | ScheduledFunctionName, run: () => Promise<T>): Promise<T> {
   try {
     const output = await run();
     metrics.count(TASK_SUCCEEDED, { [TASK_DIMENSION]: task });

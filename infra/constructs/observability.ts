@@ -46,6 +46,8 @@ export interface ObservabilityProps {
   /** The REST API's functions and the workflow's, by name. */
   readonly apiFunctions: Readonly<Partial<Record<FunctionName, AppFunction>>>;
   readonly workflowFunctions: Readonly<Partial<Record<FunctionName, AppFunction>>>;
+  /** The scheduled sweeps' functions, by name. */
+  readonly scheduledFunctions: Readonly<Partial<Record<FunctionName, AppFunction>>>;
 }
 
 /**
@@ -67,7 +69,7 @@ export class Observability extends Construct {
     super(scope, id);
     const { config, stateMachine, apiStage, table } = props;
     this.namespace = metricsNamespace(config.stage);
-    const allFunctions = { ...props.apiFunctions, ...props.workflowFunctions } as Partial<Record<FunctionName, AppFunction>>;
+    const allFunctions = { ...props.apiFunctions, ...props.workflowFunctions, ...props.scheduledFunctions } as Partial<Record<FunctionName, AppFunction>>;
 
     this.alarmTopic = new Topic(this, 'AlarmTopic', {
       displayName: `coopfund ${config.stage} alarms`,
@@ -158,6 +160,7 @@ export class Observability extends Construct {
     const groups: Array<[string, Partial<Record<FunctionName, AppFunction>>, string]> = [
       ['Api', props.apiFunctions, 'An API function crashed or timed out.'],
       ['Workflow', props.workflowFunctions, 'A workflow function failed (retried when transient).'],
+      ['Scheduled', props.scheduledFunctions, 'A scheduled sweep failed (EventBridge retries it; the next run catches up).'],
     ];
     for (const [group, fns, description] of groups) {
       const metrics = lambdaErrors(fns);

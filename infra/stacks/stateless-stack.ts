@@ -9,6 +9,7 @@ import { senderDomain, type StageConfig } from '../config.ts';
 import { Api } from '../constructs/api.ts';
 import { Observability } from '../constructs/observability.ts';
 import type { FunctionDefaults } from '../constructs/app-function.ts';
+import { Schedules } from '../constructs/schedules.ts';
 import { Workflow } from '../constructs/workflow.ts';
 
 export interface StatelessStackProps extends StackProps {
@@ -27,6 +28,8 @@ export interface StatelessStackProps extends StackProps {
 export class StatelessStack extends Stack {
   readonly api: Api;
   readonly workflow: Workflow;
+  /** The scheduled sweeps (deadline reminders), each run by an EventBridge rule. */
+  readonly schedules: Schedules;
   readonly observability: Observability;
   /** ARN of the SES identity the mailers may send as (the sender's domain). */
   readonly senderIdentityArn: string;
@@ -62,6 +65,7 @@ export class StatelessStack extends Stack {
       baseUrl: config.baseUrl ?? this.api.url,
     });
     const apiFunctions = this.api.addRoutes({ resources: { ...resources, stateMachine: this.workflow.stateMachine } });
+    this.schedules = new Schedules(this, 'Schedules', { defaults, resources, baseUrl: config.baseUrl ?? this.api.url });
     this.observability = new Observability(this, 'Observability', {
       config,
       table: props.table,
@@ -69,6 +73,7 @@ export class StatelessStack extends Stack {
       apiStage: this.api.restApi.deploymentStage,
       apiFunctions,
       workflowFunctions: this.workflow.functions,
+      scheduledFunctions: this.schedules.functions,
     });
 
     // The admin CLI (`npm run admin -- … --stage <name>`) reads these: keep their ids stable.

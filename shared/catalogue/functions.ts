@@ -161,6 +161,17 @@ const FUNCTIONS_TABLE = {
     ports: ['repository', 'mailer', 'metrics'],
     table: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
   },
+
+  // --- Scheduled sweeps (an EventBridge rule each) ----------------------------------------------
+  'send-reminders': {
+    kind: 'scheduled',
+    description: 'Hourly: deadline reminders to both contacts of the drafts not filed (7 days, 48 hours before the close)',
+    schedule: 'rate(1 hour)',
+    ports: ['repository', 'mailer', 'signer', 'metrics'],
+    table: ['Query', 'PutItem', 'DeleteItem'],
+    emailsLinks: true,
+    timeoutSeconds: 300,
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 export type FunctionName = keyof typeof FUNCTIONS_TABLE;
@@ -174,7 +185,7 @@ export const FUNCTIONS: { readonly [N in FunctionName]: (typeof FUNCTIONS_TABLE)
 export const functionNames = Object.keys(FUNCTIONS) as FunctionName[];
 export const apiFunctionNames = functionNames.filter((n): n is ApiFunctionName => FUNCTIONS[n].kind === 'api');
 export const taskFunctionNames = functionNames.filter((n): n is TaskFunctionName => FUNCTIONS[n].kind === 'task');
-export const scheduledFunctionNames = functionNames.filter((n): n is ScheduledFunctionName => (FUNCTIONS[n] as FunctionDeclaration).kind === 'scheduled');
+export const scheduledFunctionNames = functionNames.filter((n): n is ScheduledFunctionName => FUNCTIONS[n].kind === 'scheduled');
 
 /** `functions/<name>/handler.ts`, relative to the repository root. */
 export const entryOf = (name: FunctionName): string => `functions/${name}/handler.ts`;

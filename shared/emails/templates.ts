@@ -351,3 +351,29 @@ export function draftReturnedEmail(draft: DraftAbout, comment: string, link: str
     ],
   }));
 }
+
+/** How long before the close a deadline reminder goes: a week, then two days. */
+export type DeadlineReminder = '7d' | '48h';
+
+/** To one contact of a draft not filed as the call's close nears: where it stands, and that contact's own link. */
+export function draftDeadlineEmail(
+  draft: DraftAbout & { status: 'DRAFT' | 'AWAITING_PARTNER' },
+  role: 'lead' | 'partner',
+  reminder: DeadlineReminder,
+  closesAt: string,
+  link: string,
+  expiresAt: Date,
+): RenderedEmail {
+  return draftEmail(draft, (t, localize, title) => {
+    const d = t.draft.deadline;
+    const action = draft.status === 'DRAFT' ? (role === 'lead' ? d.leadDraft : d.partnerDraft) : role === 'lead' ? d.leadAwaiting : d.partnerAwaiting;
+    return {
+      what: reminder === '7d' ? d.subject7d : d.subject48h,
+      blocks: [
+        paragraph(fill(d.intro, { title, callId: draft.callId, closes: formatDateTime(t, closesAt) })),
+        ...actOn(t, action, d.button, localize(link), expiresAt),
+        draftFacts(t, draft, title),
+      ],
+    };
+  });
+}

@@ -397,6 +397,16 @@ export const en = {
         action: 'Edit the application with the link below, then ask to file it again.',
         button: 'Edit the application',
       },
+      deadline: {
+        subject7d: 'The call closes in 7 days: application not filed',
+        subject48h: 'The call closes in 48 hours: application not filed',
+        intro: 'The application “{title}” is not filed yet. The call for projects {callId} closes on {closes}: after that, it can no longer be filed.',
+        leadDraft: 'Complete it and ask to file it before the close; the partner authority will then have to confirm it.',
+        partnerDraft: 'You can complete it with the French authority, which alone can ask to file it.',
+        leadAwaiting: 'You asked to file it: it awaits the partner authority’s confirmation.',
+        partnerAwaiting: 'Its filing awaits your confirmation: read it, then confirm it or send it back with a comment.',
+        button: 'Open the application',
+      },
     },
     received: {
       subject: 'Application received',

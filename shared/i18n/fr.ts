@@ -411,6 +411,17 @@ export const fr = {
         action: 'Modifiez le dossier avec le lien ci-dessous, puis demandez à nouveau son dépôt.',
         button: 'Modifier le dossier',
       },
+      deadline: {
+        subject7d: 'Clôture de l’appel dans 7 jours : dossier non déposé',
+        subject48h: 'Clôture de l’appel dans 48 heures : dossier non déposé',
+        intro:
+          'Le dossier « {title} » n’est pas encore déposé. L’appel à projets {callId} se clôt le {closes} : après cette date, il ne pourra plus être déposé.',
+        leadDraft: 'Complétez-le et demandez son dépôt avant la clôture ; la collectivité partenaire devra ensuite le confirmer.',
+        partnerDraft: 'Vous pouvez le compléter avec la collectivité française, qui seule peut demander son dépôt.',
+        leadAwaiting: 'Vous avez demandé son dépôt : il attend la confirmation de la collectivité partenaire.',
+        partnerAwaiting: 'Son dépôt attend votre confirmation : relisez-le, puis confirmez-le ou renvoyez-le avec un commentaire.',
+        button: 'Ouvrir le dossier',
+      },
     },
     received: {
       subject: 'Dossier reçu',

@@ -113,9 +113,11 @@ function beforeClose(call: CallRecord, now: Date): void {
   if (!isBeforeClose(call, now)) throw new DraftGoneError(`L’appel à projets « ${call.id} » est clos.`);
 }
 
-const linkExpiry = (call: CallRecord) => draftLinkExpiry(call, filingRulesOf(call).partnerConfirmationDays);
+/** Until when a draft's edit links work: the call's close, plus the partner's confirmation window. */
+export const linkExpiry = (call: CallRecord) => draftLinkExpiry(call, filingRulesOf(call).partnerConfirmationDays);
 
-const about = (draft: DraftRecord, call: CallRecord): DraftAbout => ({
+/** A draft as its emails name it. */
+export const about = (draft: DraftRecord, call: CallRecord): DraftAbout => ({
   id: draft.id,
   callId: draft.callId,
   language: draft.language,

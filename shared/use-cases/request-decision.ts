@@ -5,7 +5,7 @@ import { decisionRequestEmail, escalationEmail } from '../emails/templates.ts';
 import { taskIdFor, taskLink } from '../links/links.ts';
 import type { CoChairSide } from '../schemas/call.ts';
 import type { WaitingTaskInput } from '../workflow/contract.ts';
-import { baseUrlOf, loadApplication, newTask, openTasks, sendOnce, taskEmailKey, withCallTexts } from './workflow-support.ts';
+import { baseUrlOf, loadApplication, newTask, openTasks, sendOnce, taskEmailKey, withCallTexts, type LinkMailingPorts } from './workflow-support.ts';
 import type { TaskPorts } from './workflow-support.ts';
 
 /** From this many unanswered reminders on, every further timeout is also escalated to the admins. */
@@ -111,12 +111,7 @@ async function roundDelivered(repository: TaskPorts['repository'], task: TaskRec
   return true;
 }
 
-async function sendDecisionEmails(
-  ports: Pick<TaskPorts, 'repository' | 'mailer' | 'signer' | 'config'>,
-  app: ApplicationRecord,
-  stage: DecisionStage,
-  task: TaskRecord,
-): Promise<void> {
+async function sendDecisionEmails(ports: LinkMailingPorts, app: ApplicationRecord, stage: DecisionStage, task: TaskRecord): Promise<void> {
   const baseUrl = baseUrlOf(ports.config);
   const named = await withCallTexts(ports.repository, app);
   for (const [index, recipient] of task.recipients.entries()) {

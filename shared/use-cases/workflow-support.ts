@@ -61,6 +61,9 @@ export function applicantEmails(app: ApplicationRecord): string[] {
  * the send loses that one email: we prefer that to duplicates of decision links.)
  * Returns whether this call sent it.
  */
+/** What a use case that emails signed links needs. */
+export type LinkMailingPorts = Pick<TaskPorts, 'repository' | 'mailer' | 'signer' | 'config'>;
+
 export async function sendOnce(ports: { repository: Repository; mailer: Mailer }, key: string, to: string[], email: RenderedEmail): Promise<boolean> {
   if (to.length === 0) return false;
   if (!(await ports.repository.markEmailSent(key))) return false;

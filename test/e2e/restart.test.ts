@@ -1,4 +1,10 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { schedulesOf } from '../../local/scheduler.ts';
+import { localRepository } from '../../local/seed.ts';
+import { LOCAL_REGION } from '../../local/template.ts';
+import { pathTo } from '../../shared/catalogue/routes.ts';
 import {
   anApplication,
   emailsTo,
@@ -57,5 +63,47 @@ describe('a restart of the local stack', { timeout: 120_000 }, () => {
     expect(inCommittee).toMatchObject({ id, history: [{ status: 'SUBMITTED' }, { status: 'IN_REVIEW' }, { status: 'IN_COMMITTEE' }] });
     await waitForEmail(second.stack.urls.mailbox, { to: 'copresidence.fr@example.org', subject: `Décision du comité mixte attendue — ${body.project.title}` });
     await waitForEmail(second.stack.urls.mailbox, { to: 'copresidence.ma@example.org', subject: `Décision du comité mixte attendue — ${body.project.title}` });
+  });
+
+  it('runs the template’s hourly sweep: one missed while the stack was down runs as it comes back, and reminds once', async () => {
+    showStackLinesOnFailure(() => stacks.flatMap((s, i) => [`--- stack ${i + 1} ---`, ...s.lines]));
+    const first = await startTestStack();
+    stacks.push(first);
+    // A call closing in three days (the week's reminder is due), and a draft the lead started.
+    const demo = await demoCallOf(first);
+    const { repository, close } = localRepository(first.stack.urls.dynamodb, LOCAL_REGION, first.stack.tableName);
+    const callId = `CLOT-${Date.now().toString(36)}`;
+    try {
+      const { committed: _c, awarded: _a, ...definition } = (await repository.getCall(demo.id))!;
+      await repository.putCall({ ...definition, id: callId, closesAt: new Date(Date.now() + 3 * 24 * 3600_000).toISOString() });
+    } finally {
+      close();
+    }
+    const { leadAuthority } = anApplication({ ...demo, id: callId });
+    const created = await fetch(`${first.stack.urls.api}${pathTo('createDraft')}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ callId, leadAuthority }),
+    });
+    expect(created.status).toBe(201);
+    const [rule] = schedulesOf(first.stack.template.resources);
+    expect(rule).toMatchObject({ expression: 'rate(1 hour)' });
+    await first.stop();
+
+    // Down for two hours: the sweep's period passed meanwhile (its last run is kept in the data folder).
+    const state = join(first.dataDir, 'schedules.json');
+    await writeFile(state, JSON.stringify({ [rule!.logicalId]: new Date(Date.now() - 2 * 3600_000).toISOString() }));
+    const second = await startTestStack({ dataDir: first.dataDir });
+    stacks.push(second);
+    const reminder = await waitForEmail(second.stack.urls.mailbox, {
+      to: leadAuthority.contact.email,
+      subject: /^Clôture de l’appel dans 7 jours : dossier non déposé/,
+    });
+    expect(reminder.body.text).toMatch(/\/drafts\/[A-Za-z0-9_-]+\?sig=/);
+    expect(Date.parse(second.stack.scheduler.lastRuns()[rule!.logicalId] ?? '')).toBeGreaterThan(Date.now() - 60_000);
+
+    // Another run (the next hour's) sends nothing more.
+    await second.stack.scheduler.run(rule!.logicalId);
+    expect(await emailsTo(second.stack.urls.mailbox, leadAuthority.contact.email, /^Clôture de l’appel/)).toHaveLength(1);
   });
 });

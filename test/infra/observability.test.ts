@@ -68,6 +68,7 @@ describe('alarms', () => {
         'ExecutionsTimedOut',
         'LambdaErrorsApi',
         'LambdaErrorsWorkflow',
+        'LambdaErrorsScheduled',
         'SesBounceRate',
         'SesComplaintRate',
       ].sort(),

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/api.ts';
 import { repoRoot } from '../../infra/constructs/app-function.ts';
-import { apiFunctionNames, taskFunctionNames as workflowFunctionNames } from '../../shared/catalogue/functions.ts';
+import { apiFunctionNames, FUNCTIONS, scheduledFunctionNames, taskFunctionNames as workflowFunctionNames } from '../../shared/catalogue/functions.ts';
 import { ENV } from '../../shared/config/env.ts';
 import { type CfnResource, type CfnTemplate, entriesByLogicalId, functionNameOf, type Synthesized, synthesize } from './synth.ts';
 
@@ -39,8 +39,9 @@ beforeAll(() => {
 });
 
 describe('functions', () => {
-  it('are the seventeen handlers, each pointing at an existing source file', () => {
-    expect([...functions.keys()].sort()).toEqual([...apiFunctionNames, ...workflowFunctionNames].sort());
+  it('are the catalogue’s handlers (API, workflow, scheduled), each pointing at an existing source file', () => {
+    expect([...functions.keys()].sort()).toEqual([...apiFunctionNames, ...workflowFunctionNames, ...scheduledFunctionNames].sort());
+    expect(scheduledFunctionNames).toEqual(['send-reminders']);
     for (const [name, { resource }] of functions) {
       const entry = resource.Metadata?.['coopfund:entry'];
       expect(entry).toBe(`functions/${name}/handler.ts`);
@@ -54,7 +55,8 @@ describe('functions', () => {
         Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         MemorySize: 512,
-        Timeout: 10,
+        // A sweep may take longer: it goes through every draft of the calls closing soon.
+        Timeout: (FUNCTIONS[name as keyof typeof FUNCTIONS] as { timeoutSeconds?: number }).timeoutSeconds ?? 10,
         Environment: { Variables: { NODE_OPTIONS: '--enable-source-maps' } },
       });
       // Nothing in them records a trace: an active one would hold Lambda's segments and no call.
@@ -94,7 +96,7 @@ describe('functions', () => {
 });
 
 describe('grants', () => {
-  const mailers = ['drafts', 'notify-admins', 'notify-applicants', 'request-changes', 'request-committee-decision', 'request-review'];
+  const mailers = ['drafts', 'notify-admins', 'notify-applicants', 'request-changes', 'request-committee-decision', 'request-review', 'send-reminders'];
 
   it('only decide-task may resume a waiting task', () => {
     expect(granted('states:SendTaskSuccess')).toEqual(['decide-task']);
@@ -130,6 +132,7 @@ describe('grants', () => {
         'request-changes',
         'request-committee-decision',
         'request-review',
+        'send-reminders',
         'show-draft',
         'show-task',
         'submit-application',
@@ -274,5 +277,22 @@ describe('outputs', () => {
       'StateMachineArn',
       'TableName',
     ]);
+  });
+});
+
+describe('scheduled sweeps', () => {
+  it('each run by an enabled EventBridge rule on its declared rate, retried twice within the hour', () => {
+    const rules = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Events::Rule');
+    expect(rules).toHaveLength(scheduledFunctionNames.length);
+    const rule = rules[0]!;
+    expect(rule.Properties).toMatchObject({ ScheduleExpression: 'rate(1 hour)', State: 'ENABLED' });
+    const [target] = rule.Properties!.Targets as Array<{ Arn: { 'Fn::GetAtt': [string, string] }; RetryPolicy: unknown }>;
+    expect(functionNameOf(String(template.Resources[target!.Arn['Fn::GetAtt'][0]]?.Metadata?.['coopfund:entry']))).toBe('send-reminders');
+    expect(target!.RetryPolicy).toEqual({ MaximumEventAgeInSeconds: 3600, MaximumRetryAttempts: 2 });
+    // EventBridge, and only it, may invoke the sweep.
+    const permissions = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Permission' && r.Properties?.Principal === 'events.amazonaws.com',
+    );
+    expect(permissions).toHaveLength(1);
   });
 });
