@@ -200,6 +200,15 @@ export const en = {
     'grant-bounds': 'The grant requested must be between the call’s minimum and maximum amounts.',
     'start-date': 'The project must start after the call closes.',
   },
+  budgetRules: {
+    'budget-total': 'The budget must have costs: its total cost declared is {total}.',
+    'budget-balance': 'The sources, {sources}, must balance the costs, {costs}: they differ by {difference}.',
+    'cofinancing-ceiling': 'The grant requested from the fund, {requested}, exceeds {ceiling} of the total cost of {total}, that is {max} at most.',
+    'lead-share': 'The lead’s own contribution, {lead}, must reach {minShare} of the total cost of {total}, that is {min} at least.',
+    'in-kind-share': 'The lead’s in-kind contribution, {inKind}, must not exceed {maxShare} of its contribution of {contribution}, that is {max} at most.',
+    'grant-bounds-fr': 'The grant requested from the French side, {requested}, must be between {min} and {max}.',
+    'grant-bounds-ma': 'The grant requested from the Moroccan side, {requested}, must be between {min} and {max}.',
+  },
   tracking: {
     title: 'Application tracking',
     submitted: 'Your application has been submitted. An acknowledgement is being sent to both contacts.',

@@ -208,6 +208,17 @@ export const fr = {
     'grant-bounds': 'La subvention demandée doit être comprise entre les montants minimal et maximal de l’appel.',
     'start-date': 'Le projet doit commencer après la clôture de l’appel.',
   },
+  /** The budget's rules (codes of shared/domain/budget.ts), with the figures of the application. */
+  budgetRules: {
+    'budget-total': 'Le budget doit comporter des dépenses : son coût total déclaré est de {total}.',
+    'budget-balance': 'Les ressources, {sources}, doivent équilibrer les dépenses, {costs} : l’écart est de {difference}.',
+    'cofinancing-ceiling': 'La subvention demandée au dispositif, {requested}, dépasse {ceiling} du coût total de {total}, soit {max} au plus.',
+    'lead-share': 'La contribution propre du porteur, {lead}, doit atteindre {minShare} du coût total de {total}, soit {min} au moins.',
+    'in-kind-share':
+      'La contribution en nature du porteur, {inKind}, ne doit pas dépasser {maxShare} de sa contribution de {contribution}, soit {max} au plus.',
+    'grant-bounds-fr': 'La subvention demandée au côté français, {requested}, doit être comprise entre {min} et {max}.',
+    'grant-bounds-ma': 'La subvention demandée au côté marocain, {requested}, doit être comprise entre {min} et {max}.',
+  },
   tracking: {
     title: 'Suivi de la candidature',
     submitted: 'Votre candidature a bien été déposée. Un accusé de réception est envoyé aux deux contacts.',

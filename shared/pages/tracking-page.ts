@@ -1,8 +1,12 @@
+import { budgetRuleCodes, type BudgetRuleCode } from '../domain/budget.ts';
 import { cofinancingShare } from '../domain/eligibility.ts';
+import { budgetReason } from '../i18n/budget-reasons.ts';
 import { fill, formatDate, formatDateTime, formatDay, formatEuros, formatMonths, formatPercent, localize, themeLabel } from '../i18n/index.ts';
 import type { TrackingPageModel } from '../use-cases/track-application.ts';
 import { fillHtml, html, type SafeHtml } from './html.ts';
 import { renderPage, type PageFrame } from './layout.ts';
+
+const isBudgetRule = (rule: string): rule is BudgetRuleCode => (budgetRuleCodes as readonly string[]).includes(rule);
 
 /** Reasons the workflow writes are French; a translated page says so to screen readers (`lang`). */
 const WORKFLOW_ACTORS: ReadonlySet<string> = new Set(['workflow', 'applicant']);
@@ -39,6 +43,8 @@ ${model.reviewComment ? html`<blockquote dir="auto">${model.reviewComment}</bloc
     model.status === 'INELIGIBLE' && model.ineligibility && model.ineligibility.length > 0
       ? html`<h2>${t.tracking.ineligibleHeading}</h2>
 <ul>${model.ineligibility.map((i) => {
+          // A budget rule keeps its figures: said again in the page's language, amounts in both currencies.
+          if (i.values && isBudgetRule(i.rule)) return html`<li>${budgetReason(t, { rule: i.rule, values: i.values }, model.madPerEur)}</li>`;
           const general = (t.ineligibility as Record<string, string>)[i.rule];
           // The workflow's reason carries the figures (the call's bounds); in French it says it all.
           if (french || !general) return html`<li>${frenchText(i.reason)}</li>`;

@@ -116,3 +116,22 @@ describe('every page', () => {
 function problem404() {
   return { status: 404, code: 'NOT_FOUND', message: 'Aucune candidature ne correspond à ce lien de suivi.' };
 }
+
+describe('a budget rule on the tracking page', () => {
+  const failure = {
+    rule: 'grant-bounds-ma',
+    reason: 'La subvention demandée au côté marocain, 54 000 MAD (5 000 €), doit être comprise entre 108 000 MAD (10 000 €) et 1 620 000 MAD (150 000 €).',
+    values: { requested: 54_000, min: 108_000, max: 1_620_000 },
+  };
+  const plain = (s: string) => s.replace(/[\u202f\u00a0]/g, ' ');
+
+  it('is said again in the visitor’s language, with its figures in both currencies', () => {
+    const page = plain(trackingPage(tracking({ status: 'INELIGIBLE', ineligibility: [failure], madPerEur: 10.8 }), frame('en')));
+    expect(page).toContain(
+      'The grant requested from the Moroccan side, MAD 54,000 (€5,000), must be between MAD 108,000 (€10,000) and MAD 1,620,000 (€150,000).',
+    );
+    expect(page).not.toContain('La subvention');
+    const arabic = trackingPage(tracking({ status: 'INELIGIBLE', ineligibility: [failure], madPerEur: 10.8 }), frame('ar'));
+    expect(arabic).toContain('يجب أن تكون المنحة المطلوبة من الجانب المغربي');
+  });
+});
