@@ -35,10 +35,16 @@ export interface ApplicationRecord extends ApplicationInput {
   personalDataPurgedAt?: string;
 }
 
-/** A call with its envelope bookkeeping (committed total and the ids already awarded). */
+/**
+ * A call with its envelopes' bookkeeping, per side: what is committed and the ids already awarded.
+ * The French side keeps the names it had when it was the only one (`committed` in EUR, `awarded`);
+ * the Moroccan side's are `committedMA` (MAD) and `awardedMA`.
+ */
 export interface CallRecord extends Call {
   committed: number;
   awarded: string[];
+  committedMA: number;
+  awardedMA: string[];
 }
 
 export const taskStages = ['review', 'committee-FR', 'committee-MA', 'resubmission'] as const;
