@@ -1,6 +1,6 @@
 import type { ApplicationInput } from '../schemas/application.ts';
 import type { Call, CoChairSide } from '../schemas/call.ts';
-import type { CommitteeDecision, ReviewDecision } from '../schemas/decisions.ts';
+import type { ReviewDecision, StoredCommitteeDecision } from '../schemas/decisions.ts';
 import type { Ineligibility } from './eligibility.ts';
 import type { Status } from './status.ts';
 
@@ -28,8 +28,9 @@ export interface ApplicationRecord extends ApplicationInput {
   ineligibility?: Ineligibility[];
   reviewer?: { name: string; email: string };
   review?: ReviewDecision & { at: string };
-  committee?: Partial<Record<CoChairSide, CommitteeDecision & { at: string; by: string }>>;
-  decision?: { outcome: 'APPROVED' | 'REJECTED'; grantedAmount?: number; reason?: string; at: string };
+  committee?: Partial<Record<CoChairSide, StoredCommitteeDecision & { at: string; by: string }>>;
+  /** `grantedAmount` is the French side's grant in EUR (its name from when it was the only side); `grantedMA` the Moroccan side's, in MAD. */
+  decision?: { outcome: 'APPROVED' | 'REJECTED'; grantedAmount?: number; grantedMA?: number; reason?: string; at: string };
   error?: { name: string; cause?: string; at: string };
   /** When an admin purged its personal data (contacts, summary, comments); figures are kept. */
   personalDataPurgedAt?: string;

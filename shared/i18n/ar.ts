@@ -88,6 +88,7 @@ export const ar = {
   common: {
     frenchOriginal: 'النص الأصلي بالفرنسية:',
     separator: '، ',
+    bothSides: '{fr} من الجانب الفرنسي و{ma} من الجانب المغربي',
   },
   summary: {
     heading: 'الملف',
@@ -101,6 +102,8 @@ export const ar = {
     duration: 'المدة',
     totalCost: 'الكلفة الإجمالية',
     requested: 'المبلغ المطلوب',
+    requestedFR: 'المطلوب من الجانب الفرنسي',
+    requestedMA: 'المطلوب من الجانب المغربي',
     share: 'حصة التمويل المشترك',
     shareValue: '{share} من الكلفة الإجمالية (السقف المحدد في طلب المشاريع: {ceiling})',
     summary: 'ملخص المشروع',
@@ -192,7 +195,8 @@ export const ar = {
     score: 'أعطوا نقطة صحيحة من 1 إلى 5.',
     decision: 'اختاروا قرارًا.',
     commentRequired: 'التعليق إلزامي بالنسبة لهذا القرار.',
-    grantedAmount: 'أدخلوا مبلغًا صحيحًا بين 1 و{max}.',
+    grantedFR: 'أدخلوا مبلغًا صحيحًا بين 1 و{max}.',
+    grantedMA: 'أدخلوا مبلغًا صحيحًا بين 0 و{max}.',
   },
   ineligibility: {
     'lead-french': 'يجب أن تكون الجهة حاملة المشروع جماعة ترابية فرنسية.',
@@ -266,8 +270,14 @@ export const ar = {
     comment: 'تعليق',
     commentReviewHelp: 'إلزامي إلا في حالة الرأي الإيجابي. إذا طلبتم تعديلات، يُحال كما هو إلى حاملي المشروع.',
     commentCommitteeHelp: 'إلزامي في حالة الرفض؛ ويُحال إلى حاملي المشروع مع القرار.',
-    grantedAmount: 'المبلغ الممنوح، باليورو',
-    grantedAmountHelp: 'في حالة الموافقة: من 1 يورو إلى المبلغ المطلوب ({max}).',
+    granted: {
+      FR: 'المبلغ الممنوح من الجانب الفرنسي، باليورو',
+      MA: 'المبلغ الممنوح من الجانب المغربي، بالدرهم',
+    },
+    grantedHelp: {
+      FR: 'في حالة الموافقة: من 1 يورو إلى المبلغ المطلوب من الجانب الفرنسي ({max}).',
+      MA: 'في حالة الموافقة: من 0 إلى المبلغ المطلوب من الجانب المغربي ({max}).',
+    },
     committeeLegend: 'منح المنحة أو رفضها',
     reviewerHeading: 'رأي المقيِّم',
     reviewerRecommendation: 'التوصية',
@@ -282,7 +292,10 @@ export const ar = {
     otherDecided: 'سجلت قرارها بتاريخ {date}.',
     otherClosed: 'لم يعد قرارها منتظرًا.',
     otherUnknown: 'لم تُطلب منها بعدُ.',
-    envelopeHeading: 'الغلاف المالي لطلب المشاريع',
+    envelopeHeading: {
+      FR: 'الغلاف المالي الفرنسي لطلب المشاريع',
+      MA: 'الغلاف المالي المغربي لطلب المشاريع',
+    },
     envelopeTotal: 'الغلاف المالي',
     envelopeCommitted: 'الممنوح حتى الآن',
     envelopeAvailable: 'المتبقي',

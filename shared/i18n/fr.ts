@@ -91,6 +91,8 @@ export const fr = {
     frenchOriginal: 'Texte original en français :',
     /** Between two items of a short list. */
     separator: ', ',
+    /** A grant from both sides of the fund. */
+    bothSides: '{fr} du côté français et {ma} du côté marocain',
   },
   summary: {
     heading: 'Le dossier',
@@ -104,6 +106,8 @@ export const fr = {
     duration: 'Durée',
     totalCost: 'Coût total',
     requested: 'Montant demandé',
+    requestedFR: 'Demandé au côté français',
+    requestedMA: 'Demandé au côté marocain',
     share: 'Part cofinancée',
     shareValue: '{share} du coût total (plafond de l’appel : {ceiling})',
     summary: 'Résumé du projet',
@@ -196,7 +200,8 @@ export const fr = {
     score: 'Donnez une note entière de 1 à 5.',
     decision: 'Choisissez une décision.',
     commentRequired: 'Un commentaire est obligatoire pour cette décision.',
-    grantedAmount: 'Saisissez un montant entier entre 1 et {max}.',
+    grantedFR: 'Saisissez un montant entier entre 1 et {max}.',
+    grantedMA: 'Saisissez un montant entier entre 0 et {max}.',
   },
   /** Eligibility rules (codes of shared/domain/eligibility.ts), in general terms. */
   ineligibility: {
@@ -275,8 +280,14 @@ export const fr = {
     comment: 'Commentaire',
     commentReviewHelp: 'Obligatoire, sauf avis favorable. Si vous demandez des modifications, il est transmis tel quel aux porteurs du projet.',
     commentCommitteeHelp: 'Obligatoire en cas de refus ; transmis aux porteurs du projet avec la décision.',
-    grantedAmount: 'Montant accordé, en euros',
-    grantedAmountHelp: 'En cas d’accord : de 1 € au montant demandé ({max}).',
+    granted: {
+      FR: 'Montant accordé par le côté français, en euros',
+      MA: 'Montant accordé par le côté marocain, en dirhams',
+    },
+    grantedHelp: {
+      FR: 'En cas d’accord : de 1 € au montant demandé au côté français ({max}).',
+      MA: 'En cas d’accord : de 0 au montant demandé au côté marocain ({max}).',
+    },
     committeeLegend: 'Accorder ou refuser la subvention',
     reviewerHeading: 'L’avis de l’instructeur',
     reviewerRecommendation: 'Recommandation',
@@ -291,7 +302,10 @@ export const fr = {
     otherDecided: 'a enregistré sa décision le {date}.',
     otherClosed: 'n’attend plus de décision.',
     otherUnknown: 'pas encore sollicitée.',
-    envelopeHeading: 'L’enveloppe de l’appel',
+    envelopeHeading: {
+      FR: 'L’enveloppe française de l’appel',
+      MA: 'L’enveloppe marocaine de l’appel',
+    },
     envelopeTotal: 'Enveloppe',
     envelopeCommitted: 'Déjà accordé',
     envelopeAvailable: 'Encore disponible',

@@ -1,7 +1,9 @@
 import { budgetRuleCodes, type BudgetRuleCode } from '../domain/budget.ts';
 import { cofinancingShare } from '../domain/eligibility.ts';
 import { budgetReason } from '../i18n/budget-reasons.ts';
-import { fill, formatDate, formatDateTime, formatDay, formatEuros, formatMonths, formatPercent, localize, themeLabel } from '../i18n/index.ts';
+import { grantText } from '../i18n/money.ts';
+import { budgetFacts } from './budget-facts.ts';
+import { fill, formatDate, formatDateTime, formatDay, formatMonths, formatPercent, localize, themeLabel } from '../i18n/index.ts';
 import type { TrackingPageModel } from '../use-cases/track-application.ts';
 import { fillHtml, html, type SafeHtml } from './html.ts';
 import { renderPage, type PageFrame } from './layout.ts';
@@ -56,7 +58,7 @@ ${model.reviewComment ? html`<blockquote dir="auto">${model.reviewComment}</bloc
     ? html`<h2>${t.tracking.decisionHeading}</h2>
 <p class="lead">${
         decision.outcome === 'APPROVED'
-          ? fillHtml(t.tracking.approved, { amount: html`<strong>${formatEuros(t, decision.grantedAmount ?? 0)}</strong>` })
+          ? fillHtml(t.tracking.approved, { amount: html`<strong>${grantText(t, decision, model.madPerEur)}</strong>` })
           : t.tracking.rejected
       }</p>
 ${decision.outcome === 'REJECTED' && decision.reason ? html`<p>${t.tracking.reason}</p><blockquote dir="auto">${decision.reason}</blockquote>` : ''}
@@ -76,8 +78,7 @@ ${next}
 <dt>${t.summary.theme}</dt><dd>${themeLabel(t, model.project.theme, model.themeLabel)}</dd>
 <dt>${t.summary.start}</dt><dd>${formatDate(t, model.project.startDate)}</dd>
 <dt>${t.summary.duration}</dt><dd>${formatMonths(t, model.project.durationMonths)}</dd>
-<dt>${t.summary.totalCost}</dt><dd>${formatEuros(t, model.budget.totalCost)}</dd>
-<dt>${t.summary.requested}</dt><dd>${formatEuros(t, model.budget.requestedAmount)}</dd>
+${budgetFacts(t, model.budget, model.madPerEur)}
 <dt>${t.summary.share}</dt><dd>${formatPercent(t, share)}</dd>
 </dl>
 <h2>${t.tracking.historyHeading}</h2>
