@@ -109,8 +109,9 @@ function parseDecision(task: TaskRecord, app: ApplicationRecord, { fields, conte
 /**
  * POST /tasks/{taskId} — one person's decision, used once.
  * 1. Check the link (404 / 403 / 410 expired); a decided task → 409, a closed one → 410.
- * 2. Validate the stage's fields (400 listing them, nothing written); a grant above the requested
- *    amount is invalid. A resubmission needs the application still waiting for it (410 otherwise).
+ * 2. Validate the stage's fields (400 listing them, nothing written); a co-chair grants from their
+ *    own side (`grantedFR` in EUR, `grantedMA` in MAD), never above what the application asks of
+ *    that side. A resubmission needs the application still waiting for it (410 otherwise).
  * 3. Claim the task (conditional write): lost the race → 409 (or 410 if it was closed).
  * 4. Resubmission: store the new content and move CHANGES_REQUESTED → SUBMITTED (actor applicant)
  *    before the workflow resumes, so its eligibility check reads the new content.

@@ -42,7 +42,7 @@ const reviewRequest = (title: string) => reviewRequestIn(mailbox, title);
 const committeeRequest = (to: string, title: string) => waitForEmail(mailbox, { to, subject: `Décision du comité mixte attendue — ${title}` });
 
 describe('the local stack, end to end', { timeout: 120_000 }, () => {
-  it('takes an application from submission to APPROVED with the lower of the two amounts', async () => {
+  it('takes an application from submission to APPROVED with each co-chair’s grant from their own side', async () => {
     const body = anApplication(demoCall, { requestedAmount: 50_000 });
     const lead = body.leadAuthority.contact.email;
     const partner = body.partnerAuthority.contact.email;

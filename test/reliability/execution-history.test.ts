@@ -125,7 +125,7 @@ const lastEmail = (body: ApplicationBody, subject: string) =>
 describe('every path of the workflow, walked with personal values', { timeout: 180_000 }, () => {
   it('approved: a favourable review with a comment, both co-chairs approve with theirs', async () => {
     const { body } = await reviewed('approved', 'favorable', said('Très bon dossier, Mme Abgrall connaît le terrain'));
-    await coChairDecides(FR, body.project.title, { decision: 'approve', grantedFR: 45_000, comment: said('Accord de la coprésidence française') });
+    await coChairDecides(FR, body.project.title, { decision: 'approve', grantedFR: 40_000, comment: said('Accord de la coprésidence française') });
     await coChairDecides(MA, body.project.title, { decision: 'approve', grantedMA: 0, comment: said('Accord de la coprésidence marocaine') });
     expect((await lastEmail(body, 'Subvention accordée')).body.text).toMatch(/40\s000/);
   });
