@@ -55,7 +55,8 @@ const EXPORT_COLUMNS: Column[] = [
   ),
   [{ fr: 'Note moyenne', ar: 'متوسط النقط', en: 'Average score' }, (r) => r.averageScore],
   [{ fr: 'Décision', ar: 'القرار', en: 'Decision' }, (r) => r.decision],
-  [{ fr: 'Montant accordé (EUR)', ar: 'المبلغ الممنوح (يورو)', en: 'Granted (EUR)' }, (r) => r.grantedAmount],
+  [{ fr: 'Montant accordé côté français (EUR)', ar: 'المبلغ الممنوح من الجانب الفرنسي (يورو)', en: 'Granted by the French side (EUR)' }, (r) => r.grantedFR],
+  [{ fr: 'Montant accordé côté marocain (MAD)', ar: 'المبلغ الممنوح من الجانب المغربي (درهم)', en: 'Granted by the Moroccan side (MAD)' }, (r) => r.grantedMA],
   [{ fr: 'Date de décision', ar: 'تاريخ القرار', en: 'Decided' }, (r) => r.decidedAt],
 ];
 
@@ -146,7 +147,7 @@ Examples:
           [
             'Decision',
             a.decision
-              ? `${a.decision.outcome}${a.decision.grantedAmount !== undefined ? `, ${euros(a.decision.grantedAmount)} EUR` : ''} (${when(a.decision.at)} UTC)`
+              ? `${a.decision.outcome}${a.decision.grantedAmount !== undefined ? `, ${euros(a.decision.grantedAmount)} EUR` : ''}${a.decision.grantedMA ? ` + ${euros(a.decision.grantedMA)} MAD` : ''} (${when(a.decision.at)} UTC)`
               : undefined,
           ],
           ['Error', a.error ? `${a.error.name}${a.error.cause ? `: ${a.error.cause}` : ''} (${when(a.error.at)} UTC)` : undefined],

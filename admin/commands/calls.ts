@@ -42,13 +42,14 @@ Example (2027-T1.yaml):
       if (bool(ctx, 'json')) return ctx.out(json(call));
       ctx.out(
         `call ${call.id} ${created ? 'created' : 'updated'}: ${inLanguage(call.title, language(ctx))}\n` +
-          `  open ${when(call.opensAt)} → ${when(call.closesAt)} UTC, envelope ${euros(call.envelope)} EUR (${euros(call.committed)} committed)`,
+          `  open ${when(call.opensAt)} → ${when(call.closesAt)} UTC, envelope ${euros(call.envelope)} EUR (${euros(call.committed)} committed)` +
+          (call.envelopes ? `, Moroccan envelope ${euros(call.envelopes.MA.amount)} MAD (${euros(call.committedMA)} committed)` : ''),
       );
     },
   },
   {
     path: ['calls', 'list'],
-    summary: 'List the calls, with their envelope and what is committed',
+    summary: 'List the calls, with both envelopes (France in EUR, Morocco in MAD) and what each has committed',
     options,
     async run(ctx) {
       const target = await ctx.target();
@@ -58,7 +59,7 @@ Example (2027-T1.yaml):
       const lang = language(ctx);
       ctx.out(
         table(
-          ['ID', 'OPEN NOW', 'OPENS (UTC)', 'CLOSES (UTC)', 'ENVELOPE', 'COMMITTED', 'AWARDED', 'TITLE'],
+          ['ID', 'OPEN NOW', 'OPENS (UTC)', 'CLOSES (UTC)', 'FR ENVELOPE (EUR)', 'FR COMMITTED', 'MA ENVELOPE (MAD)', 'MA COMMITTED', 'AWARDED', 'TITLE'],
           calls.map((c) => [
             c.id,
             isOpen(c, now) ? 'yes' : 'no',
@@ -66,7 +67,10 @@ Example (2027-T1.yaml):
             when(c.closesAt),
             euros(c.envelope),
             euros(c.committed),
-            c.awarded.length,
+            // A call with no Moroccan envelope has nothing on that side.
+            c.envelopes ? euros(c.envelopes.MA.amount) : '-',
+            c.envelopes ? euros(c.committedMA) : '-',
+            new Set([...c.awarded, ...c.awardedMA]).size,
             inLanguage(c.title, lang),
           ]),
           60,

@@ -12,13 +12,14 @@ export interface PutCallResult {
 /**
  * `calls put`: opens a call, or changes one.
  * 1. Validate the definition with the call schema (the one the API and the form use); the
- *    bookkeeping fields of `calls list --json` (`committed`, `awarded`) are ignored.
- * 2. A change may not bring the envelope under what the call has already awarded.
+ *    bookkeeping fields of `calls list --json` (`committed`, `awarded`, `committedMA`,
+ *    `awardedMA`) are ignored.
+ * 2. A change may not bring either envelope under what the call has already awarded on that side.
  * 3. Write it; the envelope's bookkeeping (committed total, awarded ids) is kept.
  */
 export async function putCall({ repository }: Pick<AdminPorts, 'repository'>, definition: unknown): Promise<PutCallResult> {
   // What `calls list --json` prints may be edited and put back: its bookkeeping is the store's own.
-  const { committed: _c, awarded: _a, ...fields } = (definition ?? {}) as Record<string, unknown>;
+  const { committed: _c, awarded: _a, committedMA: _cm, awardedMA: _am, ...fields } = (definition ?? {}) as Record<string, unknown>;
   const call = parseOrThrow(callSchema, Array.isArray(definition) ? definition : fields, 'invalid call definition');
   const existing = await repository.getCall(call.id);
   if (existing && call.envelope < existing.committed) {
@@ -26,9 +27,15 @@ export async function putCall({ repository }: Pick<AdminPorts, 'repository'>, de
       { path: 'envelope', message: `${call.envelope} < ${existing.committed} EUR already committed` },
     ]);
   }
+  const moroccan = call.envelopes?.MA.amount ?? 0;
+  if (existing && moroccan < existing.committedMA) {
+    throw new ValidationError(`call ${call.id}: the Moroccan envelope may not go under what is already awarded`, [
+      { path: 'envelopes.MA.amount', message: `${moroccan} < ${existing.committedMA} MAD already committed` },
+    ]);
+  }
   await repository.putCall(call);
   const saved = await repository.getCall(call.id);
-  return { call: saved ?? { ...call, committed: 0, awarded: [] }, created: !existing };
+  return { call: saved ?? { ...call, committed: 0, awarded: [], committedMA: 0, awardedMA: [] }, created: !existing };
 }
 
 /** `calls list`: every call, by opening date. */

@@ -28,7 +28,10 @@ export interface ExportRow {
   /** Mean of the four scores, two decimals. */
   averageScore?: number;
   decision?: 'APPROVED' | 'REJECTED';
-  grantedAmount?: number;
+  /** What the French side granted, in EUR. */
+  grantedFR?: number;
+  /** What the Moroccan side granted, in MAD (0 for an award from the French envelope alone). */
+  grantedMA?: number;
   decidedAt?: string;
 }
 
@@ -65,7 +68,7 @@ export function exportRow(app: ApplicationRecord, call: Pick<CallRecord, 'themes
     ...(app.decision
       ? {
           decision: app.decision.outcome,
-          ...(app.decision.grantedAmount !== undefined ? { grantedAmount: app.decision.grantedAmount } : {}),
+          ...(app.decision.grantedAmount !== undefined ? { grantedFR: app.decision.grantedAmount, grantedMA: app.decision.grantedMA ?? 0 } : {}),
           decidedAt: app.decision.at,
         }
       : {}),

@@ -10,5 +10,5 @@ export const handler = taskHandler({
   adapters: { repository: dynamodb },
   input: z.object({ applicationId, decisions: z.array(committeeOutcomeSchema) }),
   run: awardGrant,
-  summary: (out) => ({ status: out.status, grantedAmount: out.grantedAmount }),
+  summary: (out) => ({ status: out.status, grantedFR: out.grantedFR, grantedMA: out.grantedMA }),
 });

@@ -5,7 +5,7 @@ import { asLocalized } from '../domain/localized.ts';
 import { InvalidTransitionError, NotFoundError, TaskGoneError, TransientError, ValidationError } from '../domain/errors.ts';
 import { allowedSources, canTransition, type Status } from '../domain/status.ts';
 import type { Repository } from '../ports/index.ts';
-import type { Call, CoChair, Reviewer } from '../schemas/call.ts';
+import type { Call, CoChair, CoChairSide, Reviewer } from '../schemas/call.ts';
 import { errorName, isTransient } from './aws-errors.ts';
 import { gsi, internalAttributes, type Key, keyOf, keys, sortKeyOf, TABLE_SCHEMA } from './table-keys.ts';
 
@@ -66,9 +66,22 @@ function strip<T>(item: Item): T {
   return out as T;
 }
 
+/**
+ * Each side's bookkeeping attributes on the call item: the French side's kept the names it had
+ * when it was the only one, so a call item written before the Moroccan envelope reads unchanged.
+ */
+const SIDE_ATTRIBUTES = {
+  FR: { committed: 'committed', awarded: 'awarded' },
+  MA: { committed: 'committedMA', awarded: 'awardedMA' },
+} as const satisfies Record<CoChairSide, { committed: keyof CallRecord; awarded: keyof CallRecord }>;
+
+/** A side's envelope: the call's `envelope` for France; for Morocco its own, or none (0). */
+const envelopeOn = (call: CallRecord, side: CoChairSide): number => (side === 'FR' ? call.envelope : (call.envelopes?.MA.amount ?? 0));
+
+const idsOf = (value: unknown): string[] => (value instanceof Set ? [...(value as Set<string>)] : []);
+
 function toCallRecord(item: Item): CallRecord {
-  const awarded = item.awarded instanceof Set ? [...(item.awarded as Set<string>)] : [];
-  const { awarded: _a, committed, ...rest } = strip<Item>(item);
+  const { awarded, committed, awardedMA, committedMA, ...rest } = strip<Item>(item);
   const call = rest as Call;
   return {
     ...call,
@@ -76,7 +89,9 @@ function toCallRecord(item: Item): CallRecord {
     title: asLocalized(call.title),
     themes: (call.themes ?? []).map((t) => ({ ...t, label: asLocalized(t.label) })),
     committed: typeof committed === 'number' ? committed : 0,
-    awarded,
+    awarded: idsOf(awarded),
+    committedMA: typeof committedMA === 'number' ? committedMA : 0,
+    awardedMA: idsOf(awardedMA),
   };
 }
 
@@ -539,15 +554,18 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       return changed;
     },
 
-    async reserveGrant(callId, applicationId, amount) {
+    async reserveGrant(callId, applicationId, amount, side = 'FR') {
       if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`grant amount must be a positive whole number, got ${amount}`);
+      const attributes = SIDE_ATTRIBUTES[side];
+      const counted = (call: CallRecord) => call[attributes.awarded].includes(applicationId);
+      const fits = (call: CallRecord) => call[attributes.committed] + amount <= envelopeOn(call, side);
       // A few rounds only when the envelope itself was edited between our read and our write.
       for (let round = 0; round < 5; round++) {
         const item = await get(keys.call(callId));
         if (!item) throw new NotFoundError(`call ${callId} not found`);
         const call = toCallRecord(item);
-        if (call.awarded.includes(applicationId)) return 'already';
-        if (call.committed + amount > call.envelope) return 'exhausted';
+        if (counted(call)) return 'already';
+        if (!fits(call)) return 'exhausted';
         try {
           await run('reserveGrant', () =>
             doc.send(
@@ -557,14 +575,21 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
                 UpdateExpression: 'ADD #committed :amount, #awarded :ids',
                 // `committed + amount <= envelope`, written with a bound computed from the envelope we read,
                 // which the condition pins so that a concurrent edit of the envelope cannot slip through.
-                ConditionExpression: 'NOT contains(#awarded, :id) AND #committed <= :bound AND #envelope = :envelope',
-                ExpressionAttributeNames: { '#committed': 'committed', '#awarded': 'awarded', '#envelope': 'envelope' },
+                // The Moroccan side's total does not exist before its first reservation.
+                ConditionExpression: `NOT contains(#awarded, :id) AND (attribute_not_exists(#committed) OR #committed <= :bound) AND ${
+                  side === 'FR' ? '#envelope = :envelope' : '#envelopes.#MA.#amount = :envelope'
+                }`,
+                ExpressionAttributeNames: {
+                  '#committed': attributes.committed,
+                  '#awarded': attributes.awarded,
+                  ...(side === 'FR' ? { '#envelope': 'envelope' } : { '#envelopes': 'envelopes', '#MA': 'MA', '#amount': 'amount' }),
+                },
                 ExpressionAttributeValues: {
                   ':amount': amount,
                   ':ids': new Set([applicationId]),
                   ':id': applicationId,
-                  ':bound': call.envelope - amount,
-                  ':envelope': call.envelope,
+                  ':bound': envelopeOn(call, side) - amount,
+                  ':envelope': envelopeOn(call, side),
                 },
               }),
             ),
@@ -575,11 +600,35 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
           const after = await get(keys.call(callId));
           if (!after) throw new NotFoundError(`call ${callId} not found`);
           const now = toCallRecord(after);
-          if (now.awarded.includes(applicationId)) return 'already';
-          if (now.committed + amount > now.envelope) return 'exhausted';
+          if (counted(now)) return 'already';
+          if (!fits(now)) return 'exhausted';
         }
       }
       throw new TransientError(`call ${callId}: the envelope kept changing, try again`);
+    },
+
+    async releaseGrant(callId, applicationId, amount, side) {
+      if (!Number.isSafeInteger(amount) || amount <= 0) throw new RangeError(`grant amount must be a positive whole number, got ${amount}`);
+      const attributes = SIDE_ATTRIBUTES[side];
+      try {
+        await run('releaseGrant', () =>
+          doc.send(
+            new UpdateCommand({
+              TableName,
+              Key: keys.call(callId),
+              // Only while the id is counted: a second release (a retry) changes nothing.
+              UpdateExpression: 'ADD #committed :minus DELETE #awarded :ids',
+              ConditionExpression: 'contains(#awarded, :id)',
+              ExpressionAttributeNames: { '#committed': attributes.committed, '#awarded': attributes.awarded },
+              ExpressionAttributeValues: { ':minus': -amount, ':ids': new Set([applicationId]), ':id': applicationId },
+            }),
+          ),
+        );
+        return 'released';
+      } catch (error) {
+        if (isConditionFailed(error)) return 'absent';
+        throw error;
+      }
     },
 
     async putTask(task) {

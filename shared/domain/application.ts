@@ -1,7 +1,7 @@
 import type { ApplicationInput } from '../schemas/application.ts';
 import type { Budget } from '../schemas/budget.ts';
 import type { Call, CoChairSide } from '../schemas/call.ts';
-import type { CommitteeDecision, ReviewDecision } from '../schemas/decisions.ts';
+import type { ReviewDecision, StoredCommitteeDecision } from '../schemas/decisions.ts';
 import type { Ineligibility } from './eligibility.ts';
 import type { Status } from './status.ts';
 
@@ -37,17 +37,24 @@ export interface ApplicationRecord extends Omit<ApplicationInput, 'budget'> {
   ineligibility?: Ineligibility[];
   reviewer?: { name: string; email: string };
   review?: ReviewDecision & { at: string };
-  committee?: Partial<Record<CoChairSide, CommitteeDecision & { at: string; by: string }>>;
-  decision?: { outcome: 'APPROVED' | 'REJECTED'; grantedAmount?: number; reason?: string; at: string };
+  committee?: Partial<Record<CoChairSide, StoredCommitteeDecision & { at: string; by: string }>>;
+  /** `grantedAmount` is the French side's grant in EUR (its name from when it was the only side); `grantedMA` the Moroccan side's, in MAD. */
+  decision?: { outcome: 'APPROVED' | 'REJECTED'; grantedAmount?: number; grantedMA?: number; reason?: string; at: string };
   error?: { name: string; cause?: string; at: string };
   /** When an admin purged its personal data (contacts, summary, comments); figures are kept. */
   personalDataPurgedAt?: string;
 }
 
-/** A call with its envelope bookkeeping (committed total and the ids already awarded). */
+/**
+ * A call with its envelopes' bookkeeping, per side: what is committed and the ids already awarded.
+ * The French side keeps the names it had when it was the only one (`committed` in EUR, `awarded`);
+ * the Moroccan side's are `committedMA` (MAD) and `awardedMA`.
+ */
 export interface CallRecord extends Call {
   committed: number;
   awarded: string[];
+  committedMA: number;
+  awardedMA: string[];
 }
 
 export const taskStages = ['review', 'committee-FR', 'committee-MA', 'resubmission'] as const;

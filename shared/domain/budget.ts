@@ -88,6 +88,14 @@ export function requestedEur(budget: BudgetDraft, madPerEur: number): number {
   return (funding.fundFR ?? 0) + madToEur(funding.fundMA ?? 0, madPerEur);
 }
 
+/**
+ * What an application asks of each side of the fund: France in euros, Morocco in dirhams. One
+ * filed with only its totals asked France alone (its requested amount).
+ */
+export function requestsBySide(budget: { requestedAmount: number; funding?: { fundFR: number; fundMA: number } }): { FR: number; MA: number } {
+  return budget.funding ? { FR: budget.funding.fundFR, MA: budget.funding.fundMA } : { FR: budget.requestedAmount, MA: 0 };
+}
+
 /** The lead's own contribution (cash and in kind), in euros. */
 export function leadContribution(budget: BudgetDraft): number {
   const lead = budget.funding?.lead ?? {};

@@ -1,13 +1,31 @@
+import { budgetReason } from '../i18n/budget-reasons.ts';
+import { fr } from '../i18n/fr.ts';
 import type { ApplicationInput } from '../schemas/application.ts';
+import type { Budget } from '../schemas/budget.ts';
 import type { Call } from '../schemas/call.ts';
+import { checkBudget } from './budget.ts';
+import { budgetRulesOf } from './call-rules.ts';
 
-/** A failed eligibility rule: a stable code for machines and a French reason for people. */
+/**
+ * A failed eligibility rule: a stable code for machines and a French reason for people. A budget
+ * rule also keeps its figures (`values`, as `checkBudget` gives them), so that a page can say it
+ * again in the reader's language.
+ */
 export interface Ineligibility {
   rule: string;
   reason: string;
+  values?: Record<string, number>;
 }
 
-type Rule = (a: ApplicationInput, c: Call) => Ineligibility | undefined;
+/**
+ * What eligibility reads of an application. An application filed from a joint dossier also has
+ * its budget's cost lines and funding sources; one stored before them has only the two totals.
+ */
+export type EligibilityInput = Omit<ApplicationInput, 'budget'> & {
+  budget: ApplicationInput['budget'] & { lines?: Budget['lines']; funding?: Budget['funding'] };
+};
+
+type Rule = (a: EligibilityInput, c: Call) => Ineligibility | undefined;
 
 const fmt = (n: number) => new Intl.NumberFormat('fr-FR').format(n);
 
@@ -32,6 +50,10 @@ const rules: Rule[] = [
           rule: 'duration',
           reason: `La durée du projet (${a.project.durationMonths} mois) doit être comprise entre ${c.durationMonths.min} et ${c.durationMonths.max} mois.`,
         },
+];
+
+/** The two budget rules of an application that has only its totals (filed before the dossier's budget). */
+const totalsRules: Rule[] = [
   (a, c) =>
     a.budget.requestedAmount <= Math.floor(a.budget.totalCost * c.cofinancingCeiling)
       ? undefined
@@ -46,6 +68,9 @@ const rules: Rule[] = [
           rule: 'grant-bounds',
           reason: `Le montant demandé (${fmt(a.budget.requestedAmount)} €) doit être compris entre ${fmt(c.grant.min)} € et ${fmt(c.grant.max)} €.`,
         },
+];
+
+const datesRules: Rule[] = [
   (a, c) =>
     Date.parse(`${a.project.startDate}T00:00:00Z`) > Date.parse(c.closesAt)
       ? undefined
@@ -55,9 +80,28 @@ const rules: Rule[] = [
         },
 ];
 
-/** Every failed rule, in a stable order; an empty list means eligible. Pure. */
-export function checkEligibility(application: ApplicationInput, call: Call): Ineligibility[] {
-  return rules.map((rule) => rule(application, call)).filter((r): r is Ineligibility => r !== undefined);
+/**
+ * The budget rules of the call (shared/domain/budget.ts) for a budget with cost lines and sources,
+ * each failure with its French sentence; amounts in both currencies when the call has a Moroccan side.
+ */
+function budgetIneligibility(budget: Budget, call: Call): Ineligibility[] {
+  return checkBudget(budget, budgetRulesOf(call)).map((failure) => ({
+    rule: failure.rule,
+    reason: budgetReason(fr, failure, call.madPerEur),
+    values: failure.values,
+  }));
+}
+
+/**
+ * Every failed rule, in a stable order; an empty list means eligible. Pure. An application with a
+ * budget of cost lines and sources is held to the call's budget rules; one with only its totals
+ * keeps the two rules it was filed under (co-financing ceiling and grant bounds, in euros).
+ */
+export function checkEligibility(application: EligibilityInput, call: Call): Ineligibility[] {
+  const { lines, funding } = application.budget;
+  const apply = (list: Rule[]) => list.map((rule) => rule(application, call)).filter((r): r is Ineligibility => r !== undefined);
+  const budget = lines && funding ? budgetIneligibility({ lines, funding }, call) : apply(totalsRules);
+  return [...apply(rules), ...budget, ...apply(datesRules)];
 }
 
 /** Whether a call accepts submissions at `now` (refused at the API otherwise, nothing stored). */

@@ -14,6 +14,8 @@ export type Catalogue = Texts['email'] & {
   meta: Texts['meta'];
   /** Our names of the fund's usual themes (for calls that do not translate theirs). */
   themes: Texts['themes'];
+  /** Shared phrases (a grant from both sides of the fund). */
+  common: Texts['common'];
 };
 
 function emailTexts(t: Texts): Catalogue {
@@ -25,6 +27,7 @@ function emailTexts(t: Texts): Catalogue {
     brand: t.site.name,
     meta: t.meta,
     themes: t.themes,
+    common: t.common,
   };
 }
 

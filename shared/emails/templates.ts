@@ -2,6 +2,7 @@ import type { ApplicationRecord, Language, TaskStage } from '../domain/applicati
 import type { Localized } from '../domain/localized.ts';
 import { fill, formatMonths } from '../i18n/format.ts';
 import { localize, themeLabel } from '../i18n/index.ts';
+import { grantText } from '../i18n/money.ts';
 import { catalogueFor, fr, formatDateTime, formatEuros } from './catalogue.ts';
 import type { Catalogue } from './catalogue.ts';
 import { renderEmail } from './layout.ts';
@@ -135,12 +136,13 @@ export function withdrawnEmail(app: Project, trackingUrl: string): RenderedEmail
   }));
 }
 
-export type Decision = { outcome: 'APPROVED'; grantedAmount: number } | { outcome: 'REJECTED'; reason: string };
+/** An award: the French side's grant in EUR and, when it granted something, the Moroccan side's in MAD. */
+export type Decision = { outcome: 'APPROVED'; grantedAmount: number; grantedMA?: number } | { outcome: 'REJECTED'; reason: string };
 
 export function decisionEmail(app: Project, decision: Decision, trackingUrl: string): RenderedEmail {
   return forApplicants(app, app.project.title, (t, localize) => {
     if (decision.outcome === 'APPROVED') {
-      const amount = formatEuros(t, decision.grantedAmount);
+      const amount = grantText(t, decision);
       return {
         what: t.approved.subject,
         blocks: [

@@ -1,4 +1,6 @@
+import type { Catalogue } from '../i18n/fr.ts';
 import { formatEuros } from '../i18n/format.ts';
+import { formatSide } from '../i18n/money.ts';
 import { localizeDecisionIssues } from '../i18n/issues.ts';
 import { checkResubmissionForm } from '../pages/application-validation.ts';
 import { problemPage } from '../pages/problem-page.ts';
@@ -46,10 +48,13 @@ export function decisionFormProblem(
     const frame = pageFrame(event, options.contact);
     const v = frame.t.validation;
     const checked = model.stage === 'resubmission' ? checkResubmissionForm(fields, v) : undefined;
-    const issues =
-      checked && !checked.ok
-        ? checked.issues
-        : localizeDecisionIssues(problem.issues ?? [], fields, v, formatEuros(frame.t, model.application.budget.requestedAmount));
+    const issues = checked && !checked.ok ? checked.issues : localizeDecisionIssues(problem.issues ?? [], fields, v, requestedOfSide(frame.t, model));
     return html(400, decisionPage(model, frame, { values: fields, issues }));
   };
+}
+
+/** What a co-chair's side was asked, in that side's currency (a review has no grant: the total request). */
+function requestedOfSide(t: Catalogue, model: TaskPageModel): string {
+  const c = model.committee;
+  return c ? formatSide(t, c.side, c.requested, model.madPerEur) : formatEuros(t, model.application.budget.requestedAmount);
 }

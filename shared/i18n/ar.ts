@@ -88,6 +88,7 @@ export const ar = {
   common: {
     frenchOriginal: 'النص الأصلي بالفرنسية:',
     separator: '، ',
+    bothSides: '{fr} من الجانب الفرنسي و{ma} من الجانب المغربي',
   },
   summary: {
     heading: 'الملف',
@@ -101,6 +102,8 @@ export const ar = {
     duration: 'المدة',
     totalCost: 'الكلفة الإجمالية',
     requested: 'المبلغ المطلوب',
+    requestedFR: 'المطلوب من الجانب الفرنسي',
+    requestedMA: 'المطلوب من الجانب المغربي',
     share: 'حصة التمويل المشترك',
     shareValue: '{share} من الكلفة الإجمالية (السقف المحدد في طلب المشاريع: {ceiling})',
     summary: 'ملخص المشروع',
@@ -192,7 +195,8 @@ export const ar = {
     score: 'أعطوا نقطة صحيحة من 1 إلى 5.',
     decision: 'اختاروا قرارًا.',
     commentRequired: 'التعليق إلزامي بالنسبة لهذا القرار.',
-    grantedAmount: 'أدخلوا مبلغًا صحيحًا بين 1 و{max}.',
+    grantedFR: 'أدخلوا مبلغًا صحيحًا بين 1 و{max}.',
+    grantedMA: 'أدخلوا مبلغًا صحيحًا بين 0 و{max}.',
   },
   ineligibility: {
     'lead-french': 'يجب أن تكون الجهة حاملة المشروع جماعة ترابية فرنسية.',
@@ -202,6 +206,15 @@ export const ar = {
     'cofinancing-ceiling': 'يجب ألا تتجاوز المنحة المطلوبة سقف التمويل المشترك المحدد في طلب المشاريع.',
     'grant-bounds': 'يجب أن تكون المنحة المطلوبة بين الحد الأدنى والحد الأقصى المحددين في طلب المشاريع.',
     'start-date': 'يجب أن ينطلق المشروع بعد إغلاق طلب المشاريع.',
+  },
+  budgetRules: {
+    'budget-total': 'يجب أن تتضمن الميزانية نفقات: التكلفة الإجمالية المصرح بها هي {total}.',
+    'budget-balance': 'يجب أن تعادل الموارد، {sources}، النفقات، {costs}: الفرق هو {difference}.',
+    'cofinancing-ceiling': 'المنحة المطلوبة من الآلية، {requested}، تتجاوز {ceiling} من التكلفة الإجمالية البالغة {total}، أي {max} على الأكثر.',
+    'lead-share': 'يجب أن تبلغ المساهمة الذاتية للجهة حاملة المشروع، {lead}، {minShare} من التكلفة الإجمالية البالغة {total}، أي {min} على الأقل.',
+    'in-kind-share': 'يجب ألا تتجاوز المساهمة العينية للجهة حاملة المشروع، {inKind}، {maxShare} من مساهمتها البالغة {contribution}، أي {max} على الأكثر.',
+    'grant-bounds-fr': 'يجب أن تكون المنحة المطلوبة من الجانب الفرنسي، {requested}، بين {min} و{max}.',
+    'grant-bounds-ma': 'يجب أن تكون المنحة المطلوبة من الجانب المغربي، {requested}، بين {min} و{max}.',
   },
   tracking: {
     title: 'تتبع الترشيح',
@@ -257,8 +270,14 @@ export const ar = {
     comment: 'تعليق',
     commentReviewHelp: 'إلزامي إلا في حالة الرأي الإيجابي. إذا طلبتم تعديلات، يُحال كما هو إلى حاملي المشروع.',
     commentCommitteeHelp: 'إلزامي في حالة الرفض؛ ويُحال إلى حاملي المشروع مع القرار.',
-    grantedAmount: 'المبلغ الممنوح، باليورو',
-    grantedAmountHelp: 'في حالة الموافقة: من 1 يورو إلى المبلغ المطلوب ({max}).',
+    granted: {
+      FR: 'المبلغ الممنوح من الجانب الفرنسي، باليورو',
+      MA: 'المبلغ الممنوح من الجانب المغربي، بالدرهم',
+    },
+    grantedHelp: {
+      FR: 'في حالة الموافقة: من 1 يورو إلى المبلغ المطلوب من الجانب الفرنسي ({max}).',
+      MA: 'في حالة الموافقة: من 0 إلى المبلغ المطلوب من الجانب المغربي ({max}).',
+    },
     committeeLegend: 'منح المنحة أو رفضها',
     reviewerHeading: 'رأي المقيِّم',
     reviewerRecommendation: 'التوصية',
@@ -273,7 +292,10 @@ export const ar = {
     otherDecided: 'سجلت قرارها بتاريخ {date}.',
     otherClosed: 'لم يعد قرارها منتظرًا.',
     otherUnknown: 'لم تُطلب منها بعدُ.',
-    envelopeHeading: 'الغلاف المالي لطلب المشاريع',
+    envelopeHeading: {
+      FR: 'الغلاف المالي الفرنسي لطلب المشاريع',
+      MA: 'الغلاف المالي المغربي لطلب المشاريع',
+    },
     envelopeTotal: 'الغلاف المالي',
     envelopeCommitted: 'الممنوح حتى الآن',
     envelopeAvailable: 'المتبقي',

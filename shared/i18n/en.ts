@@ -85,6 +85,7 @@ export const en = {
   common: {
     frenchOriginal: 'Original text in French:',
     separator: ', ',
+    bothSides: '{fr} from the French side and {ma} from the Moroccan side',
   },
   summary: {
     heading: 'The application',
@@ -98,6 +99,8 @@ export const en = {
     duration: 'Duration',
     totalCost: 'Total cost',
     requested: 'Amount requested',
+    requestedFR: 'Requested from the French side',
+    requestedMA: 'Requested from the Moroccan side',
     share: 'Co-financed share',
     shareValue: '{share} of the total cost (the call’s ceiling: {ceiling})',
     summary: 'Project summary',
@@ -189,7 +192,8 @@ export const en = {
     score: 'Give a whole score from 1 to 5.',
     decision: 'Choose a decision.',
     commentRequired: 'A comment is required for this decision.',
-    grantedAmount: 'Enter a whole amount between 1 and {max}.',
+    grantedFR: 'Enter a whole amount between 1 and {max}.',
+    grantedMA: 'Enter a whole amount between 0 and {max}.',
   },
   ineligibility: {
     'lead-french': 'The project lead must be a French local authority.',
@@ -199,6 +203,15 @@ export const en = {
     'cofinancing-ceiling': 'The grant requested must not exceed the call’s co-financing ceiling.',
     'grant-bounds': 'The grant requested must be between the call’s minimum and maximum amounts.',
     'start-date': 'The project must start after the call closes.',
+  },
+  budgetRules: {
+    'budget-total': 'The budget must have costs: its total cost declared is {total}.',
+    'budget-balance': 'The sources, {sources}, must balance the costs, {costs}: they differ by {difference}.',
+    'cofinancing-ceiling': 'The grant requested from the fund, {requested}, exceeds {ceiling} of the total cost of {total}, that is {max} at most.',
+    'lead-share': 'The lead’s own contribution, {lead}, must reach {minShare} of the total cost of {total}, that is {min} at least.',
+    'in-kind-share': 'The lead’s in-kind contribution, {inKind}, must not exceed {maxShare} of its contribution of {contribution}, that is {max} at most.',
+    'grant-bounds-fr': 'The grant requested from the French side, {requested}, must be between {min} and {max}.',
+    'grant-bounds-ma': 'The grant requested from the Moroccan side, {requested}, must be between {min} and {max}.',
   },
   tracking: {
     title: 'Application tracking',
@@ -255,8 +268,14 @@ export const en = {
     comment: 'Comment',
     commentReviewHelp: 'Required unless your opinion is favourable. If you ask for changes, it is sent as is to the applicants.',
     commentCommitteeHelp: 'Required for a rejection; sent to the applicants with the decision.',
-    grantedAmount: 'Amount awarded, in euros',
-    grantedAmountHelp: 'If you approve: from €1 to the amount requested ({max}).',
+    granted: {
+      FR: 'Amount awarded by the French side, in euros',
+      MA: 'Amount awarded by the Moroccan side, in dirhams',
+    },
+    grantedHelp: {
+      FR: 'If you approve: from €1 to the amount requested from the French side ({max}).',
+      MA: 'If you approve: from 0 to the amount requested from the Moroccan side ({max}).',
+    },
     committeeLegend: 'Award or reject the grant',
     reviewerHeading: 'The reviewer’s opinion',
     reviewerRecommendation: 'Recommendation',
@@ -271,7 +290,10 @@ export const en = {
     otherDecided: 'recorded their decision on {date}.',
     otherClosed: 'is no longer expected to decide.',
     otherUnknown: 'not asked yet.',
-    envelopeHeading: 'The call’s envelope',
+    envelopeHeading: {
+      FR: 'The call’s French envelope',
+      MA: 'The call’s Moroccan envelope',
+    },
     envelopeTotal: 'Envelope',
     envelopeCommitted: 'Already awarded',
     envelopeAvailable: 'Still available',

@@ -91,6 +91,8 @@ export const fr = {
     frenchOriginal: 'Texte original en français :',
     /** Between two items of a short list. */
     separator: ', ',
+    /** A grant from both sides of the fund. */
+    bothSides: '{fr} du côté français et {ma} du côté marocain',
   },
   summary: {
     heading: 'Le dossier',
@@ -104,6 +106,8 @@ export const fr = {
     duration: 'Durée',
     totalCost: 'Coût total',
     requested: 'Montant demandé',
+    requestedFR: 'Demandé au côté français',
+    requestedMA: 'Demandé au côté marocain',
     share: 'Part cofinancée',
     shareValue: '{share} du coût total (plafond de l’appel : {ceiling})',
     summary: 'Résumé du projet',
@@ -196,7 +200,8 @@ export const fr = {
     score: 'Donnez une note entière de 1 à 5.',
     decision: 'Choisissez une décision.',
     commentRequired: 'Un commentaire est obligatoire pour cette décision.',
-    grantedAmount: 'Saisissez un montant entier entre 1 et {max}.',
+    grantedFR: 'Saisissez un montant entier entre 1 et {max}.',
+    grantedMA: 'Saisissez un montant entier entre 0 et {max}.',
   },
   /** Eligibility rules (codes of shared/domain/eligibility.ts), in general terms. */
   ineligibility: {
@@ -207,6 +212,17 @@ export const fr = {
     'cofinancing-ceiling': 'La subvention demandée ne doit pas dépasser le plafond de cofinancement de l’appel.',
     'grant-bounds': 'La subvention demandée doit être comprise entre les montants minimal et maximal de l’appel.',
     'start-date': 'Le projet doit commencer après la clôture de l’appel.',
+  },
+  /** The budget's rules (codes of shared/domain/budget.ts), with the figures of the application. */
+  budgetRules: {
+    'budget-total': 'Le budget doit comporter des dépenses : son coût total déclaré est de {total}.',
+    'budget-balance': 'Les ressources, {sources}, doivent équilibrer les dépenses, {costs} : l’écart est de {difference}.',
+    'cofinancing-ceiling': 'La subvention demandée au dispositif, {requested}, dépasse {ceiling} du coût total de {total}, soit {max} au plus.',
+    'lead-share': 'La contribution propre du porteur, {lead}, doit atteindre {minShare} du coût total de {total}, soit {min} au moins.',
+    'in-kind-share':
+      'La contribution en nature du porteur, {inKind}, ne doit pas dépasser {maxShare} de sa contribution de {contribution}, soit {max} au plus.',
+    'grant-bounds-fr': 'La subvention demandée au côté français, {requested}, doit être comprise entre {min} et {max}.',
+    'grant-bounds-ma': 'La subvention demandée au côté marocain, {requested}, doit être comprise entre {min} et {max}.',
   },
   tracking: {
     title: 'Suivi de la candidature',
@@ -264,8 +280,14 @@ export const fr = {
     comment: 'Commentaire',
     commentReviewHelp: 'Obligatoire, sauf avis favorable. Si vous demandez des modifications, il est transmis tel quel aux porteurs du projet.',
     commentCommitteeHelp: 'Obligatoire en cas de refus ; transmis aux porteurs du projet avec la décision.',
-    grantedAmount: 'Montant accordé, en euros',
-    grantedAmountHelp: 'En cas d’accord : de 1 € au montant demandé ({max}).',
+    granted: {
+      FR: 'Montant accordé par le côté français, en euros',
+      MA: 'Montant accordé par le côté marocain, en dirhams',
+    },
+    grantedHelp: {
+      FR: 'En cas d’accord : de 1 € au montant demandé au côté français ({max}).',
+      MA: 'En cas d’accord : de 0 au montant demandé au côté marocain ({max}).',
+    },
     committeeLegend: 'Accorder ou refuser la subvention',
     reviewerHeading: 'L’avis de l’instructeur',
     reviewerRecommendation: 'Recommandation',
@@ -280,7 +302,10 @@ export const fr = {
     otherDecided: 'a enregistré sa décision le {date}.',
     otherClosed: 'n’attend plus de décision.',
     otherUnknown: 'pas encore sollicitée.',
-    envelopeHeading: 'L’enveloppe de l’appel',
+    envelopeHeading: {
+      FR: 'L’enveloppe française de l’appel',
+      MA: 'L’enveloppe marocaine de l’appel',
+    },
     envelopeTotal: 'Enveloppe',
     envelopeCommitted: 'Déjà accordé',
     envelopeAvailable: 'Encore disponible',

@@ -82,7 +82,7 @@ export function localizeDecisionIssues(
   issues: readonly { path: string; message: string }[],
   fields: Readonly<Record<string, string>>,
   v: ValidationTexts,
-  /** The requested amount, formatted: a grant may not exceed it. */
+  /** What the application asks of the co-chair's side, formatted: a grant may not exceed it. */
   requestedAmount: string,
 ): FieldIssue[] {
   const out: FieldIssue[] = [];
@@ -96,8 +96,8 @@ export function localizeDecisionIssues(
           ? (value ?? '').trim() === ''
             ? v.commentRequired
             : fill(v.tooLong, { max: 5000 })
-          : path === 'grantedAmount'
-            ? fill(v.grantedAmount, { max: requestedAmount })
+          : path === 'grantedFR' || path === 'grantedMA'
+            ? fill(v[path], { max: requestedAmount })
             : ['relevance', 'feasibility', 'partnership', 'impact'].includes(path)
               ? v.score
               : v.invalid;

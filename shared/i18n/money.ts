@@ -1,5 +1,6 @@
 import { eurToMad, madToEur } from '../domain/budget.ts';
-import { formatEuros, type Locale } from './format.ts';
+import { fill, formatEuros, type Locale } from './format.ts';
+import type { Catalogue } from './fr.ts';
 
 /**
  * Amounts in both of the fund's currencies. The French side pays in euros, the Moroccan side in
@@ -21,4 +22,23 @@ export function formatBoth(t: Locale, eur: number, madPerEur: number): string {
 /** Dirhams, then their value in euros (the Moroccan side's own amounts): « 108 000 MAD (10 000 €) ». */
 export function formatMadBoth(t: Locale, mad: number, madPerEur: number): string {
   return `${formatMad(t, mad)} (${formatEuros(t, madToEur(mad, madPerEur))})`;
+}
+
+/**
+ * An amount of one side of the fund in its own currency (France EUR, Morocco MAD), with its value
+ * in the other when the call has a Moroccan side (`madPerEur`); alone otherwise.
+ */
+export function formatSide(t: Locale, side: 'FR' | 'MA', amount: number, madPerEur?: number): string {
+  if (side === 'MA') return madPerEur === undefined ? formatMad(t, amount) : formatMadBoth(t, amount, madPerEur);
+  return madPerEur === undefined ? formatEuros(t, amount) : formatBoth(t, amount, madPerEur);
+}
+
+/**
+ * What an award grants: the French side's euros (`grantedAmount`, its name from when it was the
+ * only side) and, when the Moroccan side granted something, its dirhams.
+ */
+export function grantText(t: Pick<Catalogue, 'meta' | 'common'>, decision: { grantedAmount?: number; grantedMA?: number }, madPerEur?: number): string {
+  const french = formatSide(t, 'FR', decision.grantedAmount ?? 0, madPerEur);
+  if (!decision.grantedMA) return french;
+  return fill(t.common.bothSides, { fr: french, ma: formatSide(t, 'MA', decision.grantedMA, madPerEur) });
 }

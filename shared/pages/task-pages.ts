@@ -1,28 +1,19 @@
-import {
-  countryLabel,
-  fill,
-  formatDate,
-  formatDateTime,
-  formatEuros,
-  formatMonths,
-  formatPercent,
-  kindLabel,
-  localize,
-  themeLabel,
-  type Catalogue,
-} from '../i18n/index.ts';
+import { countryLabel, fill, formatDate, formatDateTime, formatMonths, formatPercent, kindLabel, localize, themeLabel, type Catalogue } from '../i18n/index.ts';
 import type { FieldIssue } from '../i18n/issues.ts';
-import { reviewCriteria } from '../schemas/decisions.ts';
+import { formatSide } from '../i18n/money.ts';
+import type { CoChairSide } from '../schemas/call.ts';
+import { grantField, reviewCriteria } from '../schemas/decisions.ts';
 import type { DecideTaskResult } from '../use-cases/decide-task.ts';
 import type { ApplicationSummary, TaskPageModel } from '../use-cases/show-task.ts';
 import { applicationFields, applicationLabels } from './application-fields.ts';
+import { budgetFacts } from './budget-facts.ts';
 import { emptyState, errorSummary, flatten, formState, inputField, radioGroup, textareaField, type FormState } from './fields.ts';
 import { fillHtml, html, trusted, type SafeHtml } from './html.ts';
 import { langQuery, renderPage, type PageFrame } from './layout.ts';
 
 const colon = (t: Catalogue) => (t.meta.lang === 'fr' ? ' : ' : ': ');
 
-function summary(t: Catalogue, app: ApplicationSummary, ceiling: number | undefined): SafeHtml {
+function summary(t: Catalogue, app: ApplicationSummary, ceiling: number | undefined, madPerEur: number | undefined): SafeHtml {
   const s = t.summary;
   const authority = (a: ApplicationSummary['leadAuthority']) =>
     html`<bdi>${a.name}</bdi> <span class="muted">(${kindLabel(t, a.kind)}${t.common.separator}${countryLabel(t, a.country)})</span>`;
@@ -37,8 +28,7 @@ function summary(t: Catalogue, app: ApplicationSummary, ceiling: number | undefi
 <dt>${s.partner}</dt><dd>${authority(app.partnerAuthority)}</dd>
 <dt>${s.start}</dt><dd>${formatDate(t, app.project.startDate)}</dd>
 <dt>${s.duration}</dt><dd>${formatMonths(t, app.project.durationMonths)}</dd>
-<dt>${s.totalCost}</dt><dd>${formatEuros(t, app.budget.totalCost)}</dd>
-<dt>${s.requested}</dt><dd>${formatEuros(t, app.budget.requestedAmount)}</dd>
+${budgetFacts(t, app.budget, madPerEur)}
 <dt>${s.share}</dt><dd>${ceiling === undefined ? share : fill(s.shareValue, { share, ceiling: formatPercent(t, ceiling) })}</dd>
 </dl>
 ${app.project.summary ? html`<h3>${s.summary}</h3><blockquote dir="auto">${app.project.summary}</blockquote>` : ''}`;
@@ -50,7 +40,8 @@ function decisionLabels(t: Catalogue, review: boolean): Record<string, string> {
     decision: review ? t.task.reviewLegend : t.task.committeeLegend,
     ...Object.fromEntries(reviewCriteria.map((c) => [c, t.criteria[c]])),
     comment: t.task.comment,
-    grantedAmount: t.task.grantedAmount,
+    grantedFR: t.task.granted.FR,
+    grantedMA: t.task.granted.MA,
   };
 }
 
@@ -78,19 +69,20 @@ ${reviewCriteria.map((c) => {
 ${textareaField(state, { name: 'comment', label: t.task.comment, hint: t.task.commentReviewHelp, attrs: trusted(' maxlength="5000" rows="6" dir="auto"') })}`;
 }
 
-function committeeFields(t: Catalogue, state: FormState, requested: number): SafeHtml {
+/** A co-chair grants from their own side, in its currency: France 1 € at least, Morocco possibly 0. */
+function committeeFields(t: Catalogue, state: FormState, side: CoChairSide, requested: number, madPerEur: number | undefined): SafeHtml {
   return html`${radioGroup(state, {
     name: 'decision',
     legend: t.task.committeeLegend,
     options: (['approve', 'reject'] as const).map((d) => [d, t.decisions[d]] as const),
   })}
 ${inputField(state, {
-  name: 'grantedAmount',
-  label: t.task.grantedAmount,
-  hint: fill(t.task.grantedAmountHelp, { max: formatEuros(t, requested) }),
+  name: grantField[side],
+  label: t.task.granted[side],
+  hint: fill(t.task.grantedHelp[side], { max: formatSide(t, side, requested, madPerEur) }),
   type: 'number',
   value: requested,
-  attrs: html` min="1" max="${requested}" step="1" inputmode="numeric"`,
+  attrs: html` min="${side === 'FR' ? 1 : 0}" max="${requested}" step="1" inputmode="numeric"`,
   className: 'short',
 })}
 ${textareaField(state, { name: 'comment', label: t.task.comment, hint: t.task.commentCommitteeHelp, attrs: trusted(' maxlength="5000" rows="6" dir="auto"') })}`;
@@ -111,6 +103,7 @@ function committeeContext(t: Catalogue, model: TaskPageModel): SafeHtml | string
           ? t.task.otherClosed
           : t.task.otherUnknown;
   const envelope = c.envelope;
+  const amount = (value: number) => formatSide(t, c.side, value, model.madPerEur);
   return html`${
     review
       ? html`<h2>${t.task.reviewerHeading}</h2>
@@ -127,13 +120,13 @@ ${review.comment ? html`<blockquote dir="auto">${review.comment}</blockquote>` :
 <p><strong>${t.task.otherCoChair[other.side]}</strong> ${otherText}</p>
 ${
   envelope
-    ? html`<h2>${t.task.envelopeHeading}</h2>
+    ? html`<h2>${t.task.envelopeHeading[c.side]}</h2>
 <dl class="facts">
-<dt>${t.task.envelopeTotal}</dt><dd>${formatEuros(t, envelope.total)}</dd>
-<dt>${t.task.envelopeCommitted}</dt><dd>${formatEuros(t, envelope.committed)}</dd>
-<dt>${t.task.envelopeAvailable}</dt><dd><strong>${formatEuros(t, envelope.available)}</strong></dd>
+<dt>${t.task.envelopeTotal}</dt><dd>${amount(envelope.total)}</dd>
+<dt>${t.task.envelopeCommitted}</dt><dd>${amount(envelope.committed)}</dd>
+<dt>${t.task.envelopeAvailable}</dt><dd><strong>${amount(envelope.available)}</strong></dd>
 </dl>
-${model.application.budget.requestedAmount > envelope.available ? html`<p class="field-warning">${t.task.envelopeShort}</p>` : ''}`
+${c.requested > envelope.available ? html`<p class="field-warning">${t.task.envelopeShort}</p>` : ''}`
     : ''
 }`;
 }
@@ -159,7 +152,7 @@ export function decisionPage(model: TaskPageModel, frame: PageFrame, posted?: De
       ? reviewFields(t, state)
       : resubmission
         ? applicationFields(t, state, resubmission.rules)
-        : committeeFields(t, state, model.application.budget.requestedAmount);
+        : committeeFields(t, state, model.committee?.side ?? 'FR', model.committee?.requested ?? model.application.budget.requestedAmount, model.madPerEur);
   const labels = resubmission ? applicationLabels(t) : decisionLabels(t, model.stage === 'review');
   const issues = posted?.issues ?? [];
   const button = resubmission ? t.task.submitResubmission : t.task.submitDecision;
@@ -179,7 +172,7 @@ ${
     : ''
 }
 ${resubmission?.reviewComment ? html`<h2>${t.tracking.changesHeading}</h2><blockquote dir="auto">${resubmission.reviewComment}</blockquote>` : ''}
-${summary(t, model.application, model.cofinancingCeiling)}
+${summary(t, model.application, model.cofinancingCeiling, model.madPerEur)}
 ${committeeContext(t, model)}
 <h2>${heading}</h2>
 <form method="post" action="${model.taskId}${langQuery(frame)}" accept-charset="utf-8">
@@ -202,8 +195,11 @@ export function confirmationPage(result: DecideTaskResult, frame: PageFrame): st
 <div class="success" role="status"><p>${
     resubmitted
       ? c.thanksResubmitted
-      : result.grantedAmount !== undefined
-        ? fillHtml(c.thanksGranted, { decision: html`<strong>${words}</strong>`, amount: html`<strong>${formatEuros(t, result.grantedAmount)}</strong>` })
+      : result.granted !== undefined
+        ? fillHtml(c.thanksGranted, {
+            decision: html`<strong>${words}</strong>`,
+            amount: html`<strong>${formatSide(t, result.granted.side, result.granted.amount)}</strong>`,
+          })
         : fillHtml(c.thanks, { decision: html`<strong>${words}</strong>` })
   }</p></div>
 <h2>${t.tracking.nextHeading}</h2>

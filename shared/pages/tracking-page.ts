@@ -1,8 +1,14 @@
+import { budgetRuleCodes, type BudgetRuleCode } from '../domain/budget.ts';
 import { cofinancingShare } from '../domain/eligibility.ts';
-import { fill, formatDate, formatDateTime, formatDay, formatEuros, formatMonths, formatPercent, localize, themeLabel } from '../i18n/index.ts';
+import { budgetReason } from '../i18n/budget-reasons.ts';
+import { grantText } from '../i18n/money.ts';
+import { budgetFacts } from './budget-facts.ts';
+import { fill, formatDate, formatDateTime, formatDay, formatMonths, formatPercent, localize, themeLabel } from '../i18n/index.ts';
 import type { TrackingPageModel } from '../use-cases/track-application.ts';
 import { fillHtml, html, type SafeHtml } from './html.ts';
 import { renderPage, type PageFrame } from './layout.ts';
+
+const isBudgetRule = (rule: string): rule is BudgetRuleCode => (budgetRuleCodes as readonly string[]).includes(rule);
 
 /** Reasons the workflow writes are French; a translated page says so to screen readers (`lang`). */
 const WORKFLOW_ACTORS: ReadonlySet<string> = new Set(['workflow', 'applicant']);
@@ -39,6 +45,8 @@ ${model.reviewComment ? html`<blockquote dir="auto">${model.reviewComment}</bloc
     model.status === 'INELIGIBLE' && model.ineligibility && model.ineligibility.length > 0
       ? html`<h2>${t.tracking.ineligibleHeading}</h2>
 <ul>${model.ineligibility.map((i) => {
+          // A budget rule keeps its figures: said again in the page's language, amounts in both currencies.
+          if (i.values && isBudgetRule(i.rule)) return html`<li>${budgetReason(t, { rule: i.rule, values: i.values }, model.madPerEur)}</li>`;
           const general = (t.ineligibility as Record<string, string>)[i.rule];
           // The workflow's reason carries the figures (the call's bounds); in French it says it all.
           if (french || !general) return html`<li>${frenchText(i.reason)}</li>`;
@@ -50,7 +58,7 @@ ${model.reviewComment ? html`<blockquote dir="auto">${model.reviewComment}</bloc
     ? html`<h2>${t.tracking.decisionHeading}</h2>
 <p class="lead">${
         decision.outcome === 'APPROVED'
-          ? fillHtml(t.tracking.approved, { amount: html`<strong>${formatEuros(t, decision.grantedAmount ?? 0)}</strong>` })
+          ? fillHtml(t.tracking.approved, { amount: html`<strong>${grantText(t, decision, model.madPerEur)}</strong>` })
           : t.tracking.rejected
       }</p>
 ${decision.outcome === 'REJECTED' && decision.reason ? html`<p>${t.tracking.reason}</p><blockquote dir="auto">${decision.reason}</blockquote>` : ''}
@@ -70,8 +78,7 @@ ${next}
 <dt>${t.summary.theme}</dt><dd>${themeLabel(t, model.project.theme, model.themeLabel)}</dd>
 <dt>${t.summary.start}</dt><dd>${formatDate(t, model.project.startDate)}</dd>
 <dt>${t.summary.duration}</dt><dd>${formatMonths(t, model.project.durationMonths)}</dd>
-<dt>${t.summary.totalCost}</dt><dd>${formatEuros(t, model.budget.totalCost)}</dd>
-<dt>${t.summary.requested}</dt><dd>${formatEuros(t, model.budget.requestedAmount)}</dd>
+${budgetFacts(t, model.budget, model.madPerEur)}
 <dt>${t.summary.share}</dt><dd>${formatPercent(t, share)}</dd>
 </dl>
 <h2>${t.tracking.historyHeading}</h2>

@@ -2,7 +2,7 @@ import type { ApplicationRecord, CallRecord, HistoryEvent, TaskRecord, TaskStage
 import type { DraftContact, DraftEvent, DraftRecord, DraftStatus } from '../domain/draft.ts';
 import type { Status } from '../domain/status.ts';
 import type { DossierDraft } from '../schemas/dossier.ts';
-import type { Call, CoChair, Reviewer } from '../schemas/call.ts';
+import type { Call, CoChair, CoChairSide, Reviewer } from '../schemas/call.ts';
 import type { MetricName } from '../config/metrics.ts';
 
 /**
@@ -44,10 +44,17 @@ export interface Repository {
   redactHistory(id: string, redact: (event: HistoryEvent) => string | undefined): Promise<number>;
 
   /**
-   * Reserves `amount` of the call's envelope for `applicationId` in one conditional write:
-   * `already` if this application was counted before, `exhausted` if it would exceed the envelope.
+   * Reserves `amount` of one side's envelope (France in EUR by default, Morocco in MAD) for
+   * `applicationId` in one conditional write on the call: `already` if this application was counted
+   * on that side before, `exhausted` if it would exceed that envelope (a call with no Moroccan
+   * envelope has nothing on that side).
    */
-  reserveGrant(callId: string, applicationId: string, amount: number): Promise<'reserved' | 'already' | 'exhausted'>;
+  reserveGrant(callId: string, applicationId: string, amount: number, side?: CoChairSide): Promise<'reserved' | 'already' | 'exhausted'>;
+  /**
+   * Gives back what `reserveGrant` reserved on one side, in one conditional write: `released`, or
+   * `absent` when the application is not counted there (never reserved, or released before).
+   */
+  releaseGrant(callId: string, applicationId: string, amount: number, side: CoChairSide): Promise<'released' | 'absent'>;
 
   putTask(task: TaskRecord): Promise<void>;
   getTask(id: string): Promise<TaskRecord | undefined>;

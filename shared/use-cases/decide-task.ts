@@ -1,12 +1,14 @@
 import type { ApplicationRecord, TaskRecord, TaskStage } from '../domain/application.ts';
+import { requestsBySide } from '../domain/budget.ts';
 import { InvalidTransitionError, TaskAlreadyDecidedError, TaskGoneError, ValidationError } from '../domain/errors.ts';
 import { trackingUrl } from '../links/links.ts';
 import type { Workflow } from '../ports/index.ts';
 import { resubmissionSchema, type Resubmission } from '../schemas/application.ts';
 import {
   type CommitteeDecision,
-  committeeDecisionSchema,
+  committeeDecisionSchemas,
   committeeOutcome,
+  grantField,
   type ReviewDecision,
   reviewCriteria,
   reviewDecisionSchema,
@@ -44,12 +46,21 @@ export interface DecideTaskResult {
   applicationId: string;
   /** What was decided, in the stage's words (`favorable`, `approve`, `resubmitted`…). */
   decision: string;
-  grantedAmount?: number;
+  /** A co-chair's approval: what their side granted, in its currency (France EUR, Morocco MAD). */
+  granted?: { side: 'FR' | 'MA'; amount: number };
   /** Resubmission: where the applicants follow their application. */
   trackingUrl?: string;
 }
 
 const INVALID = 'Le formulaire contient des erreurs : rien n’a été enregistré.';
+
+/** An approval's grant, whichever side it is from. */
+const grantOf = (d: CommitteeDecision): number | undefined => (d.decision === 'reject' ? undefined : 'grantedFR' in d ? d.grantedFR : d.grantedMA);
+
+function grantedOf(side: 'FR' | 'MA', d: CommitteeDecision): Pick<DecideTaskResult, 'granted'> {
+  const amount = grantOf(d);
+  return amount === undefined ? {} : { granted: { side, amount } };
+}
 
 const pick = (fields: Readonly<Record<string, string>>, names: readonly string[]) =>
   Object.fromEntries(names.filter((n) => fields[n] !== undefined).map((n) => [n, fields[n]]));
@@ -69,13 +80,17 @@ function parseDecision(task: TaskRecord, app: ApplicationRecord, { fields, conte
     }
     case 'committee-FR':
     case 'committee-MA': {
-      // The form has both the amount and the comment; a refusal ignores the amount.
-      const names = fields.decision === 'approve' ? ['decision', 'grantedAmount', 'comment'] : ['decision', 'comment'];
-      const decision = parseOrThrow(committeeDecisionSchema, pick(fields, names), INVALID);
-      if (decision.decision === 'approve' && decision.grantedAmount > app.budget.requestedAmount) {
-        throw new ValidationError(INVALID, [
-          { path: 'grantedAmount', message: `le montant accordé dépasse le montant demandé (${app.budget.requestedAmount} €)` },
-        ]);
+      // Each co-chair grants from their own side. The form has the amount and the comment; a
+      // refusal ignores the amount.
+      const side = task.stage === 'committee-FR' ? 'FR' : 'MA';
+      const field = grantField[side];
+      const names = fields.decision === 'approve' ? ['decision', field, 'comment'] : ['decision', 'comment'];
+      const decision = parseOrThrow(committeeDecisionSchemas[side], pick(fields, names), INVALID);
+      const requested = requestsBySide(app.budget)[side];
+      const granted = grantOf(decision);
+      if (granted !== undefined && granted > requested) {
+        const currency = side === 'FR' ? '€' : 'MAD';
+        throw new ValidationError(INVALID, [{ path: field, message: `le montant accordé dépasse le montant demandé à ce côté (${requested} ${currency})` }]);
       }
       return { stage: task.stage, decision, output: committeeOutcome(decision) };
     }
@@ -94,8 +109,9 @@ function parseDecision(task: TaskRecord, app: ApplicationRecord, { fields, conte
 /**
  * POST /tasks/{taskId} — one person's decision, used once.
  * 1. Check the link (404 / 403 / 410 expired); a decided task → 409, a closed one → 410.
- * 2. Validate the stage's fields (400 listing them, nothing written); a grant above the requested
- *    amount is invalid. A resubmission needs the application still waiting for it (410 otherwise).
+ * 2. Validate the stage's fields (400 listing them, nothing written); a co-chair grants from their
+ *    own side (`grantedFR` in EUR, `grantedMA` in MAD), never above what the application asks of
+ *    that side. A resubmission needs the application still waiting for it (410 otherwise).
  * 3. Claim the task (conditional write): lost the race → 409 (or 410 if it was closed).
  * 4. Resubmission: store the new content and move CHANGES_REQUESTED → SUBMITTED (actor applicant)
  *    before the workflow resumes, so its eligibility check reads the new content.
@@ -154,9 +170,7 @@ export async function decideTask(ports: DecideTaskPorts, request: DecideTaskRequ
     stage: task.stage,
     applicationId: app.id,
     decision,
-    ...(parsed.stage !== 'resubmission' && parsed.stage !== 'review' && parsed.output.decision === 'approve'
-      ? { grantedAmount: parsed.output.grantedAmount }
-      : {}),
+    ...(parsed.stage === 'committee-FR' || parsed.stage === 'committee-MA' ? grantedOf(parsed.stage === 'committee-FR' ? 'FR' : 'MA', parsed.decision) : {}),
     ...(parsed.stage === 'resubmission' ? { trackingUrl: await trackingUrl(ports.signer, request.baseUrl, app.id) } : {}),
   };
 }

@@ -52,7 +52,7 @@ export async function notifyApplicants(
       key += `#${app.status}`;
       const decision: Decision =
         app.status === 'APPROVED'
-          ? { outcome: 'APPROVED', grantedAmount: app.decision?.grantedAmount ?? 0 }
+          ? { outcome: 'APPROVED', grantedAmount: app.decision?.grantedAmount ?? 0, ...(app.decision?.grantedMA ? { grantedMA: app.decision.grantedMA } : {}) }
           : { outcome: 'REJECTED', reason: app.decision?.reason ?? REJECTED_FALLBACK };
       email = decisionEmail(app, decision, tracking);
       break;

@@ -1,7 +1,7 @@
 import type { ApplicationRecord, TaskRecord } from '../domain/application.ts';
 import { isFinal } from '../domain/status.ts';
 import type { Status } from '../domain/status.ts';
-import { type CommitteeDecision, committeeDecisionSchema } from '../schemas/decisions.ts';
+import { type StoredCommitteeDecision, storedCommitteeDecisionSchema } from '../schemas/decisions.ts';
 import type { RecordOutcomeInput } from '../workflow/contract.ts';
 import { loadApplication, workflowEvent } from './workflow-support.ts';
 import type { TaskPorts } from './workflow-support.ts';
@@ -16,7 +16,7 @@ const MAX_CAUSE = 1000;
  * The committee's reason, in its own words. Sides are not named: the committee decides jointly,
  * and the applicants see one decision.
  */
-export function rejectionReason(decisions: CommitteeDecision[]): string {
+export function rejectionReason(decisions: StoredCommitteeDecision[]): string {
   const comments = decisions
     .filter((d) => d.decision === 'reject')
     .map((d) => d.comment.trim())
@@ -79,11 +79,11 @@ export async function recordOutcome({ repository, clock }: Pick<TaskPorts, 'repo
 }
 
 /** What the co-chairs posted: the `result` of each decided committee task (one per side). */
-export function committeeDecisions(tasks: TaskRecord[]): CommitteeDecision[] {
+export function committeeDecisions(tasks: TaskRecord[]): StoredCommitteeDecision[] {
   return tasks
     .filter((t) => (t.stage === 'committee-FR' || t.stage === 'committee-MA') && t.status === 'DONE')
     .flatMap((t) => {
-      const parsed = committeeDecisionSchema.safeParse(t.result);
+      const parsed = storedCommitteeDecisionSchema.safeParse(t.result);
       return parsed.success ? [parsed.data] : [];
     });
 }

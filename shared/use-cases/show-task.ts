@@ -1,5 +1,7 @@
 import { callTexts, type Localized } from '../domain/localized.ts';
-import type { ApplicationRecord, TaskRecord, TaskStage } from '../domain/application.ts';
+import type { ApplicationRecord, CallRecord, TaskRecord, TaskStage } from '../domain/application.ts';
+import { requestsBySide } from '../domain/budget.ts';
+import { envelopesOf } from '../domain/call-rules.ts';
 import { cofinancingShare } from '../domain/eligibility.ts';
 import { BadSignatureError, NotFoundError, TaskGoneError } from '../domain/errors.ts';
 import { checkTaskLink } from '../links/links.ts';
@@ -74,7 +76,7 @@ export interface OtherCoChair {
   at?: string;
 }
 
-/** The call's envelope as the committee sees it (EUR). */
+/** One side's envelope as its co-chair sees it, in that side's currency (France EUR, Morocco MAD). */
 export interface EnvelopeView {
   total: number;
   committed: number;
@@ -90,8 +92,13 @@ export interface TaskPageModel {
   application: ApplicationSummary;
   /** The call's co-financing ceiling (a rate), to compare the application's share with. */
   cofinancingCeiling?: number;
-  /** Co-chairs only: the review, the other co-chair's status and the envelope still available. */
-  committee?: { review?: ReviewSummary; otherCoChair: OtherCoChair; envelope?: EnvelopeView };
+  /** The call's frozen rate when it has a Moroccan side: amounts are then shown in both currencies. */
+  madPerEur?: number;
+  /**
+   * Co-chairs only: the review, the other co-chair's status, and for the co-chair's own side what
+   * the application asks of it and the envelope still available (in that side's currency).
+   */
+  committee?: { review?: ReviewSummary; otherCoChair: OtherCoChair; side: CoChairSide; requested: number; envelope?: EnvelopeView };
   /** Resubmission only: the current content to edit, and what the reviewer asked for. */
   resubmission?: {
     values: Resubmission;
@@ -117,7 +124,15 @@ export function summarize(app: ApplicationRecord, call?: Pick<Call, 'title' | 't
   };
 }
 
-const otherSide = (stage: TaskStage): CoChairSide | undefined => (stage === 'committee-FR' ? 'MA' : stage === 'committee-MA' ? 'FR' : undefined);
+const ownSide = (stage: TaskStage): CoChairSide | undefined => (stage === 'committee-FR' ? 'FR' : stage === 'committee-MA' ? 'MA' : undefined);
+const opposite = (side: CoChairSide): CoChairSide => (side === 'FR' ? 'MA' : 'FR');
+
+/** One side's envelope: France's `committed` of `envelope` (EUR), Morocco's `committedMA` of its own (MAD). */
+function envelopeView(call: CallRecord, side: CoChairSide): EnvelopeView {
+  const total = envelopesOf(call)[side].amount;
+  const committed = side === 'FR' ? call.committed : call.committedMA;
+  return { total, committed, available: Math.max(0, total - committed) };
+}
 
 /** The latest task of the other side's stage says where that co-chair stands. */
 function otherCoChair(side: CoChairSide, tasks: TaskRecord[]): OtherCoChair {
@@ -143,7 +158,8 @@ function reviewSummary(review: NonNullable<ApplicationRecord['review']>): Review
  * 2. A task no longer open → 410 saying whether it was decided or closed.
  * 3. Read the application and its call (the theme's label, the co-financing ceiling).
  * 4. A co-chair also sees the review, whether the other co-chair decided (from the application's
- *    tasks) and the envelope still available (the call's envelope less what it committed).
+ *    tasks), what the application asks of their side and that side's envelope still available
+ *    (less what it committed), in that side's currency.
  */
 export async function showTask(ports: TaskLinkPorts, request: { taskId: string; sig: string | undefined }): Promise<TaskPageModel> {
   const { task } = await openTaskLink(ports, request.taskId, request.sig);
@@ -152,12 +168,14 @@ export async function showTask(ports: TaskLinkPorts, request: { taskId: string; 
   const app = await ports.repository.getApplication(task.applicationId);
   if (!app) throw new TaskGoneError(TASK_GONE_MESSAGES.closed);
   const call = await ports.repository.getCall(app.callId);
-  const side = otherSide(task.stage);
+  const side = ownSide(task.stage);
   const committee = side
     ? {
         ...(app.review ? { review: reviewSummary(app.review) } : {}),
-        otherCoChair: otherCoChair(side, await ports.repository.listTasks(app.id)),
-        ...(call ? { envelope: { total: call.envelope, committed: call.committed, available: Math.max(0, call.envelope - call.committed) } } : {}),
+        otherCoChair: otherCoChair(opposite(side), await ports.repository.listTasks(app.id)),
+        side,
+        requested: requestsBySide(app.budget)[side],
+        ...(call ? { envelope: envelopeView(call, side) } : {}),
       }
     : undefined;
   return {
@@ -167,6 +185,7 @@ export async function showTask(ports: TaskLinkPorts, request: { taskId: string; 
     expiresAt: task.expiresAt,
     application: summarize(app, call),
     ...(call ? { cofinancingCeiling: call.cofinancingCeiling } : {}),
+    ...(call?.madPerEur !== undefined ? { madPerEur: call.madPerEur } : {}),
     ...(committee ? { committee } : {}),
     ...(task.stage === 'resubmission'
       ? {

@@ -28,6 +28,8 @@ export interface TrackingPageModel extends TrackingView {
   /** The call's label of the theme, in every language it has. */
   themeLabel?: Localized;
   ineligibility?: Ineligibility[];
+  /** The call's frozen rate when it has a Moroccan side: amounts are then shown in both currencies. */
+  madPerEur?: number;
   /** CHANGES_REQUESTED: the reviewer's comment, which the applicants must address. */
   reviewComment?: string;
   waiting: { stage: TaskStage; until: string }[];
@@ -100,6 +102,7 @@ export async function trackApplicationPage(
   return {
     ...view(app, history),
     ...(call ? callTexts(call, app.project.theme) : {}),
+    ...(call?.madPerEur !== undefined ? { madPerEur: call.madPerEur } : {}),
     ...(app.status === 'INELIGIBLE' && app.ineligibility ? { ineligibility: app.ineligibility } : {}),
     ...(app.status === 'CHANGES_REQUESTED' && app.review?.comment ? { reviewComment: app.review.comment } : {}),
     waiting,

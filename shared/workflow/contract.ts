@@ -85,13 +85,16 @@ export interface RecordReviewOutput {
   next: 'changes' | 'committee';
 }
 
-/** award-grant: both co-chairs approved; reserves the lower amount in the envelope. */
+/** award-grant: both co-chairs approved; reserves each side's grant in that side's envelope. */
 export interface AwardGrantInput extends ApplicationRef {
   decisions: CommitteeOutcome[];
 }
 export interface AwardGrantOutput {
   status: 'APPROVED' | 'REJECTED';
-  grantedAmount?: number;
+  /** The French side's grant, in EUR. */
+  grantedFR?: number;
+  /** The Moroccan side's grant, in MAD (calls with a Moroccan envelope). */
+  grantedMA?: number;
   reason?: string;
 }
 

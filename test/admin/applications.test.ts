@@ -192,19 +192,19 @@ describe('export', () => {
       'Référence,Statut,Déposé le,Thème,Libellé du thème,Projet,Collectivité chef de file (FR),Type (chef de file),' +
         'Collectivité partenaire (MA),Type (partenaire),Durée (mois),Début,Coût total (EUR),Montant demandé (EUR),' +
         'Taux de cofinancement,Avis de l’instructeur,Note : Pertinence,Note : Faisabilité,Note : Qualité du partenariat,Note : Impact,' +
-        'Note moyenne,Décision,Montant accordé (EUR),Date de décision',
+        'Note moyenne,Décision,Montant accordé côté français (EUR),Montant accordé côté marocain (MAD),Date de décision',
     );
     // By submission date: approved-1, rejected-1, then the three under review, then the failed one.
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['approved-1', 'rejected-1', 'rev-c', 'rev-a', 'rev-b', 'failed-1']);
     const approved = lines[1]!;
     expect(approved).toContain('"Patrimoine, ""médina"" et formation"');
     expect(approved).toContain(',جماعة شفشاون — Commune de Chefchaouen,commune,');
-    expect(approved).toMatch(/,36,2025-10-01,90000,45000,0\.5,favorable,4,3,5,4,4,APPROVED,40000,2025-\d\d-\d\dT[\d:.]+Z$/);
+    expect(approved).toMatch(/,36,2025-10-01,90000,45000,0\.5,favorable,4,3,5,4,4,APPROVED,40000,0,2025-\d\d-\d\dT[\d:.]+Z$/);
     // A formula typed by an applicant stays text in a spreadsheet.
     expect(lines[2]).toContain(`,"'=HYPERLINK(""http://evil"")",region,`);
-    expect(lines[2]).toMatch(/,REJECTED,,2025-/);
+    expect(lines[2]).toMatch(/,REJECTED,,,2025-/);
     expect(lines[3]).toMatch(
-      /^rev-c,IN_REVIEW,2025-02-01T10:00:00\.000Z,eau,Eau et stress hydrique,Eau potable pour la médina,Ville de Lyon,commune,.*,24,2025-09-01,120000,50000,0\.4167,,,,,,,,,$/,
+      /^rev-c,IN_REVIEW,2025-02-01T10:00:00\.000Z,eau,Eau et stress hydrique,Eau potable pour la médina,Ville de Lyon,commune,.*,24,2025-09-01,120000,50000,0\.4167,,,,,,,,,,$/,
     );
     // No contact detail leaves the table.
     expect(text).not.toMatch(/lea\.bernard|Léa Bernard|Omar|\+33/);
@@ -229,10 +229,10 @@ describe('export', () => {
     expect(en).toBe(
       'Reference,Status,Submitted,Theme,Theme label,Project,Lead authority (FR),Kind (lead),Partner authority (MA),Kind (partner),' +
         'Duration (months),Start,Total cost (EUR),Requested (EUR),Co-financing share,Reviewer’s recommendation,' +
-        'Score: Relevance,Score: Feasibility,Score: Quality of the partnership,Score: Impact,Average score,Decision,Granted (EUR),Decided',
+        'Score: Relevance,Score: Feasibility,Score: Quality of the partnership,Score: Impact,Average score,Decision,Granted by the French side (EUR),Granted by the Moroccan side (MAD),Decided',
     );
     const [ar, ...arRows] = await header('--lang', 'ar');
-    expect(ar?.split(',')).toHaveLength(24);
+    expect(ar?.split(',')).toHaveLength(25);
     expect(ar).toMatch(/^المرجع,الحالة,/);
     expect(ar).toContain(',نقطة الملاءمة,');
     // One language per header: no Latin letter in the Arabic one but the country codes and the currency.
@@ -252,10 +252,10 @@ describe('export', () => {
     ]);
   });
 
-  it('splits into the same 24 fields with ";" in every language, a field holding ";" quoted', async () => {
+  it('splits into the same 25 fields with ";" in every language, a field holding ";" quoted', async () => {
     for (const lang of ['fr', 'ar', 'en']) {
       const [header] = (await env.cli('export', '--call', '2025-T1', '--lang', lang, '--delimiter', ';')).stdout.slice(1).split('\r\n');
-      expect(header?.split(';'), lang).toHaveLength(24);
+      expect(header?.split(';'), lang).toHaveLength(25);
     }
     expect(
       csv(

@@ -77,9 +77,11 @@ describe('calls put / calls list', () => {
     const result = await env.cli('calls', 'list');
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+OPEN NOW\s+OPENS \(UTC\)\s+CLOSES \(UTC\)\s+ENVELOPE\s+COMMITTED\s+AWARDED\s+TITLE$/);
-    expect(lines[1]).toMatch(/^2025-T1\s+no\s+2024-12-15 00:00\s+2025-03-31 23:59\s+300 000\s+0\s+0\s+Appel à projets 2025 — tranche 1$/);
-    expect(lines[2]).toMatch(/^2027-T1\s+no\s+2026-12-15 00:00\s+2027-03-31 23:59\s+800 000\s+100 000\s+1\s+/);
+    expect(lines[0]).toMatch(
+      /^ID\s+OPEN NOW\s+OPENS \(UTC\)\s+CLOSES \(UTC\)\s+FR ENVELOPE \(EUR\)\s+FR COMMITTED\s+MA ENVELOPE \(MAD\)\s+MA COMMITTED\s+AWARDED\s+TITLE$/,
+    );
+    expect(lines[1]).toMatch(/^2025-T1\s+no\s+2024-12-15 00:00\s+2025-03-31 23:59\s+300 000\s+0\s+-\s+-\s+0\s+Appel à projets 2025 — tranche 1$/);
+    expect(lines[2]).toMatch(/^2027-T1\s+no\s+2026-12-15 00:00\s+2027-03-31 23:59\s+800 000\s+100 000\s+-\s+-\s+1\s+/);
     // Columns line up: every row starts its second column where the header's does.
     const at = lines[0]!.indexOf('OPEN NOW');
     for (const line of lines.slice(1)) expect(line.slice(at, at + 2)).toBe('no');
@@ -217,5 +219,30 @@ describe('calls put, from what calls list --json prints', () => {
     const edited = { ...listed.find((c) => c.id === '2025-T1'), title: 'Appel à projets 2025 — tranche 1 (prolongé)' };
     const result = await env.cli('calls', 'put', await file('edited.json', JSON.stringify(edited)));
     expect(result).toMatchObject({ code: 0, stdout: expect.stringContaining('call 2025-T1 updated: Appel à projets 2025 — tranche 1 (prolongé)') });
+  });
+});
+
+describe('a call with two envelopes', () => {
+  const twoSided = `${yamlCall.replace('id: 2027-T1', 'id: 2027-T9').replace('envelope: 750000', 'envelope: 500000')}madPerEur: 10.8
+envelopes:
+  FR: { amount: 500000, currency: EUR }
+  MA: { amount: 5400000, currency: MAD }
+`;
+
+  it('lists each envelope with what it committed, France in EUR and Morocco in MAD', async () => {
+    const put = await env.cli('calls', 'put', await file('2027-T9.yaml', twoSided));
+    expect(put.stdout).toContain('envelope 500 000 EUR (0 committed), Moroccan envelope 5 400 000 MAD (0 committed)');
+    await env.repository.reserveGrant('2027-T9', 'both-sides', 40_000, 'FR');
+    await env.repository.reserveGrant('2027-T9', 'both-sides', 432_000, 'MA');
+    await env.repository.reserveGrant('2027-T9', 'morocco-only', 108_000, 'MA');
+    const list = await env.cli('calls', 'list');
+    const row = list.stdout.split('\n').find((l) => l.startsWith('2027-T9'));
+    expect(row).toMatch(/^2027-T9\s+no\s+2026-12-15 00:00\s+2027-03-31 23:59\s+500 000\s+40 000\s+5 400 000\s+540 000\s+2\s+Appel/);
+  });
+
+  it('refuses to bring the Moroccan envelope under what it already awarded', async () => {
+    const result = await env.cli('calls', 'put', await file('2027-T9-less.yaml', twoSided.replace('amount: 5400000', 'amount: 500000')));
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('envelopes.MA.amount: 500000 < 540000 MAD already committed');
   });
 });

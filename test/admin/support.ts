@@ -232,12 +232,12 @@ export async function startAdminEnv(options: { describeStack?: DescribeStack } =
     const decisions =
       stop === 'APPROVED'
         ? [
-            { decision: 'approve' as const, grantedAmount: 45_000, comment: 'Très bon projet, bravo à Mme Bernard.' },
-            { decision: 'approve' as const, grantedAmount: 40_000, comment: '' },
+            { decision: 'approve' as const, grantedFR: 40_000, comment: 'Très bon projet, bravo à Mme Bernard.' },
+            { decision: 'approve' as const, grantedMA: 0, comment: '' },
           ]
         : [
             { decision: 'reject' as const, comment: 'Le partenariat avec M. Benali reste trop flou.' },
-            { decision: 'approve' as const, grantedAmount: 40_000, comment: '' },
+            { decision: 'approve' as const, grantedMA: 0, comment: '' },
           ];
     const open = (await repository.listTasks(id)).filter((t) => t.status === 'OPEN');
     for (const [i, stage] of (['committee-FR', 'committee-MA'] as const).entries()) {

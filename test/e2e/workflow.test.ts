@@ -42,7 +42,7 @@ const reviewRequest = (title: string) => reviewRequestIn(mailbox, title);
 const committeeRequest = (to: string, title: string) => waitForEmail(mailbox, { to, subject: `Décision du comité mixte attendue — ${title}` });
 
 describe('the local stack, end to end', { timeout: 120_000 }, () => {
-  it('takes an application from submission to APPROVED with the lower of the two amounts', async () => {
+  it('takes an application from submission to APPROVED with each co-chair’s grant from their own side', async () => {
     const body = anApplication(demoCall, { requestedAmount: 50_000 });
     const lead = body.leadAuthority.contact.email;
     const partner = body.partnerAuthority.contact.email;
@@ -68,13 +68,13 @@ describe('the local stack, end to end', { timeout: 120_000 }, () => {
     expect(reviewed.status).toBe(200);
     expect(reviewed.html).toContain('Décision enregistrée');
 
-    // Both co-chairs get their own link; each approves, with different amounts.
+    // Both co-chairs get their own link; each approves from their own side (Morocco was asked nothing).
     const fr = await committeeRequest(CO_CHAIR_FR, body.project.title);
     const ma = await committeeRequest(CO_CHAIR_MA, body.project.title);
     expect((await track(trackingUrl)).status).toBe('IN_COMMITTEE');
-    const frDecision = await fillAndSend(taskLinkIn(fr), { decision: 'approve', grantedAmount: 45_000 });
+    const frDecision = await fillAndSend(taskLinkIn(fr), { decision: 'approve', grantedFR: 40_000 });
     expect(frDecision.status).toBe(200);
-    expect((await fillAndSend(taskLinkIn(ma), { decision: 'approve', grantedAmount: 40_000 })).status).toBe(200);
+    expect((await fillAndSend(taskLinkIn(ma), { decision: 'approve', grantedMA: 0 })).status).toBe(200);
 
     const approved = await waitForStatus(trackingUrl, 'APPROVED');
     expect(approved).toMatchObject({ id, callId: demoCall.id, decision: { outcome: 'APPROVED', grantedAmount: 40_000 } });
@@ -137,8 +137,8 @@ describe('the local stack, end to end', { timeout: 120_000 }, () => {
       not: new Set([first.email.messageId]),
     });
     await fillAndSend(taskLinkIn(second), { decision: 'favorable', ...scores });
-    await fillAndSend(taskLinkIn(await committeeRequest(CO_CHAIR_FR, body.project.title)), { decision: 'approve', grantedAmount: 55_000 });
-    await fillAndSend(taskLinkIn(await committeeRequest(CO_CHAIR_MA, body.project.title)), { decision: 'approve', grantedAmount: 55_000 });
+    await fillAndSend(taskLinkIn(await committeeRequest(CO_CHAIR_FR, body.project.title)), { decision: 'approve', grantedFR: 55_000 });
+    await fillAndSend(taskLinkIn(await committeeRequest(CO_CHAIR_MA, body.project.title)), { decision: 'approve', grantedMA: 0 });
 
     const approved = await waitForStatus(trackingUrl, 'APPROVED');
     expect(approved.budget.requestedAmount).toBe(55_000);
@@ -207,8 +207,8 @@ describe('the local stack, end to end', { timeout: 120_000 }, () => {
       const { trackingUrl } = await submit(api, body);
       const { email } = await reviewRequest(body.project.title);
       await fillAndSend(taskLinkIn(email), { decision: 'favorable', ...scores });
-      await fillAndSend(taskLinkIn(await committeeRequest(CO_CHAIR_FR, body.project.title)), { decision: 'approve', grantedAmount: amount });
-      await fillAndSend(taskLinkIn(await committeeRequest(CO_CHAIR_MA, body.project.title)), { decision: 'approve', grantedAmount: amount });
+      await fillAndSend(taskLinkIn(await committeeRequest(CO_CHAIR_FR, body.project.title)), { decision: 'approve', grantedFR: amount });
+      await fillAndSend(taskLinkIn(await committeeRequest(CO_CHAIR_MA, body.project.title)), { decision: 'approve', grantedMA: 0 });
       return { body, trackingUrl };
     };
 

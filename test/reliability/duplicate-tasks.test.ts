@@ -121,10 +121,10 @@ describe('workflow tasks invoked twice with the same input', { timeout: 60_000 }
     await twice('request-committee-decision', { applicationId, taskToken: `token-fr-${newId()}`, side: 'FR' }, 1);
     await twice('request-committee-decision', { applicationId, taskToken: `token-ma-${newId()}`, side: 'MA' }, 1);
     const decisions = [
-      { decision: 'approve', grantedAmount: 40_000 },
-      { decision: 'approve', grantedAmount: 45_000 },
+      { decision: 'approve', grantedFR: 40_000 },
+      { decision: 'approve', grantedMA: 0 },
     ];
-    expect(await twice('award-grant', { applicationId, decisions }, 0)).toEqual({ status: 'APPROVED', grantedAmount: 40_000 });
+    expect(await twice('award-grant', { applicationId, decisions }, 0)).toEqual({ status: 'APPROVED', grantedFR: 40_000 });
     await twice('notify-applicants', { applicationId, template: 'decision' }, 1);
     expect((await repository.getApplication(applicationId))?.status).toBe('APPROVED');
     expect((await repository.getHistory(applicationId)).map((e) => e.status)).toEqual(['SUBMITTED', 'IN_REVIEW', 'IN_COMMITTEE', 'APPROVED']);

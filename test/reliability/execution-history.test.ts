@@ -125,14 +125,14 @@ const lastEmail = (body: ApplicationBody, subject: string) =>
 describe('every path of the workflow, walked with personal values', { timeout: 180_000 }, () => {
   it('approved: a favourable review with a comment, both co-chairs approve with theirs', async () => {
     const { body } = await reviewed('approved', 'favorable', said('Très bon dossier, Mme Abgrall connaît le terrain'));
-    await coChairDecides(FR, body.project.title, { decision: 'approve', grantedAmount: 45_000, comment: said('Accord de la coprésidence française') });
-    await coChairDecides(MA, body.project.title, { decision: 'approve', grantedAmount: 40_000, comment: said('Accord de la coprésidence marocaine') });
+    await coChairDecides(FR, body.project.title, { decision: 'approve', grantedFR: 40_000, comment: said('Accord de la coprésidence française') });
+    await coChairDecides(MA, body.project.title, { decision: 'approve', grantedMA: 0, comment: said('Accord de la coprésidence marocaine') });
     expect((await lastEmail(body, 'Subvention accordée')).body.text).toMatch(/40\s000/);
   });
 
   it('rejected: an unfavourable review, one co-chair approves, the other rejects with a reason the applicants read', async () => {
     const { body } = await reviewed('rejected', 'unfavorable', said('Le partenariat avec M. Ouazzani reste fragile'));
-    await coChairDecides(FR, body.project.title, { decision: 'approve', grantedAmount: 30_000, comment: said('Je soutiens ce projet') });
+    await coChairDecides(FR, body.project.title, { decision: 'approve', grantedFR: 30_000, comment: said('Je soutiens ce projet') });
     const reason = said('Le comité regrette que M. Ouazzani ne soit pas associé au budget');
     await coChairDecides(MA, body.project.title, { decision: 'reject', comment: reason });
     // The reason reaches the applicants from the table, as before.
@@ -161,8 +161,8 @@ describe('every path of the workflow, walked with personal values', { timeout: 1
       150_000,
     );
     await fillAndSend(taskLinkIn(second), { decision: 'favorable', ...scores, comment: said('Réponse satisfaisante') });
-    await coChairDecides(FR, body.project.title, { decision: 'approve', grantedAmount: 50_000 });
-    await coChairDecides(MA, body.project.title, { decision: 'approve', grantedAmount: 50_000 });
+    await coChairDecides(FR, body.project.title, { decision: 'approve', grantedFR: 50_000 });
+    await coChairDecides(MA, body.project.title, { decision: 'approve', grantedMA: 0 });
     await lastEmail(body, 'Subvention accordée');
   });
 
@@ -177,9 +177,9 @@ describe('every path of the workflow, walked with personal values', { timeout: 1
     const { reviewer } = await reviewRequest(mailbox, body.project.title, 150_000);
     const reminder = await waitForEmail(mailbox, { to: reviewer, subject: `Rappel : avis d’instruction attendu — ${body.project.title}` }, 150_000);
     await fillAndSend(taskLinkIn(reminder), { decision: 'favorable', ...scores, comment: said('Avis rendu en retard, avec mes excuses') });
-    await coChairDecides(FR, body.project.title, { decision: 'approve', grantedAmount: 20_000 });
+    await coChairDecides(FR, body.project.title, { decision: 'approve', grantedFR: 20_000 });
     const late = await waitForEmail(mailbox, { to: MA, subject: `Rappel : décision du comité mixte attendue — ${body.project.title}` }, 150_000);
-    await fillAndSend(taskLinkIn(late), { decision: 'approve', grantedAmount: 20_000, comment: said('Accord tardif') });
+    await fillAndSend(taskLinkIn(late), { decision: 'approve', grantedMA: 0, comment: said('Accord tardif') });
     await lastEmail(body, 'Subvention accordée');
   });
 

@@ -149,7 +149,7 @@ describe('rotating the signing key on the local stack', { timeout: 120_000 }, ()
     });
     const coChairLink = taskLinkIn(committee);
     expect(versionOf(coChairLink)).toBe(2);
-    expect((await fillAndSend(coChairLink, { decision: 'approve', grantedAmount: 40_000 })).status).toBe(200);
+    expect((await fillAndSend(coChairLink, { decision: 'approve', grantedFR: 40_000 })).status).toBe(200);
 
     // Revoking version 1: its tracking links stop within the maximum age; version 2's still work.
     const revoked = await cli('links', 'revoke-key', '--version', '1', '--yes');

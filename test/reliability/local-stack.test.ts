@@ -434,11 +434,11 @@ describe('on the local stack', { timeout: 120_000 }, () => {
     const crossed = await fetch(`${api}${maTask}`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ sig: frSig, decision: 'approve', grantedAmount: '45000' }),
+      body: new URLSearchParams({ sig: frSig, decision: 'approve', grantedMA: '0' }),
     });
     expect(crossed.status).toBe(403);
-    expect((await fillAndSend(taskLinkIn(fr), { decision: 'approve', grantedAmount: 45_000 })).status).toBe(200);
-    expect((await fillAndSend(taskLinkIn(ma), { decision: 'approve', grantedAmount: 40_000 })).status).toBe(200);
+    expect((await fillAndSend(taskLinkIn(fr), { decision: 'approve', grantedFR: 40_000 })).status).toBe(200);
+    expect((await fillAndSend(taskLinkIn(ma), { decision: 'approve', grantedMA: 0 })).status).toBe(200);
     const approved = await waitForStatus(first.trackingUrl, 'APPROVED');
     expect(approved.decision).toMatchObject({ outcome: 'APPROVED', grantedAmount: 40_000 });
     await waitForEmail(mailbox, { to: first.body.leadAuthority.contact.email, subject: `Subvention accordée — ${title}` });

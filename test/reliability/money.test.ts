@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dynamoRepository } from '../../shared/adapters/dynamodb-repository.ts';
 import type { ApplicationRecord } from '../../shared/domain/application.ts';
 import type { Repository } from '../../shared/ports/index.ts';
-import { ENVELOPE_EXHAUSTED } from '../../shared/use-cases/award-grant.ts';
+import { ENVELOPE_EXHAUSTED, SIDE_EXHAUSTED } from '../../shared/use-cases/award-grant.ts';
 import type { AwardGrantOutput } from '../../shared/workflow/contract.ts';
 import { TEST_ENV } from '../unit/api/env.ts';
 import { n, plan, record } from './support/figures.ts';
@@ -14,8 +14,10 @@ import { applicationRecord, openCall } from './support/world.ts';
  * Point 3 of SECURITY.md: the award-grant function, unchanged, against a real DynamoDB (dynalite):
  * 50 committees approve at once against an envelope that fits exactly 10 grants. The envelope is
  * the call item's `committed` total and `awarded` set, moved by one conditional write per award.
+ * With two envelopes, the Moroccan side's are `committedMA` and `awardedMA` on the same item, each
+ * side reserved by its own conditional write (and released by one when the other side is short).
  */
-plan(['money', 'award-grant on dynalite']);
+plan(['money', 'award-grant on dynalite'], ['money', 'two envelopes on dynalite']);
 
 type AwardHandler = (event: unknown) => Promise<AwardGrantOutput>;
 
@@ -44,12 +46,12 @@ async function inCommittee(count: number, callId: string): Promise<ApplicationRe
   return apps;
 }
 
-/** Both co-chairs approve; the lower amount is the grant. */
+/** Both co-chairs approve: France grants `GRANT` euros, Morocco (asked nothing on these calls) 0. */
 const bothApprove = (applicationId: string) => ({
   applicationId,
   decisions: [
-    { decision: 'approve', grantedAmount: GRANT + 5_000 },
-    { decision: 'approve', grantedAmount: GRANT },
+    { decision: 'approve', grantedFR: GRANT },
+    { decision: 'approve', grantedMA: 0 },
   ],
 });
 
@@ -86,7 +88,7 @@ describe('the envelope under 50 concurrent awards', () => {
     const approved = outcomes.filter((o) => o.status === 'APPROVED');
     const rejected = outcomes.filter((o) => o.status === 'REJECTED');
     expect(approved).toHaveLength(FITS);
-    expect(approved.every((o) => o.grantedAmount === GRANT)).toBe(true);
+    expect(approved.every((o) => o.grantedFR === GRANT)).toBe(true);
     expect(rejected).toHaveLength(APPLICATIONS - FITS);
     expect(rejected.every((o) => o.reason === ENVELOPE_EXHAUSTED)).toBe(true);
 
@@ -128,5 +130,85 @@ describe('the envelope under 50 concurrent awards', () => {
     expect(await table.scan()).toEqual(scan);
     const call = await repository.getCall(callId);
     expect(call).toMatchObject({ committed: GRANT, awarded: [app.id] });
+  });
+});
+
+describe('two envelopes under 50 concurrent awards', () => {
+  /** Morocco grants this many dirhams (10 800 at 10.8 MAD for 1 €: the same 1 000 € of value). */
+  const GRANT_MA = 108_000;
+
+  /** A call with both envelopes and IN_COMMITTEE applications each asking GRANT € of France and GRANT_MA MAD of Morocco. */
+  async function race(callId: string, fitsFR: number, fitsMA: number) {
+    const envelopes = { FR: { amount: GRANT * fitsFR, currency: 'EUR' as const }, MA: { amount: GRANT_MA * fitsMA, currency: 'MAD' as const } };
+    await repository.putCall(openCall({ id: callId, envelope: envelopes.FR.amount, grant: { min: 1_000, max: GRANT }, madPerEur: 10.8, envelopes }));
+    const budget = {
+      totalCost: 40_000,
+      requestedAmount: 20_000,
+      lines: [{ year: 1, category: 'personnel' as const, label: 'Chef de projet', amount: 40_000 }],
+      funding: { lead: { cash: 10_000, inKind: 0 }, partner: { cash: 10_000, inKind: 0 }, fundFR: GRANT, fundMA: GRANT_MA, others: [] },
+    };
+    const apps = Array.from({ length: APPLICATIONS }, () => applicationRecord({ callId, status: 'IN_COMMITTEE', budget } as Partial<ApplicationRecord>));
+    await Promise.all(apps.map((app) => repository.createApplication(app, { at: app.createdAt, status: 'IN_COMMITTEE', actor: 'workflow' })));
+    const input = (applicationId: string) => ({
+      applicationId,
+      decisions: [
+        { decision: 'approve', grantedFR: GRANT },
+        { decision: 'approve', grantedMA: GRANT_MA },
+      ],
+    });
+
+    // A reader polls the call item throughout: neither side's committed total may pass its envelope.
+    let racing = true;
+    const highest = { FR: 0, MA: 0 };
+    const watcher = (async () => {
+      while (racing) {
+        const call = await repository.getCall(callId);
+        highest.FR = Math.max(highest.FR, call?.committed ?? 0);
+        highest.MA = Math.max(highest.MA, call?.committedMA ?? 0);
+      }
+    })();
+    const twice = apps.slice(0, 5);
+    const results = await Promise.all([...apps, ...twice].map((app) => award(input(app.id)).then((out) => ({ id: app.id, out }))));
+    racing = false;
+    await watcher;
+
+    const call = await repository.getCall(callId);
+    const stored = await Promise.all(apps.map((app) => repository.getApplication(app.id)));
+    const approvedIds = new Set(stored.filter((a) => a?.status === 'APPROVED').map((a) => a?.id));
+    // Every award has ended: both sides count exactly the approved applications, none one side only.
+    expect(new Set(call?.awarded)).toEqual(approvedIds);
+    expect(new Set(call?.awardedMA)).toEqual(approvedIds);
+    expect(call?.committed).toBe(GRANT * approvedIds.size);
+    expect(call?.committedMA).toBe(GRANT_MA * approvedIds.size);
+    expect(highest.FR).toBeLessThanOrEqual(envelopes.FR.amount);
+    expect(highest.MA).toBeLessThanOrEqual(envelopes.MA.amount);
+    expect(stored.every((a) => a?.status === 'APPROVED' || a?.status === 'REJECTED')).toBe(true);
+    // A duplicate got the same answer as its twin.
+    for (const app of twice) expect(new Set(results.filter((r) => r.id === app.id).map((r) => r.out.status)).size).toBe(1);
+    return { call, stored, approved: approvedIds.size, highest };
+  }
+
+  it('both sides fitting exactly 10: exactly 10 reserved on each side, the others refused, never one side alone', async () => {
+    const { call, stored, approved } = await race('MONEY-TWO', FITS, FITS);
+    expect(approved).toBe(FITS);
+    expect(call?.awarded).toHaveLength(FITS);
+    expect(call?.awardedMA).toHaveLength(FITS);
+    const refused = stored.filter((a) => a?.status === 'REJECTED');
+    expect(refused).toHaveLength(APPLICATIONS - FITS);
+    expect(refused.every((a) => a?.decision?.reason === SIDE_EXHAUSTED.FR || a?.decision?.reason === SIDE_EXHAUSTED.MA)).toBe(true);
+  });
+
+  it('France fitting 15 and Morocco 10: the 5 French reservations Morocco cannot match are released', async () => {
+    const { call, stored, approved, highest } = await race('MONEY-SHORT-MA', 15, FITS);
+    expect(approved).toBe(FITS);
+    expect(call?.committed).toBe(GRANT * FITS);
+    const short = stored.filter((a) => a?.decision?.reason === SIDE_EXHAUSTED.MA);
+    expect(short.length).toBeGreaterThanOrEqual(1);
+    record({
+      point: 'money',
+      label: 'two envelopes on dynalite',
+      short: `${APPLICATIONS} awards vs two envelopes of ${FITS} → ${approved} approved on both sides, none on one side only`,
+      text: `${APPLICATIONS} concurrent awards (+5 duplicates) vs a French envelope of 15 and a Moroccan one of ${FITS} → ${approved} APPROVED, reserved on both sides; ${short.length} refused "${SIDE_EXHAUSTED.MA}" after their French reservation was released; highest committed seen ${n(highest.FR)} € / ${n(highest.MA)} MAD; no side reserved alone once every award ended`,
+    });
   });
 });

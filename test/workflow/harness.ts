@@ -68,8 +68,8 @@ export const defaultFakes: Record<FunctionName, Fake> = {
   'request-changes': () => null,
   'request-committee-decision': () => null,
   'award-grant': (p) => {
-    const amounts = (p.decisions as Array<{ grantedAmount?: number }>).map((d) => d.grantedAmount ?? 0);
-    return { status: 'APPROVED', grantedAmount: Math.min(...amounts) };
+    const decisions = p.decisions as Array<{ grantedFR?: number; grantedMA?: number }>;
+    return { status: 'APPROVED', grantedFR: decisions.find((d) => d.grantedFR)?.grantedFR ?? 0, grantedMA: decisions.find((d) => d.grantedMA)?.grantedMA ?? 0 };
   },
   'record-outcome': () => null,
   'notify-applicants': () => null,

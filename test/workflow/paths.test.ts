@@ -75,8 +75,8 @@ describe('the synthesized workflow, decided by people in time', () => {
     expect(ma).toEqual({ applicationId: id, taskToken: expect.any(String), side: 'MA' });
     expect(fr.taskToken).not.toBe(ma.taskToken);
 
-    await h.engine.sendTaskSuccess(ma.taskToken as string, JSON.stringify(approve(40000)));
-    await h.engine.sendTaskSuccess(fr.taskToken as string, JSON.stringify(approve(45000)));
+    await h.engine.sendTaskSuccess(ma.taskToken as string, JSON.stringify({ decision: 'approve', grantedMA: 324000 }));
+    await h.engine.sendTaskSuccess(fr.taskToken as string, JSON.stringify({ decision: 'approve', grantedFR: 45000 }));
     const done = await h.finish(arn);
 
     expect(done.status).toBe('SUCCEEDED');
@@ -86,9 +86,17 @@ describe('the synthesized workflow, decided by people in time', () => {
     expect(h.callsOf(id, 'request-review')).toEqual([{ applicationId: id, taskToken: expect.any(String) }]);
     expect(h.callsOf(id, 'record-review')).toEqual([{ applicationId: id, review: favorable }]);
     // Branch order, not the order of the clicks: French decision first.
-    expect(h.callsOf(id, 'award-grant')).toEqual([{ applicationId: id, decisions: [approve(45000), approve(40000)] }]);
+    expect(h.callsOf(id, 'award-grant')).toEqual([
+      {
+        applicationId: id,
+        decisions: [
+          { decision: 'approve', grantedFR: 45000 },
+          { decision: 'approve', grantedMA: 324000 },
+        ],
+      },
+    ]);
     expect(h.callsOf(id, 'notify-applicants').map((p) => p.template)).toEqual(['received', 'decision']);
-    expect(JSON.parse(done.output as string).award).toEqual({ status: 'APPROVED', grantedAmount: 40000 });
+    expect(JSON.parse(done.output as string).award).toEqual({ status: 'APPROVED', grantedFR: 45000, grantedMA: 324000 });
   });
 
   it.each([

@@ -356,7 +356,7 @@ describe.skipIf(!hasChromium)('pages in Chromium', { timeout: 180_000 }, () => {
       await expectAccessible(page, `co-chair's page (${lang})`);
       await shot(page, 'decision-committee', lang, [app.id]);
       await page.getByLabel(t.decisions.approve, { exact: true }).check();
-      await page.getByLabel(t.task.grantedAmount, { exact: true }).fill('45000');
+      await page.getByLabel(t.task.granted.FR, { exact: true }).fill('45000');
       await page.getByRole('button', { name: t.task.submitDecision }).click();
       await expectPage(page, t, t.confirmation.title);
       expect(await page.locator('main').textContent()).toContain(formatEuros(t, 45_000));

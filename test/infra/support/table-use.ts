@@ -28,6 +28,7 @@ export const REPOSITORY_ACTIONS: { readonly [M in keyof Repository]: readonly Ta
   listApplications: ['Query'],
   redactHistory: ['Query', 'PutItem', 'GetItem', 'UpdateItem'],
   reserveGrant: ['GetItem', 'UpdateItem'],
+  releaseGrant: ['UpdateItem'],
   putTask: ['PutItem'],
   getTask: ['GetItem'],
   listTasks: ['Query', 'GetItem'],

@@ -471,7 +471,19 @@ const reviewValue = fc.oneof(
 /** Decision forms that must never decide: a bad link, or fields the review schema refuses. */
 export function decideRequests(t: Targets): fc.Arbitrary<HostileRequest> {
   const fieldName = fc.oneof(
-    fc.constantFrom('decision', ...reviewCriteria, 'comment', 'grantedAmount', 'status', 'taskToken', 'decidedBy', '__proto__', 'sig'),
+    fc.constantFrom(
+      'decision',
+      ...reviewCriteria,
+      'comment',
+      'grantedFR',
+      'grantedMA',
+      'grantedAmount',
+      'status',
+      'taskToken',
+      'decidedBy',
+      '__proto__',
+      'sig',
+    ),
     fc.string({ minLength: 1, maxLength: 12 }),
   );
   const fields = fc.array(fc.tuple(fieldName, reviewValue), { maxLength: 10 });

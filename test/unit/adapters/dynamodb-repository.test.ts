@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeleteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { gsi, keys } from '../../../shared/adapters/table-keys.ts';
 import { dynamoRepository } from '../../../shared/adapters/dynamodb-repository.ts';
 import { InvalidTransitionError, NotFoundError, TaskGoneError } from '../../../shared/domain/errors.ts';
 import type { Repository } from '../../../shared/ports/index.ts';
@@ -23,7 +24,7 @@ describe('calls', () => {
   it('stores a call with an empty envelope bookkeeping and lists it', async () => {
     const call = sampleCall({ id: unique('call') });
     await repo.putCall(call);
-    expect(await repo.getCall(call.id)).toEqual({ ...call, committed: 0, awarded: [] });
+    expect(await repo.getCall(call.id)).toEqual({ ...call, committed: 0, awarded: [], committedMA: 0, awardedMA: [] });
     expect((await repo.listCalls()).map((c) => c.id)).toContain(call.id);
     expect(await repo.getCall('no-such-call')).toBeUndefined();
   });
@@ -82,6 +83,67 @@ describe('reserveGrant — the money invariant', () => {
     expect(await repo.reserveGrant(call.id, 'b', 30_000)).toBe('exhausted');
     expect(await repo.reserveGrant(call.id, 'c', 20_000)).toBe('reserved');
     expect((await repo.getCall(call.id))?.committed).toBe(100_000);
+  });
+});
+
+describe('two envelopes — each side its own bookkeeping', () => {
+  const twoSided = (id: string) =>
+    sampleCall({
+      id,
+      envelope: 100_000,
+      grant: { min: 1_000, max: 50_000 },
+      madPerEur: 10.8,
+      envelopes: { FR: { amount: 100_000, currency: 'EUR' }, MA: { amount: 540_000, currency: 'MAD' } },
+    });
+
+  it('reserves the Moroccan side in dirhams within its own envelope, apart from the French one', async () => {
+    const call = twoSided(unique('call'));
+    await repo.putCall(call);
+    expect(await repo.reserveGrant(call.id, 'a', 40_000, 'FR')).toBe('reserved');
+    expect(await repo.reserveGrant(call.id, 'a', 432_000, 'MA')).toBe('reserved');
+    expect(await repo.reserveGrant(call.id, 'a', 432_000, 'MA')).toBe('already');
+    expect(await repo.reserveGrant(call.id, 'b', 108_001, 'MA')).toBe('exhausted');
+    expect(await repo.reserveGrant(call.id, 'b', 108_000, 'MA')).toBe('reserved');
+    expect(await repo.getCall(call.id)).toMatchObject({
+      committed: 40_000,
+      awarded: ['a'],
+      committedMA: 540_000,
+      awardedMA: expect.arrayContaining(['a', 'b']),
+    });
+  });
+
+  it('a call with no Moroccan envelope has nothing to reserve on that side', async () => {
+    const call = sampleCall({ id: unique('call') });
+    await repo.putCall(call);
+    expect(await repo.reserveGrant(call.id, 'a', 1, 'MA')).toBe('exhausted');
+    expect(await repo.getCall(call.id)).toMatchObject({ committedMA: 0, awardedMA: [] });
+  });
+
+  it('releases once: the amount given back and the id uncounted, a second release changes nothing', async () => {
+    const call = twoSided(unique('call'));
+    await repo.putCall(call);
+    await repo.reserveGrant(call.id, 'a', 30_000, 'FR');
+    await repo.reserveGrant(call.id, 'b', 20_000, 'FR');
+    const releases = await Promise.all(Array.from({ length: 5 }, () => repo.releaseGrant(call.id, 'a', 30_000, 'FR')));
+    expect(releases.filter((r) => r === 'released')).toHaveLength(1);
+    expect(await repo.releaseGrant(call.id, 'a', 30_000, 'MA')).toBe('absent');
+    expect(await repo.getCall(call.id)).toMatchObject({ committed: 20_000, awarded: ['b'], committedMA: 0 });
+    expect(await repo.reserveGrant(call.id, 'a', 30_000, 'FR')).toBe('reserved');
+  });
+
+  it('reads and reserves on a call item written before the Moroccan side existed', async () => {
+    const id = unique('call');
+    const { envelopes: _e, madPerEur: _m, ...old } = twoSided(id);
+    await table.doc.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: { ...old, ...keys.call(id), gsi1pk: gsi.calls(), gsi1sk: gsi.callSort(old.opensAt, id), committed: 30_000, awarded: new Set(['old']) },
+      }),
+    );
+    expect(await repo.getCall(id)).toMatchObject({ committed: 30_000, awarded: ['old'], committedMA: 0, awardedMA: [] });
+    expect(await repo.reserveGrant(id, 'old', 30_000)).toBe('already');
+    expect(await repo.reserveGrant(id, 'new', 70_000)).toBe('reserved');
+    expect(await repo.reserveGrant(id, 'newer', 1)).toBe('exhausted');
   });
 });
 

@@ -192,19 +192,31 @@ describe('POST /tasks/{taskId} — committee', () => {
   const fr = sampleTask({ id: 'task-fr', stage: 'committee-FR', recipients: ['cochair-fr@example.fr'] });
   const inCommittee = sampleApplication({ status: 'IN_COMMITTEE' });
 
-  it('approve with an amount up to the requested one', async () => {
+  it('approve with an amount of the French side up to what was asked of it', async () => {
     given(fr, inCommittee);
-    const res = await post(fr.id, { sig: await sigFor(fr), decision: 'approve', grantedAmount: '45000', comment: '' });
+    const res = await post(fr.id, { sig: await sigFor(fr), decision: 'approve', grantedFR: '45000', comment: '' });
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '')).toEqual({
       decision: 'approve',
-      grantedAmount: 45_000,
+      grantedFR: 45_000,
     });
+  });
+
+  it('the Moroccan co-chair grants dirhams, at most what was asked of Morocco (nothing, for an application filed with its totals)', async () => {
+    const ma = sampleTask({ id: 'task-ma', stage: 'committee-MA', recipients: ['cochair-ma@example.ma'] });
+    given(ma, inCommittee);
+    const refused = await post(ma.id, { sig: await sigFor(ma), decision: 'approve', grantedMA: '1' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.body).toMatch(/<span class="field-error" id="grantedMA-error">Saisissez un montant entier entre 0 et 0\sMAD\.<\/span>/);
+    expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
+    const res = await post(ma.id, { sig: await sigFor(ma), decision: 'approve', grantedMA: '0' });
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '')).toEqual({ decision: 'approve', grantedMA: 0 });
   });
 
   it('a reject ignores the amount field the form also sends', async () => {
     given(fr, inCommittee);
-    const res = await post(fr.id, { sig: await sigFor(fr), decision: 'reject', grantedAmount: '50000', comment: 'Hors priorités' });
+    const res = await post(fr.id, { sig: await sigFor(fr), decision: 'reject', grantedFR: '50000', comment: 'Hors priorités' });
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(sfn.commandCalls(SendTaskSuccessCommand)[0]?.args[0].input.output ?? '')).toEqual({ decision: 'reject' });
     // The reason the applicants will read is kept on the task, where RecordRejection reads it.
@@ -213,7 +225,7 @@ describe('POST /tasks/{taskId} — committee', () => {
 
   it('a refusal without a comment is a 400 saying the comment is required', async () => {
     given(fr, inCommittee);
-    const res = await post(fr.id, { sig: await sigFor(fr), decision: 'reject', grantedAmount: '', comment: '' });
+    const res = await post(fr.id, { sig: await sigFor(fr), decision: 'reject', grantedFR: '', comment: '' });
     expect(res.statusCode).toBe(400);
     expect(res.body).toContain('<span class="field-error" id="comment-error">Un commentaire est obligatoire pour cette décision.</span>');
     expect(res.body).toContain('id="decision-reject" name="decision" value="reject" checked');
@@ -222,10 +234,10 @@ describe('POST /tasks/{taskId} — committee', () => {
 
   it('more than the requested amount is a 400, nothing written', async () => {
     given(fr, inCommittee);
-    const res = await post(fr.id, { sig: await sigFor(fr), decision: 'approve', grantedAmount: '50001' });
+    const res = await post(fr.id, { sig: await sigFor(fr), decision: 'approve', grantedFR: '50001' });
     expect(res.statusCode).toBe(400);
-    expect(res.body).toMatch(/<span class="field-error" id="grantedAmount-error">Saisissez un montant entier entre 1 et 50\s000\s€\.<\/span>/);
-    expect(res.body).toContain('name="grantedAmount" value="50001"');
+    expect(res.body).toMatch(/<span class="field-error" id="grantedFR-error">Saisissez un montant entier entre 1 et 50\s000\s€\.<\/span>/);
+    expect(res.body).toContain('name="grantedFR" value="50001"');
     expect(ddb).not.toHaveReceivedCommand(UpdateCommand);
     expect(sfn).not.toHaveReceivedCommand(SendTaskSuccessCommand);
   });

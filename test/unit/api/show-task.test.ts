@@ -102,7 +102,7 @@ describe('GET /tasks/{taskId}?sig=', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('value="approve"');
     expect(res.body).toContain('value="reject"');
-    expect(res.body).toContain('name="grantedAmount" value="50000" min="1" max="50000"');
+    expect(res.body).toContain('name="grantedFR" value="50000" min="1" max="50000"');
   });
 
   it('shows a co-chair the review, whether the other co-chair decided (not how), and the envelope left', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { applicationInputSchema, resubmissionSchema } from '../../../shared/schemas/application.ts';
 import { callSchema } from '../../../shared/schemas/call.ts';
-import { committeeDecisionSchema, reviewDecisionSchema } from '../../../shared/schemas/decisions.ts';
+import { committeeDecisionSchemas, reviewDecisionSchema } from '../../../shared/schemas/decisions.ts';
 import { aCall, anApplication } from '../../fixtures/domain.ts';
 
 const paths = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) => r.error?.issues.map((i) => i.path.join('.')) ?? [];
@@ -71,13 +71,14 @@ describe('decision schemas', () => {
     expect(paths(reviewDecisionSchema.safeParse({ decision: 'favorable', ...scores, impact: '6' }))).toEqual(['impact']);
   });
 
-  it('needs a whole granted amount to approve and a comment to reject', () => {
-    expect(committeeDecisionSchema.parse({ decision: 'approve', grantedAmount: '40000' })).toEqual({
-      decision: 'approve',
-      grantedAmount: 40_000,
-      comment: '',
-    });
-    expect(committeeDecisionSchema.safeParse({ decision: 'approve', grantedAmount: '12.5' }).success).toBe(false);
-    expect(committeeDecisionSchema.safeParse({ decision: 'reject', comment: '' }).success).toBe(false);
+  it('needs a whole granted amount of the co-chair’s own side to approve and a comment to reject', () => {
+    const { FR, MA } = committeeDecisionSchemas;
+    expect(FR.parse({ decision: 'approve', grantedFR: '40000' })).toEqual({ decision: 'approve', grantedFR: 40_000, comment: '' });
+    expect(FR.safeParse({ decision: 'approve', grantedFR: '12.5' }).success).toBe(false);
+    expect(FR.safeParse({ decision: 'approve', grantedFR: '0' }).success).toBe(false);
+    expect(FR.safeParse({ decision: 'approve', grantedMA: '40000' }).success).toBe(false);
+    expect(MA.parse({ decision: 'approve', grantedMA: '0' })).toEqual({ decision: 'approve', grantedMA: 0, comment: '' });
+    expect(MA.safeParse({ decision: 'approve', grantedFR: '40000' }).success).toBe(false);
+    expect(MA.safeParse({ decision: 'reject', comment: '' }).success).toBe(false);
   });
 });

@@ -9,8 +9,9 @@ import { applicationItem, callItem, captureOutput } from './task-env.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
 const app = anApplication({ status: 'IN_COMMITTEE' });
-// As the Committee collects them: codes and amounts. The second as an execution started before
-// the workflow stopped carrying comments would still send it: accepted, the comment dropped.
+// As the Committee of an execution started before the two envelopes collects them: one amount in
+// euros each (France grants the lower one). The second as an execution started before the workflow
+// stopped carrying comments would still send it: accepted, the comment dropped.
 const decisions = [
   { decision: 'approve', grantedAmount: 45_000 },
   { decision: 'approve', grantedAmount: 40_000, comment: 'Montant ajusté.' },
@@ -28,7 +29,7 @@ describe('award-grant handler', () => {
 
     const { result } = await captureOutput(() => handler({ applicationId: app.id, decisions }));
 
-    expect(result).toEqual({ status: 'APPROVED', grantedAmount: 40_000 });
+    expect(result).toEqual({ status: 'APPROVED', grantedFR: 40_000 });
     expect(ddb).toHaveReceivedNthCommandWith(UpdateCommand, 1, {
       Key: keys.call(app.callId),
       UpdateExpression: 'ADD #committed :amount, #awarded :ids',

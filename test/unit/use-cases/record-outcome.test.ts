@@ -4,7 +4,7 @@ import type { CommitteeDecision } from '../../../shared/schemas/decisions.ts';
 import { recordOutcome } from '../../../shared/use-cases/record-outcome.ts';
 import { LEAD, seed, setup } from './fakes.ts';
 
-const approve: CommitteeDecision = { decision: 'approve', grantedAmount: 40_000, comment: 'Très bon projet.' };
+const approve: CommitteeDecision = { decision: 'approve', grantedFR: 40_000, comment: 'Très bon projet.' };
 const reject = (comment: string): CommitteeDecision => ({ decision: 'reject', comment });
 
 const openTask = (id: string, stage: TaskRecord['stage']): TaskRecord => ({

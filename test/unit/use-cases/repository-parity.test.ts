@@ -46,11 +46,11 @@ describe.each(repositories)('use cases over the repository %s', (_, make) => {
     await requestDecision(ports, { applicationId: id, taskToken: 'ma-1', side: 'MA' });
     tick();
     const decisions = [
-      { decision: 'approve' as const, grantedAmount: 45_000, comment: '' },
-      { decision: 'approve' as const, grantedAmount: 40_000, comment: '' },
+      { decision: 'approve' as const, grantedFR: 40_000 },
+      { decision: 'approve' as const, grantedMA: 0 },
     ];
-    expect(await awardGrant(ports, { applicationId: id, decisions })).toEqual({ status: 'APPROVED', grantedAmount: 40_000 });
-    expect(await awardGrant(ports, { applicationId: id, decisions })).toEqual({ status: 'APPROVED', grantedAmount: 40_000 });
+    expect(await awardGrant(ports, { applicationId: id, decisions })).toEqual({ status: 'APPROVED', grantedFR: 40_000 });
+    expect(await awardGrant(ports, { applicationId: id, decisions })).toEqual({ status: 'APPROVED', grantedFR: 40_000 });
     await notifyApplicants(ports, { applicationId: id, template: 'decision' });
     await notifyApplicants(ports, { applicationId: id, template: 'decision' });
 
@@ -110,8 +110,8 @@ describe.each(repositories)('use cases over the repository %s', (_, make) => {
     const call = (await repository.getCall('2027-T1'))!;
     expect(await repository.reserveGrant(call.id, `${id}-other`, call.envelope - call.committed - 10_000)).toBe('reserved');
     const decisions = [
-      { decision: 'approve' as const, grantedAmount: 45_000, comment: '' },
-      { decision: 'approve' as const, grantedAmount: 40_000, comment: '' },
+      { decision: 'approve' as const, grantedFR: 40_000 },
+      { decision: 'approve' as const, grantedMA: 0 },
     ];
     expect(await awardGrant(ports, { applicationId: id, decisions })).toEqual({ status: 'REJECTED', reason: 'Enveloppe de l’appel épuisée' });
     expect((await repository.getApplication(id))?.decision).toMatchObject({ outcome: 'REJECTED' });
