@@ -100,8 +100,18 @@ describe.skipIf(!hasChromium)('a decision page in Chromium', { timeout: 120_000 
       // The mailbox, as the reviewer sees it.
       await page.goto(mailbox);
       await page.getByText(request.subject).first().waitFor();
-      await page.getByRole('button', { name: 'Toggle text view' }).first().click();
-      await page.getByText('Instruire le dossier').first().waitFor();
+      // The mailbox page refreshes its list as emails come: a toggle lost to a refresh is clicked again.
+      for (let attempt = 1; ; attempt += 1) {
+        await page.getByRole('button', { name: 'Toggle text view' }).first().click();
+        const shown = await page
+          .getByText('Instruire le dossier')
+          .first()
+          .waitFor({ timeout: 3_000 })
+          .then(() => true)
+          .catch(() => false);
+        if (shown) break;
+        if (attempt === 10) throw new Error('the review request’s text never showed in the mailbox page');
+      }
       // What changes from run to run: the application's id, the applicants' addresses, the reviewer drawn.
       const volatile = [new URL(trackingUrl).pathname.split('/').pop()!, body.leadAuthority.contact.email, body.partnerAuthority.contact.email, reviewer];
       await screenshots.shot(page, 'mailbox', 'fr', volatile);
