@@ -1,7 +1,9 @@
+import { budgetRulesOf, type Envelopes, envelopesOf, filingRulesOf } from '../domain/call-rules.ts';
 import { isCallOpen } from '../domain/eligibility.ts';
 import type { Catalogue } from '../i18n/index.ts';
 import { localize, themeLabel } from '../i18n/index.ts';
 import type { Clock, Repository } from '../ports/index.ts';
+import type { BudgetRules } from '../schemas/budget.ts';
 import type { Call } from '../schemas/call.ts';
 
 /** A call open now, as defined (its texts in every language it has): what the form renders. */
@@ -18,6 +20,16 @@ export interface PublicCall {
   cofinancingCeiling: number;
   grant: { min: number; max: number };
   envelope: number;
+  /** Both sides of the fund: France in EUR, Morocco in MAD (none for a call with a French side only). */
+  envelopes: Envelopes;
+  /** Dirhams for one euro, frozen for the call (only when it has a Moroccan side). */
+  madPerEur?: number;
+  minLeadShare: number;
+  maxInKindShare: number;
+  /** What each side may grant one project: France in EUR, Morocco in MAD. */
+  grants: BudgetRules['grants'];
+  partnerConfirmationDays: number;
+  requirePartnerConfirmation: boolean;
 }
 
 /**
@@ -41,13 +53,28 @@ export async function listCalls({ repository, clock }: { repository: Repository;
       cofinancingCeiling: c.cofinancingCeiling,
       grant: { min: c.grant.min, max: c.grant.max },
       envelope: c.envelope,
+      ...(c.envelopes ? { envelopes: c.envelopes } : {}),
+      ...(c.madPerEur !== undefined ? { madPerEur: c.madPerEur } : {}),
+      ...(c.minLeadShare !== undefined ? { minLeadShare: c.minLeadShare } : {}),
+      ...(c.maxInKindShare !== undefined ? { maxInKindShare: c.maxInKindShare } : {}),
+      ...(c.grants ? { grants: c.grants } : {}),
+      ...(c.partnerConfirmationDays !== undefined ? { partnerConfirmationDays: c.partnerConfirmationDays } : {}),
+      ...(c.requirePartnerConfirmation !== undefined ? { requirePartnerConfirmation: c.requirePartnerConfirmation } : {}),
     }));
 }
 
 /** GET /calls: a call with its title and theme labels in the reader's language (French where it has none). */
 export function publicCall(call: OpenCall, t: Catalogue): PublicCall {
+  const rules = budgetRulesOf(call);
   return {
     ...call,
+    // Every rule with its value, the defaults of a call written before the dossier included.
+    envelopes: envelopesOf(call),
+    ...(call.madPerEur !== undefined ? { madPerEur: call.madPerEur } : {}),
+    minLeadShare: rules.minLeadShare,
+    maxInKindShare: rules.maxInKindShare,
+    grants: rules.grants,
+    ...filingRulesOf(call),
     title: localize(t, call.title),
     themes: call.themes.map((th) => ({ code: th.code, label: themeLabel(t, th.code, th.label) })),
   };

@@ -39,7 +39,22 @@ describe('GET /calls', () => {
     const res = await listCalls(apiEvent({ method: 'GET', resource: '/calls' }), lambdaContext);
     expect(res.statusCode).toBe(200);
     // French unless the reader asks otherwise; the call's texts resolved to that language.
-    expect(bodyOf(res)).toEqual({ calls: [{ ...open, title: open.title.fr, themes: open.themes.map((th) => ({ code: th.code, label: th.label.fr })) }] });
+    expect(bodyOf(res)).toEqual({
+      calls: [
+        {
+          ...open,
+          title: open.title.fr,
+          themes: open.themes.map((th) => ({ code: th.code, label: th.label.fr })),
+          // A call written before the joint dossier: a French side only, the default rules.
+          envelopes: { FR: { amount: open.envelope, currency: 'EUR' }, MA: { amount: 0, currency: 'MAD' } },
+          grants: { FR: open.grant, MA: { min: 0, max: 0 } },
+          minLeadShare: 0,
+          maxInKindShare: 1,
+          partnerConfirmationDays: 14,
+          requirePartnerConfirmation: true,
+        },
+      ],
+    });
     expect(res.headers?.['Content-Language']).toBe('fr');
     expect(res.body).not.toContain('committed');
     expect(res.body).not.toContain('awarded');
@@ -74,6 +89,33 @@ describe('GET /calls', () => {
     ]);
     expect(res.headers?.['Content-Language']).toBe('ar');
     expect(res.headers?.Vary).toContain('Accept-Language');
+  });
+
+  it('gives the joint dossier’s rules of a call with both sides of the fund', async () => {
+    const twoSided = sampleCall({
+      envelope: 300_000,
+      envelopes: { FR: { amount: 300_000, currency: 'EUR' }, MA: { amount: 3_240_000, currency: 'MAD' } },
+      madPerEur: 10.8,
+      minLeadShare: 0.1,
+      maxInKindShare: 0.5,
+      grants: { FR: { min: 10_000, max: 100_000 }, MA: { min: 0, max: 1_080_000 } },
+      partnerConfirmationDays: 10,
+    });
+    ddb.on(QueryCommand).resolves({ Items: [callItem(twoSided, 0)] });
+    const res = await listCalls(apiEvent({ method: 'GET', resource: '/calls' }), lambdaContext);
+    expect(bodyOf(res)).toMatchObject({
+      calls: [
+        {
+          envelopes: twoSided.envelopes,
+          madPerEur: 10.8,
+          minLeadShare: 0.1,
+          maxInKindShare: 0.5,
+          grants: twoSided.grants,
+          partnerConfirmationDays: 10,
+          requirePartnerConfirmation: true,
+        },
+      ],
+    });
   });
 
   it('follows Accept-Language when no ?lang= is given', async () => {
