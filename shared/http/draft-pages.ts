@@ -1,6 +1,6 @@
 import { pathTo, ROUTES } from '../catalogue/routes.ts';
 import { type FieldIssue, localizeIssues } from '../i18n/issues.ts';
-import { conflictRows, draftPage, type DraftPageOptions } from '../pages/draft-page.ts';
+import { draftPage, type DraftPageOptions, formBase, mergeStale, readBase } from '../pages/draft-page.ts';
 import { flatten } from '../pages/fields.ts';
 import { html as markup } from '../pages/html.ts';
 import { renderPage } from '../pages/layout.ts';
@@ -22,8 +22,8 @@ import type { ApiEvent, ApiResult } from './types.ts';
  * its problems as pages in the visitor's language. JSON clients keep the contract's answers.
  */
 
-/** Fields of the draft's form that are not the dossier's. */
-const FORM_ONLY = ['version'];
+/** Fields of the draft's form that are not the dossier's: the version it was shown at, and a digest of what it showed. */
+const FORM_ONLY = ['version', 'base'];
 
 /**
  * The dossier a draft's form posts: every section the form shows is sent (a section left empty
@@ -77,8 +77,9 @@ function typedDossier(
 }
 
 /**
- * A stale save (409): the page at the current version, the fields holding what this person typed
- * (saving again puts it on top of the current version), and what differs, field by field.
+ * A stale save (409): the page at the current version, merged field by field (what this person
+ * changed, as they typed it; the rest as stored: saving again undoes nothing of the other's), and
+ * what the other person changed beside what this person typed.
  */
 export function staleDraftAnswer(
   event: ApiEvent<unknown>,
@@ -87,7 +88,8 @@ export function staleDraftAnswer(
 ): ApiResult {
   const fields = event.body as Record<string, string>;
   const typed = readDraftForm(fields) as DossierDraft;
-  return draftPageAnswer(event, model, options, { values: flatten(typed), conflict: conflictRows(model.view.dossier, typed) }, 409);
+  const { values, conflict } = mergeStale(model.view.dossier, typed, readBase(fields.base));
+  return draftPageAnswer(event, model, options, { values, conflict, base: formBase(flatten(model.view.dossier)) }, 409);
 }
 
 const DRAFT_CODES = ['WRONG_ROLE', 'DRAFT_GONE', 'DRAFT_STATE'] as const;
@@ -125,7 +127,10 @@ export function draftProblem(options: {
         const typed = typedDossier(fields ?? {}, v);
         // The use case refused what the page's own check accepts (the version): its issues, as given.
         const issues = typed.issues.length > 0 ? typed.issues : (problem.issues ?? []).map((i) => ({ path: i.path, message: v.invalid }));
-        return draftPageAnswer(event, model, options, { values: typed.values, issues }, problem.status);
+        // Still the version and digest the form was shown at: a save in between is then caught as stale.
+        const version = /^[1-9]\d{0,8}$/.test(fields?.version ?? '') ? Number(fields?.version) : undefined;
+        const shownAt = { ...(version === undefined ? {} : { version }), ...(fields?.base === undefined ? {} : { base: fields.base }) };
+        return draftPageAnswer(event, model, options, { values: typed.values, issues, ...shownAt }, problem.status);
       }
     }
     const frame = pageFrame(event, options.contact);

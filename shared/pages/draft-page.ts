@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { pathTo } from '../catalogue/routes.ts';
 import { budgetGap, costTotal, sourcesTotalEur } from '../domain/budget.ts';
 import type { DraftEvent } from '../domain/draft.ts';
@@ -26,11 +27,13 @@ import { renderPage, type PageFrame } from './layout.ts';
 export const EMPTY_LINES = 3;
 export const EMPTY_OTHERS = 2;
 
-/** A field whose stored value differs from what was typed (a stale save). */
+/** A field the other person changed since this person's page was shown (a stale save). */
 export interface ConflictRow {
   path: string;
   theirs: string;
   yours: string;
+  /** What the form now holds: what this person typed when they changed the field too, else the other's value. */
+  kept: 'theirs' | 'yours';
 }
 
 export interface DraftPageOptions {
@@ -40,6 +43,9 @@ export interface DraftPageOptions {
   baseUrl: string;
   /** What the fields show when it is not the stored dossier (a refused or stale save: what was typed). */
   values?: Readonly<Record<string, string>>;
+  /** The version and digest the form goes on from, when not the stored ones (a refused save: those it was shown at). */
+  version?: number;
+  base?: string;
   /** A refused save (400): each error beside its field. */
   issues?: readonly FieldIssue[];
   /** A refused request to file (422): what is missing. */
@@ -118,18 +124,62 @@ function shown(t: Catalogue, model: DraftPageModel, path: string, value: string)
   return value;
 }
 
+/** A short digest of a field's value: the form says what it showed without sending it twice. */
+const digest = (value: string) => createHash('sha256').update(value).digest('base64url').slice(0, 10);
+
 /**
- * What differs, field by field, between the stored dossier and the one typed (both as the schema
- * reads them: numbers compared as numbers, rows closed up), in the form's order.
+ * What the form showed, as one hidden field: each non-empty field's digest by name (JSON). A stale
+ * save compares with it to tell the fields this person changed from those they left as shown.
  */
-export function conflictRows(stored: DossierDraft, typed: DossierDraft): ConflictRow[] {
+export function formBase(values: Readonly<Record<string, string>>): string {
+  return JSON.stringify(
+    Object.fromEntries(
+      Object.entries(values)
+        .filter(([, v]) => v !== '')
+        .map(([k, v]) => [k, digest(v)]),
+    ),
+  );
+}
+
+/** The digests a form posted back (anything malformed: none, as if the form had shown an empty dossier). */
+export function readBase(posted: string | undefined): ReadonlyMap<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(posted ?? '{}');
+    if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return new Map();
+    return new Map(Object.entries(parsed).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+  } catch {
+    return new Map();
+  }
+}
+
+/**
+ * A stale save, merged field by field (both dossiers as the schema reads them: numbers compared as
+ * numbers, rows closed up): a field this person changed from what their page showed keeps what
+ * they typed; any other takes the stored value, so their save never undoes what the other person
+ * did. The rows are the fields the other person changed, in the form's order.
+ */
+export function mergeStale(
+  stored: DossierDraft,
+  typed: DossierDraft,
+  base: ReadonlyMap<string, string>,
+): { values: Record<string, string>; conflict: ConflictRow[] } {
   const theirs = flatten(stored);
   const yours = flatten(typed);
-  const paths = [...new Set([...Object.keys(yours), ...Object.keys(theirs)])];
-  return paths
-    .filter((path) => (theirs[path] ?? '') !== (yours[path] ?? ''))
-    .sort((a, b) => fieldOrder(a) - fieldOrder(b) || a.localeCompare(b, 'en', { numeric: true }))
-    .map((path) => ({ path, theirs: theirs[path] ?? '', yours: yours[path] ?? '' }));
+  const shownAs = (path: string) => base.get(path) ?? digest('');
+  const paths = [...new Set([...Object.keys(yours), ...Object.keys(theirs), ...base.keys()])].sort(
+    (a, b) => fieldOrder(a) - fieldOrder(b) || a.localeCompare(b, 'en', { numeric: true }),
+  );
+  const values: Record<string, string> = {};
+  const conflict: ConflictRow[] = [];
+  for (const path of paths) {
+    const mine = yours[path] ?? '';
+    const other = theirs[path] ?? '';
+    const changedByMe = digest(mine) !== shownAs(path);
+    const kept = changedByMe ? 'yours' : 'theirs';
+    values[path] = changedByMe ? mine : other;
+    if (digest(other) !== shownAs(path) && other !== mine) conflict.push({ path, theirs: other, yours: mine, kept });
+  }
+  return { values, conflict };
 }
 
 const ORDER = ['project', 'leadAuthority', 'partnerAuthority', 'budget.lines', 'budget.funding'];
@@ -264,10 +314,10 @@ ${
     ? html`<p>${d.conflictSame}</p>`
     : html`<p>${d.conflictHelp}</p>
 <table class="grid" id="conflict-fields">
-<thead><tr><th scope="col">${d.conflictField}</th><th scope="col">${d.conflictTheirs}</th><th scope="col">${d.conflictYours}</th></tr></thead>
+<thead><tr><th scope="col">${d.conflictField}</th><th scope="col">${d.conflictTheirs}</th><th scope="col">${d.conflictYours}</th><th scope="col">${d.conflictKept}</th></tr></thead>
 <tbody>${rows.map(
         (row) =>
-          html`<tr data-field="${row.path}"><th scope="row"><a href="#${row.path}">${draftLabel(t, row.path)}</a></th><td dir="auto">${shown(t, model, row.path, row.theirs)}</td><td dir="auto">${shown(t, model, row.path, row.yours)}</td></tr>`,
+          html`<tr data-field="${row.path}"><th scope="row"><a href="#${row.path}">${draftLabel(t, row.path)}</a></th><td dir="auto">${shown(t, model, row.path, row.theirs)}</td><td dir="auto">${shown(t, model, row.path, row.yours)}</td><td>${row.kept === 'yours' ? d.keptYours : d.keptTheirs}</td></tr>`,
       )}</tbody>
 </table>`
 }
@@ -351,7 +401,8 @@ ${options.conflict ? conflictView(t, model, options.conflict) : ''}
 ${view.status === 'DRAFT' && view.returnComment ? html`<p>${d.returned}</p><blockquote dir="auto">${view.returnComment}</blockquote>` : ''}
 ${editable ? html`<p>${d.optional}</p>` : html`<p class="notice">${d.readOnly}</p>`}
 <form id="draft-form" method="post" action="${action('saveDraftForm')}" accept-charset="utf-8">
-<input type="hidden" name="version" value="${view.version}">
+<input type="hidden" name="version" value="${options.version ?? view.version}">
+<input type="hidden" name="base" value="${options.base ?? formBase(flatten(view.dossier))}">
 ${fields(t, model, state, editable ? '' : trusted(' disabled'))}
 ${editable ? html`<button type="submit" id="save">${d.save}</button>` : ''}
 </form>

@@ -124,8 +124,12 @@ describe('the draft page, for a browser', () => {
   });
 
   it('a malformed field: 400, the page with the error beside the field and what was typed, nothing saved', async () => {
-    const res = await post('saveDraftForm', { version: '4', 'budget.lines.0.amount': '12,5', 'project.title': 'Eau <partagée>' });
+    stored({ ...DRAFT, version: 5 });
+    const res = await post('saveDraftForm', { version: '4', base: '{"x":"y"}', 'budget.lines.0.amount': '12,5', 'project.title': 'Eau <partagée>' });
     expect(res.statusCode).toBe(400);
+    // Still the version and digest it was shown at: the next save, made after another one, is caught as stale.
+    expect(res.body).toContain('<input type="hidden" name="version" value="4">');
+    expect(res.body).toContain('<input type="hidden" name="base" value="{&quot;x&quot;:&quot;y&quot;}">');
     expect(res.body).toContain('<html lang="fr"');
     expect(res.body).toMatch(/id="budget\.lines\.0\.amount-error">Saisissez un nombre\.<\/span>/);
     expect(res.body).toMatch(/name="budget\.lines\.0\.amount" value="12,5"[^>]*aria-invalid="true"/);
@@ -136,10 +140,12 @@ describe('the draft page, for a browser', () => {
 
   it('a stale save: 409, what the other person changed beside what this person typed, kept in the fields at the current version', async () => {
     stored({ ...DRAFT, version: 5, dossier: { ...DRAFT.dossier, project: { title: 'Leur titre' } } });
-    const res = await post('saveDraftForm', { version: '4', 'project.title': 'Mon titre', 'leadAuthority.country': 'FR' }, leadSig, 'en');
+    const res = await post('saveDraftForm', { version: '4', base: '{}', 'project.title': 'Mon titre', 'leadAuthority.country': 'FR' }, leadSig, 'en');
     expect(res.statusCode).toBe(409);
     expect(res.body).toContain(textsFor('en').draft.conflictHeading);
-    expect(res.body).toMatch(/<tr data-field="project\.title">.*<td dir="auto">Leur titre<\/td><td dir="auto">Mon titre<\/td><\/tr>/);
+    expect(res.body).toMatch(/<tr data-field="project\.title">.*<td dir="auto">Leur titre<\/td><td dir="auto">Mon titre<\/td><td>what you typed<\/td><\/tr>/);
+    // What the other person stored and this person's page never showed stays in the form.
+    expect(res.body).toMatch(/name="leadAuthority\.name" value="Ville de Lyon"/);
     expect(res.body).toMatch(/name="project\.title" value="Mon titre"/);
     expect(res.body).toContain('<input type="hidden" name="version" value="5">');
     expect(writes()).toBe(0);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { CallRecord } from '../../../shared/domain/application.ts';
 import { formatEuros, textsFor, type Language } from '../../../shared/i18n/index.ts';
 import { formatMad } from '../../../shared/i18n/money.ts';
-import { conflictRows, draftLabel, draftPage, EMPTY_LINES, EMPTY_OTHERS, type DraftPageOptions } from '../../../shared/pages/draft-page.ts';
+import { type DraftPageOptions, draftLabel, draftPage, EMPTY_LINES, EMPTY_OTHERS, formBase, mergeStale, readBase } from '../../../shared/pages/draft-page.ts';
+import { flatten } from '../../../shared/pages/fields.ts';
 import type { PageFrame } from '../../../shared/pages/layout.ts';
 import type { DraftPageModel } from '../../../shared/use-cases/drafts.ts';
 import { aBudget } from '../../fixtures/budget.ts';
@@ -100,26 +101,39 @@ describe('the draft page', () => {
     expect(missing).toContain('<a href="#budget.lines.0.year">The budget</a>');
   });
 
-  it('a stale save: what differs, field by field (theirs, yours), the fields keeping what this person typed', () => {
-    const stored = aDossier();
-    const typed = aDossier({ project: { ...stored.project, title: 'Notre titre' }, budget: aBudget({ fundFR: 31_000 }) });
-    const rows = conflictRows(stored, typed);
-    expect(rows).toEqual([
-      { path: 'project.title', theirs: 'Gestion partagée de l’eau', yours: 'Notre titre' },
-      { path: 'budget.funding.fundFR', theirs: '30000', yours: '31000' },
+  it('a stale save: what the other person changed beside what this person typed; the form keeps only what this person changed', () => {
+    const shown = aDossier();
+    const base = readBase(formBase(flatten(shown)));
+    // Since the page was shown, the other person changed the title and the French side of the fund.
+    const stored = aDossier({ project: { ...shown.project, title: 'Leur titre' }, budget: aBudget({ fundFR: 31_000 }) });
+    // This person changed the title too, and the summary; the rest is as their page showed it.
+    const typed = aDossier({ project: { ...shown.project, title: 'Notre titre', summary: 'Notre résumé' } });
+    const { values, conflict } = mergeStale(stored, typed, base);
+    expect(conflict).toEqual([
+      { path: 'project.title', theirs: 'Leur titre', yours: 'Notre titre', kept: 'yours' },
+      { path: 'budget.funding.fundFR', theirs: '31000', yours: '30000', kept: 'theirs' },
     ]);
-    const page = draftPage(model(), frame('fr'), options({ values: { 'project.title': 'Notre titre' }, conflict: rows }));
+    expect(values).toMatchObject({ 'project.title': 'Notre titre', 'project.summary': 'Notre résumé', 'budget.funding.fundFR': '31000' });
+    // Lines the other person added, which this person's page never showed, are kept.
+    const lines = mergeStale(
+      { budget: { lines: [{ label: 'a' }, { label: 'b' }] } },
+      { budget: { lines: [{ label: 'a' }] } },
+      readBase(formBase({ 'budget.lines.0.label': 'a' })),
+    );
+    expect(lines.values).toEqual({ 'budget.lines.0.label': 'a', 'budget.lines.1.label': 'b' });
+    // A digest that is no JSON object counts as an empty page shown.
+    expect(readBase('["x"]').size).toBe(0);
+    expect(readBase('{').size).toBe(0);
+
+    const page = draftPage(model({ dossier: stored }), frame('fr'), options({ values, conflict }));
     expect(page).toContain('Le dossier a été enregistré entre-temps par une autre personne');
     expect(page).toContain('La collectivité partenaire (<span dir="ltr">y.alaoui@chefchaouen.example.ma</span>) a enregistré le dossier le');
     expect(page).toMatch(
-      /<tr data-field="project\.title"><th scope="row"><a href="#project\.title">Titre du projet<\/a><\/th><td dir="auto">Gestion partagée de l’eau<\/td><td dir="auto">Notre titre<\/td><\/tr>/,
+      /<tr data-field="project\.title"><th scope="row"><a href="#project\.title">Titre du projet<\/a><\/th><td dir="auto">Leur titre<\/td><td dir="auto">Notre titre<\/td><td>votre saisie<\/td><\/tr>/,
     );
     expect(fieldValue(page, 'project.title')).toBe('Notre titre');
+    expect(fieldValue(page, 'budget.funding.fundFR')).toBe('31000');
     expect(page).toContain('<title>Erreur : Le dossier commun');
-    // A row this person left out shows as empty on their side.
-    expect(conflictRows({ budget: { lines: [{ label: 'a' }, { label: 'b' }] } }, { budget: { lines: [{ label: 'a' }] } })).toEqual([
-      { path: 'budget.lines.1.label', theirs: 'b', yours: '' },
-    ]);
     expect(draftLabel(textsFor('fr'), 'budget.lines.1.label')).toBe('Ligne 2 — Libellé');
   });
 
