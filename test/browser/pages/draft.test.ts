@@ -1,12 +1,12 @@
-import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DraftRecord } from '../../../shared/domain/draft.ts';
 import { newId } from '../../../shared/domain/ids.ts';
-import { formatEuros, textsFor, type Language } from '../../../shared/i18n/index.ts';
+import { formatEuros, textsFor } from '../../../shared/i18n/index.ts';
 import { formatMad } from '../../../shared/i18n/money.ts';
 import { draftLink } from '../../../shared/links/links.ts';
 import { screenshotsOf } from '../screenshots.ts';
-import { expectAccessible, fakePorts, hasChromium, launchChromium, openCall, startApi, startDate, type TestApi } from './support.ts';
+import { browserSession, expectAccessible, fakePorts, hasChromium, openCall, startDate } from './support.ts';
 
 /**
  * The draft's page as two people use it at once, without JavaScript, in headless Chromium (the
@@ -25,7 +25,6 @@ vi.mock('../../../shared/adapters/wiring.ts', async () => {
   return { wirePorts: () => ports, resetWiring: () => undefined };
 });
 
-const LOCALES: Record<Language, string> = { fr: 'fr-FR', ar: 'ar-MA', en: 'en-GB' };
 const screenshots = screenshotsOf(import.meta.filename);
 const LEAD = { name: 'Claire Martin', email: 'claire.martin@example.org' };
 const PARTNER = { name: 'Youssef Alaoui', email: 'youssef.alaoui@example.org' };
@@ -91,33 +90,21 @@ async function fillIn(page: Page, fields: Record<string, string>, choices: Recor
 }
 
 describe.skipIf(!hasChromium)('the draft page in Chromium', { timeout: 180_000 }, () => {
-  let api: TestApi;
-  let browser: Browser;
-  const contexts: BrowserContext[] = [];
-
-  async function open(lang: Language, options: BrowserContextOptions = {}): Promise<Page> {
-    const context = await browser.newContext({ locale: LOCALES[lang], viewport: { width: 1000, height: 900 }, ...options });
-    contexts.push(context);
-    return context.newPage();
-  }
+  const session = browserSession();
+  const open = session.open;
 
   beforeAll(async () => {
-    [api, browser] = await Promise.all([startApi(), launchChromium()]);
+    await session.start();
     await fakePorts.repository.putCall(call);
   }, 60_000);
-
-  afterAll(async () => {
-    for (const context of contexts) await context.close().catch(() => undefined);
-    await browser?.close();
-    await api?.close();
-  });
+  afterAll(() => session.close());
 
   describe.each(['fr', 'ar'] as const)('in %s', (lang) => {
     const t = textsFor(lang);
     const d = t.draft;
 
     it('without JavaScript: the lead fills and saves; the partner’s stale save shows what the lead changed, keeping what the partner typed', async () => {
-      const { id, lead: leadLink, partner: partnerLink } = await newDraft(api.url);
+      const { id, lead: leadLink, partner: partnerLink } = await newDraft(session.api.url);
       const lead = await open(lang, { javaScriptEnabled: false });
       const partner = await open(lang, { javaScriptEnabled: false });
       await lead.goto(`${leadLink}&lang=${lang}`);
