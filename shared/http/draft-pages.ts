@@ -5,7 +5,7 @@ import { flatten } from '../pages/fields.ts';
 import { html as markup } from '../pages/html.ts';
 import { renderPage } from '../pages/layout.ts';
 import { problemPage } from '../pages/problem-page.ts';
-import { type DossierDraft, dossierDraftSchema, dossierSections } from '../schemas/dossier.ts';
+import { type DossierDraft, dossierDraftSchema, dossierSections, inviteSchema, returnSchema } from '../schemas/dossier.ts';
 import { nestFields } from '../text/dotted-fields.ts';
 import type { DraftPageModel } from '../use-cases/drafts.ts';
 import { isFormRequest } from './body-parsers.ts';
@@ -110,8 +110,10 @@ export function draftProblem(options: {
   return async (problem: HttpProblem, event) => {
     if (!isBrowser(event)) return renderJsonProblem(problem, event);
     const fields = isFormRequest(event) && event.body !== null && typeof event.body === 'object' ? (event.body as Record<string, string>) : undefined;
-    const isSave = event.httpMethod === ROUTES.saveDraftForm.method && event.resource === ROUTES.saveDraftForm.path;
-    if ((isSave && problem.code === 'VALIDATION_FAILED' && fields) || problem.code === 'DOSSIER_INCOMPLETE') {
+    const route = (name: 'saveDraftForm' | 'inviteToDraft' | 'returnDraft') => event.httpMethod === ROUTES[name].method && event.resource === ROUTES[name].path;
+    const actionSchema = route('inviteToDraft') ? inviteSchema : route('returnDraft') ? returnSchema : undefined;
+    const refusedForm = problem.code === 'VALIDATION_FAILED' && fields !== undefined && (route('saveDraftForm') || actionSchema !== undefined);
+    if (refusedForm || problem.code === 'DOSSIER_INCOMPLETE') {
       let model: DraftPageModel | undefined;
       try {
         model = await options.show(pathParam(event, 'id'), queryParam(event, 'sig'));
@@ -123,6 +125,16 @@ export function draftProblem(options: {
         if (problem.code === 'DOSSIER_INCOMPLETE') {
           const incomplete = (problem.issues ?? []).map((i) => ({ path: i.path, message: i.message === 'champ obligatoire' ? v.required : v.invalid }));
           return draftPageAnswer(event, model, options, { incomplete }, problem.status);
+        }
+        if (actionSchema) {
+          // An invitation or a sending back: the page again, that small form holding what was typed, each error beside its field.
+          const nested = nestFields(fields ?? {});
+          const checked = nested.ok ? actionSchema.safeParse(nested.value) : undefined;
+          const issues =
+            checked && !checked.success
+              ? localizeIssues(checked.error.issues, nested.ok ? nested.value : {}, v)
+              : (problem.issues ?? []).map((i) => ({ path: i.path, message: v.invalid }));
+          return draftPageAnswer(event, model, options, { action: { values: fields ?? {}, issues } }, problem.status);
         }
         const typed = typedDossier(fields ?? {}, v);
         // The use case refused what the page's own check accepts (the version): its issues, as given.

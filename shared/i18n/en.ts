@@ -437,6 +437,7 @@ export const en = {
     empty: '(empty)',
     errorSummary: 'The dossier has {count} error(s)',
     errorHelp: 'Correct the fields shown, then save again. Nothing was saved.',
+    actionErrorHelp: 'Correct the fields shown, then send again. Nothing was sent.',
     incompleteHeading: 'The dossier cannot be filed yet: {count} field(s) to complete',
     incompleteHelp: 'Complete these fields, save, then ask to file again.',
     problems: {

@@ -451,6 +451,7 @@ export const fr = {
     empty: '(vide)',
     errorSummary: 'Le dossier contient {count} erreur(s)',
     errorHelp: 'Corrigez les champs signalés, puis enregistrez de nouveau. Rien n’a été enregistré.',
+    actionErrorHelp: 'Corrigez les champs signalés, puis envoyez de nouveau. Rien n’a été envoyé.',
     incompleteHeading: 'Le dossier ne peut pas encore être déposé : {count} champ(s) à compléter',
     incompleteHelp: 'Complétez ces champs, enregistrez, puis demandez de nouveau le dépôt.',
     problems: {

@@ -48,6 +48,8 @@ export interface DraftPageOptions {
   base?: string;
   /** A refused save (400): each error beside its field. */
   issues?: readonly FieldIssue[];
+  /** A refused action's form (400: an invitation, a sending back): what was typed, each error beside its field. */
+  action?: { values: Readonly<Record<string, string>>; issues: readonly FieldIssue[] };
   /** A refused request to file (422): what is missing. */
   incomplete?: readonly FieldIssue[];
   /** A stale save (409): what differs between the stored dossier and what was typed. */
@@ -92,6 +94,9 @@ export function draftLabel(t: Catalogue, path: string): string {
     'budget.funding.fundFR': d.fundFR,
     'budget.funding.fundMA': d.fundMA,
     'budget.funding.others': d.othersLegend,
+    'contact.name': d.inviteName,
+    'contact.email': d.inviteEmail,
+    comment: d.returnComment,
   };
   return labels[path] ?? path;
 }
@@ -327,18 +332,18 @@ ${
 function actions(
   t: Catalogue,
   model: DraftPageModel,
+  state: FormState,
   action: (route: 'inviteToDraft' | 'submitDraft' | 'confirmDraft' | 'returnDraft') => string,
 ): SafeHtml | string {
   const d = t.draft;
   const { role, status } = model.view;
-  const empty = formState({});
   if (role === 'lead' && status === 'DRAFT') {
     return html`<section aria-labelledby="invite-title">
 <h2 id="invite-title">${d.inviteHeading}</h2>
 <p>${d.inviteHelp}</p>
 <form method="post" action="${action('inviteToDraft')}" accept-charset="utf-8">
-${inputField(empty, { name: 'contact.name', label: d.inviteName, attrs: trusted(' required maxlength="120" autocomplete="off" dir="auto"') })}
-${inputField(empty, { name: 'contact.email', label: d.inviteEmail, type: 'email', attrs: trusted(' required maxlength="254" autocomplete="off" dir="ltr"') })}
+${inputField(state, { name: 'contact.name', label: d.inviteName, attrs: trusted(' required maxlength="120" autocomplete="off" dir="auto"') })}
+${inputField(state, { name: 'contact.email', label: d.inviteEmail, type: 'email', attrs: trusted(' required maxlength="254" autocomplete="off" dir="ltr"') })}
 <button type="submit" class="secondary">${d.invite}</button>
 </form>
 </section>
@@ -357,7 +362,7 @@ ${inputField(empty, { name: 'contact.email', label: d.inviteEmail, type: 'email'
 <section aria-labelledby="return-title">
 <h2 id="return-title">${d.returnHeading}</h2>
 <form method="post" action="${action('returnDraft')}" accept-charset="utf-8">
-${textareaField(empty, { name: 'comment', label: d.returnComment, attrs: trusted(' required maxlength="2000" rows="4" dir="auto"') })}
+${textareaField(state, { name: 'comment', label: d.returnComment, attrs: trusted(' required maxlength="2000" rows="4" dir="auto"') })}
 <button type="submit" class="secondary">${d.return}</button>
 </form>
 </section>`;
@@ -384,9 +389,11 @@ export function draftPage(model: DraftPageModel, frame: PageFrame, options: Draf
   const summary =
     issues.length > 0
       ? errorSummary(t, d.errorSummary, issues, (path) => draftLabel(t, path), draftTarget, d.errorHelp)
-      : options.incomplete && options.incomplete.length > 0
-        ? errorSummary(t, d.incompleteHeading, options.incomplete, (path) => draftLabel(t, path), draftTarget, d.incompleteHelp)
-        : '';
+      : options.action && options.action.issues.length > 0
+        ? errorSummary(t, d.errorSummary, options.action.issues, (path) => draftLabel(t, path), draftTarget, d.actionErrorHelp)
+        : options.incomplete && options.incomplete.length > 0
+          ? errorSummary(t, d.incompleteHeading, options.incomplete, (path) => draftLabel(t, path), draftTarget, d.incompleteHelp)
+          : '';
   const body = html`<h1>${d.title}</h1>
 <p class="lead">${d.intro}</p>
 ${notice ? html`<p class="success" id="notice" role="status">${notice}</p>` : ''}
@@ -415,7 +422,12 @@ ${
     : html`<ul id="missing">${missing.map((i) => html`<li><a href="#${draftTarget(i.path)}">${draftLabel(t, i.path)}</a></li>`)}</ul>`
 }
 </section>
-${actions(t, model, action)}
+${actions(t, model, formState(options.action?.values ?? {}, options.action?.issues ?? []), action)}
 ${historyList(t, view.history)}`;
-  return renderPage({ title: d.title, body, frame, hasErrors: issues.length > 0 || (options.incomplete?.length ?? 0) > 0 || options.conflict !== undefined });
+  return renderPage({
+    title: d.title,
+    body,
+    frame,
+    hasErrors: issues.length > 0 || (options.action?.issues.length ?? 0) > 0 || (options.incomplete?.length ?? 0) > 0 || options.conflict !== undefined,
+  });
 }

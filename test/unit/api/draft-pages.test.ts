@@ -157,6 +157,14 @@ describe('the draft page, for a browser', () => {
     expect(invited.headers?.Location).toContain('notice=invited');
     expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
 
+    const badEmail = await post('inviteToDraft', { 'contact.name': 'Youssef <b>', 'contact.email': 'pas-une-adresse' }, leadSig, 'ar');
+    expect(badEmail.statusCode).toBe(400);
+    expect(badEmail.body).toContain('<html lang="ar" dir="rtl">');
+    expect(badEmail.body).toMatch(/id="contact\.email-error">[^<]+<\/span>/);
+    expect(badEmail.body).toContain(`id="contact.email-error">${textsFor('ar').validation.email}</span>`);
+    expect(badEmail.body).toMatch(/name="contact\.name" value="Youssef &lt;b&gt;"/);
+    expect(ses).toHaveReceivedCommandTimes(SendEmailCommand, 1);
+
     const wrongRole = await post('confirmDraft', {}, leadSig, 'ar');
     expect(wrongRole.statusCode).toBe(403);
     expect(wrongRole.headers?.['Content-Type']).toMatch(/^text\/html/);
