@@ -2,17 +2,30 @@ import { wirePorts } from '../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
 import { secretSigner } from '../../shared/adapters/wire-signer.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
-import { pathParam, queryParam } from '../../shared/http/request.ts';
+import { draftPageAnswer, draftProblem } from '../../shared/http/draft-pages.ts';
+import { pathParam, queryParam, wantsHtml } from '../../shared/http/request.ts';
 import { json } from '../../shared/http/responses.ts';
-import { showDraft } from '../../shared/use-cases/drafts.ts';
+import { isDraftNotice } from '../../shared/pages/draft-page.ts';
+import { showDraft, showDraftPage } from '../../shared/use-cases/drafts.ts';
 
 const ports = wirePorts('show-draft', { repository: dynamodb, signer: secretSigner });
+const pageOptions = { contact: ports.config.adminEmails[0], baseUrl: ports.config.baseUrl };
 
 /**
- * GET and HEAD /drafts/{id}?sig=… — the draft as its contact sees it (JSON). Read-only, and its
+ * GET and HEAD /drafts/{id}?sig=… — the draft as its contact sees it: JSON, or its page for a
+ * browser (`Accept: text/html`; `&notice=` after one of the page's forms). Read-only, and its
  * function holds no write permission: mail scanners fetch these links.
  */
-export const handler = apiHandler('show-draft', {}, async (event) => {
-  const view = await showDraft(ports, { id: pathParam(event, 'id'), sig: queryParam(event, 'sig') });
-  return json(200, view, { ETag: `"${view.version}"`, 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow' });
-});
+export const handler = apiHandler(
+  'show-draft',
+  { renderProblem: draftProblem({ ...pageOptions, show: (id, sig) => showDraftPage(ports, { id, sig }) }) },
+  async (event) => {
+    const request = { id: pathParam(event, 'id'), sig: queryParam(event, 'sig') };
+    if (wantsHtml(event)) {
+      const notice = queryParam(event, 'notice');
+      return draftPageAnswer(event, await showDraftPage(ports, request), pageOptions, isDraftNotice(notice) ? { notice } : {});
+    }
+    const view = await showDraft(ports, request);
+    return json(200, view, { ETag: `"${view.version}"`, 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow', Vary: 'Accept' });
+  },
+);

@@ -89,7 +89,7 @@ const FUNCTIONS_TABLE = {
   },
   drafts: {
     kind: 'api',
-    description: 'POST /drafts, PUT /drafts/{id}, invite, submit, confirm, return: the joint dossier before it is filed',
+    description: 'POST /drafts, PUT and POST (its page) /drafts/{id}, invite, submit, confirm, return: the joint dossier before it is filed',
     ports: ['repository', 'mailer', 'signer', 'workflow', 'metrics'],
     table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
     workflow: 'start',

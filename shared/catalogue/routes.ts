@@ -35,14 +35,17 @@ const ROUTES_TABLE = {
   showTaskHead: { method: 'HEAD', path: '/tasks/{taskId}', function: 'show-task', body: 'none', answers: 'page' },
   decideTask: { method: 'POST', path: '/tasks/{taskId}', function: 'decide-task', body: 'form', answers: 'page' },
   // Drafts: every change is a PUT or a POST behind the edit link's `sig`; GET and HEAD only read.
+  // A browser gets the draft's page (GET with Accept: text/html), saves it with the page's form
+  // (POST, no JavaScript needed) and acts through small forms posted to the action paths.
   createDraft: { method: 'POST', path: '/drafts', function: 'drafts', body: 'json', answers: 'json' },
-  showDraft: { method: 'GET', path: '/drafts/{id}', function: 'show-draft', body: 'none', answers: 'json' },
-  showDraftHead: { method: 'HEAD', path: '/drafts/{id}', function: 'show-draft', body: 'none', answers: 'json' },
+  showDraft: { method: 'GET', path: '/drafts/{id}', function: 'show-draft', body: 'none', answers: 'negotiated' },
+  showDraftHead: { method: 'HEAD', path: '/drafts/{id}', function: 'show-draft', body: 'none', answers: 'negotiated' },
   saveDraft: { method: 'PUT', path: '/drafts/{id}', function: 'drafts', body: 'json', answers: 'json' },
-  inviteToDraft: { method: 'POST', path: '/drafts/{id}/invite', function: 'drafts', body: 'json', answers: 'json' },
-  submitDraft: { method: 'POST', path: '/drafts/{id}/submit', function: 'drafts', body: 'json', answers: 'json' },
-  confirmDraft: { method: 'POST', path: '/drafts/{id}/confirm', function: 'drafts', body: 'json', answers: 'json' },
-  returnDraft: { method: 'POST', path: '/drafts/{id}/return', function: 'drafts', body: 'json', answers: 'json' },
+  saveDraftForm: { method: 'POST', path: '/drafts/{id}', function: 'drafts', body: 'form', answers: 'page' },
+  inviteToDraft: { method: 'POST', path: '/drafts/{id}/invite', function: 'drafts', body: 'json-or-form', answers: 'negotiated' },
+  submitDraft: { method: 'POST', path: '/drafts/{id}/submit', function: 'drafts', body: 'json-or-form', answers: 'negotiated' },
+  confirmDraft: { method: 'POST', path: '/drafts/{id}/confirm', function: 'drafts', body: 'json-or-form', answers: 'negotiated' },
+  returnDraft: { method: 'POST', path: '/drafts/{id}/return', function: 'drafts', body: 'json-or-form', answers: 'negotiated' },
 } as const satisfies Record<string, RouteDeclaration>;
 
 export type RouteName = keyof typeof ROUTES_TABLE;
@@ -108,7 +111,10 @@ export function paramsIn<R extends RouteName>(route: R, url: string): Record<Par
   return matchPath(route, url.replace(/^[a-z][a-z0-9+.-]*:\/\/[^/]+/i, '').replace(/[?#].*$/s, ''), false);
 }
 
-/** How the routes of function `F` send their body (one kind per function). */
+/** How a route's body is sent. */
+export type BodyKind = RouteDeclaration['body'];
+
+/** How the routes of function `F` send their body (a union when they differ). */
 export type BodyKindOf<F extends ApiFunctionName> = {
   [R in RouteName]: (typeof ROUTES_TABLE)[R]['function'] extends F ? (typeof ROUTES_TABLE)[R]['body'] : never;
 }[RouteName];
@@ -118,9 +124,14 @@ export function routesOf(fn: ApiFunctionName): RouteDeclaration[] {
   return routeNames.map((n) => ROUTES[n] as RouteDeclaration).filter((r) => r.function === fn);
 }
 
-/** How function `fn`'s routes send their body; its routes must agree. */
+/** How function `fn`'s routes send their body, when they all agree. */
 export function bodyKindOf<F extends ApiFunctionName>(fn: F): BodyKindOf<F> {
   const kinds = new Set(routesOf(fn).map((r) => r.body));
-  if (kinds.size !== 1) throw new Error(`the routes of ${fn} must declare one body kind, not ${[...kinds].join(', ') || 'none'}`);
+  if (kinds.size !== 1) throw new Error(`the routes of ${fn} declare ${kinds.size === 0 ? 'no body kind' : `several body kinds: ${[...kinds].join(', ')}`}`);
   return [...kinds][0] as BodyKindOf<F>;
+}
+
+/** How each route of function `fn` sends its body, by `METHOD path` (as API Gateway names it: `httpMethod`, `resource`). */
+export function bodyKindsOf(fn: ApiFunctionName): ReadonlyMap<string, BodyKind> {
+  return new Map(routesOf(fn).map((r) => [`${r.method} ${r.path}`, r.body]));
 }

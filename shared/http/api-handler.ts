@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { ApiFunctionName, FUNCTIONS } from '../catalogue/functions.ts';
-import { type BodyKindOf, bodyKindOf } from '../catalogue/routes.ts';
+import { type BodyKind, type BodyKindOf, bodyKindsOf } from '../catalogue/routes.ts';
 import type { Metrics } from '../ports/index.ts';
 import { formBodyParser, jsonBodyParser, jsonOrFormBodyParser } from './body-parsers.ts';
 import { httpErrorHandler, type ProblemRenderer } from './error-handler.ts';
@@ -11,8 +11,11 @@ import { securityHeaders } from './security-headers.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
 
 export interface HttpHandlerOptions {
-  /** How the body is parsed before the handler runs; none by default. */
-  body?: 'none' | 'json' | 'form' | 'json-or-form';
+  /**
+   * How the body is parsed before the handler runs (none by default); by route (`METHOD path`)
+   * when a function's routes read different bodies.
+   */
+  body?: BodyKind | ReadonlyMap<string, BodyKind>;
   /** How errors are shown (a page on the HTML routes); JSON by default. */
   renderProblem?: ProblemRenderer;
   contentSecurityPolicy?: string;
@@ -20,7 +23,27 @@ export interface HttpHandlerOptions {
   metrics?: Metrics;
 }
 
-type Body<K extends HttpHandlerOptions['body']> = K extends 'json' | 'json-or-form' ? unknown : K extends 'form' ? Record<string, string> : string | null;
+type Body<K> = K extends 'json' | 'json-or-form' ? unknown : K extends 'form' ? Record<string, string> : string | null;
+
+function parserFor(kind: BodyKind | undefined) {
+  return kind === 'json' ? jsonBodyParser() : kind === 'form' ? formBodyParser() : kind === 'json-or-form' ? jsonOrFormBodyParser() : undefined;
+}
+
+/** The body parser: one for every request, or the one of the request's route (none for a route not declared). */
+function bodyParsers(body: HttpHandlerOptions['body']) {
+  if (body === undefined || typeof body === 'string') {
+    const parser = parserFor(body);
+    return parser ? [parser] : [];
+  }
+  const byRoute = new Map([...body].map(([route, kind]) => [route, parserFor(kind)]));
+  return [
+    {
+      before(request: Parameters<NonNullable<ReturnType<typeof jsonBodyParser>['before']>>[0]) {
+        return byRoute.get(`${request.event.httpMethod} ${request.event.resource}`)?.before?.(request);
+      },
+    },
+  ];
+}
 
 /** HEAD is answered as GET, without the body (API Gateway passes HEAD through to the proxy). */
 const headWithoutBody = {
@@ -34,15 +57,18 @@ type MetricsOption<F extends ApiFunctionName> = 'metrics' extends (typeof FUNCTI
 
 /**
  * The handler of API function `name` (shared/catalogue/functions.ts): `httpHandler` with the body
- * parser its routes declare (shared/catalogue/routes.ts), publishing its metrics if it declares them.
+ * parser each of its routes declares (shared/catalogue/routes.ts), publishing its metrics if it
+ * declares them.
  */
 export function apiHandler<F extends ApiFunctionName>(
   name: F,
   options: Omit<HttpHandlerOptions, 'body' | 'metrics'> & MetricsOption<F>,
   handler: (event: ApiEvent<Body<BodyKindOf<F>>>, context: Context) => Promise<ApiResult>,
 ) {
-  // The body's type follows the same declaration as the parser: `bodyKindOf` at run time, `BodyKindOf` in types.
-  return httpHandler({ ...options, body: bodyKindOf(name) }, handler as never);
+  // The body's type follows the same declaration as the parser: `bodyKindsOf` at run time, `BodyKindOf` in types.
+  const kinds = bodyKindsOf(name);
+  const [only, ...others] = new Set(kinds.values());
+  return httpHandler({ ...options, body: only !== undefined && others.length === 0 ? only : kinds }, handler as never);
 }
 
 /**
@@ -56,13 +82,7 @@ export function httpHandler<O extends HttpHandlerOptions>(options: O, handler: (
     { ...headWithoutBody, onError: headWithoutBody.after },
     requestLogger(),
     httpErrorHandler({ ...(options.renderProblem ? { render: options.renderProblem } : {}) }),
-    ...(options.body === 'json'
-      ? [jsonBodyParser()]
-      : options.body === 'form'
-        ? [formBodyParser()]
-        : options.body === 'json-or-form'
-          ? [jsonOrFormBodyParser()]
-          : []),
+    ...bodyParsers(options.body),
   ];
   return middy<ApiEvent<unknown>, ApiResult>()
     .use(middlewares)

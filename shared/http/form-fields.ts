@@ -1,5 +1,5 @@
 import { ValidationError } from '../domain/errors.ts';
-import { nestFields } from '../text/dotted-fields.ts';
+import { type NestOptions, nestFields } from '../text/dotted-fields.ts';
 import type { DecisionForm } from '../use-cases/decide-task.ts';
 import { UNKNOWN_FIELD } from './validation.ts';
 
@@ -13,8 +13,8 @@ import { UNKNOWN_FIELD } from './validation.ts';
 const INVALID = 'Le formulaire contient des erreurs : rien n’a été enregistré.';
 
 /** `nestFields`, a name that is no field being a ValidationError (400) naming it. */
-export function unflatten(fields: Readonly<Record<string, string>>, skip: readonly string[] = []): Record<string, unknown> {
-  const nested = nestFields(fields, skip);
+export function unflatten(fields: Readonly<Record<string, string>>, skip: readonly string[] = [], options: NestOptions = {}): Record<string, unknown> {
+  const nested = nestFields(fields, skip, options);
   if (!nested.ok) throw new ValidationError(INVALID, [{ path: nested.unknownField, message: UNKNOWN_FIELD }]);
   return nested.value;
 }

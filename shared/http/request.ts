@@ -34,8 +34,11 @@ export function baseUrlFor(event: ApiEvent<unknown>, configured: string | undefi
   return stage && stage !== '$default' ? `https://${domain}/${stage}` : `https://${domain}`;
 }
 
-/** `?lang=` first, then Accept-Language by preference among the fund's languages; French by default. */
-export function preferredLanguage(event: ApiEvent<unknown>): Language {
+/**
+ * `?lang=` first, then Accept-Language by preference among the fund's languages, then `fallback`
+ * (French by default; a draft's page falls back to the draft's language).
+ */
+export function preferredLanguage(event: ApiEvent<unknown>, fallback: Language = 'fr'): Language {
   const asked = queryParam(event, 'lang')?.toLowerCase();
   if (asked && isLanguage(asked)) return asked;
   const accept = header(event.headers, 'accept-language') ?? '';
@@ -49,11 +52,16 @@ export function preferredLanguage(event: ApiEvent<unknown>): Language {
     .filter((r) => r.q > 0 && isLanguage(r.lang))
     .sort((a, b) => b.q - a.q || a.index - b.index);
   const best = ranked[0]?.lang;
-  return best && isLanguage(best) ? best : 'fr';
+  return best && isLanguage(best) ? best : fallback;
 }
 
 /** Whether the client asked for JSON rather than a page. */
 export function wantsJson(event: ApiEvent<unknown>): boolean {
   const accept = (header(event.headers, 'accept') ?? '').toLowerCase();
   return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+/** Whether a browser asked for a page (`Accept: text/html`): any other client keeps the JSON contract. */
+export function wantsHtml(event: ApiEvent<unknown>): boolean {
+  return (header(event.headers, 'accept') ?? '').toLowerCase().includes('text/html');
 }

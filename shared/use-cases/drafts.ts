@@ -188,6 +188,22 @@ export async function showDraft(ports: DraftPorts, request: Pick<DraftRequest, '
   return viewOf(ports, draft, role);
 }
 
+/** What the draft's page shows besides the draft: its call (title, deadline, themes), the call's rate, the draft's language. */
+export interface DraftPageModel {
+  view: DraftView;
+  call: CallRecord;
+  /** Dirhams for one euro, frozen by the call. */
+  madPerEur: number;
+  /** The page's language when the request names none. */
+  language: Language;
+}
+
+/** GET /drafts/{id} for a browser: the draft and its call. Reads only. */
+export async function showDraftPage(ports: DraftPorts, request: Pick<DraftRequest, 'id' | 'sig'>): Promise<DraftPageModel> {
+  const { draft, call, role } = await openDraft(ports, request);
+  return { view: await viewOf(ports, draft, role), call, madPerEur: budgetRulesOf(call).madPerEur, language: draft.language };
+}
+
 const IF_MATCH = /^\s*(?:W\/)?"([1-9]\d{0,8})"\s*$/;
 
 export type SaveDraftResult = { outcome: 'saved'; version: number } | { outcome: 'stale'; current: DraftView };

@@ -212,6 +212,7 @@ describe('REST API', () => {
       'GET /drafts/{id}': 'show-draft',
       'HEAD /drafts/{id}': 'show-draft',
       'PUT /drafts/{id}': 'drafts',
+      'POST /drafts/{id}': 'drafts',
       'POST /drafts/{id}/invite': 'drafts',
       'POST /drafts/{id}/submit': 'drafts',
       'POST /drafts/{id}/confirm': 'drafts',
@@ -224,7 +225,7 @@ describe('REST API', () => {
     const validated = resourcesOf('AWS::ApiGateway::Method').filter(([, m]) => m.Properties!.RequestValidatorId);
     expect(validated.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual([
       ...['GET', 'GET', 'GET', 'GET', 'HEAD', 'HEAD'],
-      ...['POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'PUT'],
+      ...['POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'PUT'],
     ]);
   });
 

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { ApplicationRecord, HistoryEvent, TaskRecord, TaskStage } from '../../../shared/domain/application.ts';
 import { matchRoute, ROUTES, routeNames } from '../../../shared/catalogue/routes.ts';
@@ -24,7 +24,39 @@ import { MemoryRepository } from '../../fixtures/memory-repository.ts';
 // ---------------------------------------------------------------------------------------------
 // Chromium
 
+import { launchChromium } from '../support.ts';
+
 export { CHROMIUM, hasChromium, launchChromium } from '../support.ts';
+
+export const LOCALES = { fr: 'fr-FR', ar: 'ar-MA', en: 'en-GB' } as const;
+
+/** Chromium and the API of one test file, and its browser profiles, each in a language; all closed by `close()`. */
+export function browserSession() {
+  const contexts: BrowserContext[] = [];
+  let browser: Browser | undefined;
+  let api: TestApi | undefined;
+  return {
+    get api(): TestApi {
+      if (!api) throw new Error('browserSession: start() first');
+      return api;
+    },
+    async start(): Promise<void> {
+      [api, browser] = await Promise.all([startApi(), launchChromium()]);
+    },
+    /** A browser profile in `lang`'s locale, 1000 × 900. */
+    async open(lang: keyof typeof LOCALES, options: BrowserContextOptions = {}): Promise<Page> {
+      if (!browser) throw new Error('browserSession: start() first');
+      const context = await browser.newContext({ locale: LOCALES[lang], viewport: { width: 1000, height: 900 }, ...options });
+      contexts.push(context);
+      return context.newPage();
+    },
+    async close(): Promise<void> {
+      for (const context of contexts) await context.close().catch(() => undefined);
+      await browser?.close();
+      await api?.close();
+    },
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // In-memory ports, returned by the mocked `wirePorts()`

@@ -8,13 +8,12 @@ import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { handler } from '../../../functions/drafts/handler.ts';
 import { handler as show } from '../../../functions/show-draft/handler.ts';
-import { gsi, keys } from '../../../shared/adapters/table-keys.ts';
+import { keys } from '../../../shared/adapters/table-keys.ts';
 import { ROUTES } from '../../../shared/catalogue/routes.ts';
-import type { DraftRecord } from '../../../shared/domain/draft.ts';
 import { draftSig } from '../../../shared/links/links.ts';
 import { apiEvent, bodyOf, lambdaContext } from '../../fixtures/api-event.ts';
 import { aDossier, aDraft } from '../../fixtures/dossier.ts';
-import { callItem, testSigner } from './items.ts';
+import { callItem, draftItem, testSigner } from './items.ts';
 import { NOW, sampleCall } from './samples.ts';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -23,13 +22,6 @@ const sfn = mockClient(SFNClient);
 
 const DRAFT = aDraft({ id: 'AbCdEfGhIjKlMnOpQrStUv', version: 4, createdAt: '2027-01-10T09:00:00.000Z' });
 const EXPIRES = new Date('2027-04-14T23:59:59.000Z');
-const draftItem = (draft: DraftRecord) => ({
-  ...draft,
-  ...keys.draft(draft.id),
-  gsi1pk: gsi.draftsOf(draft.callId),
-  gsi1sk: gsi.draftSort(draft.createdAt, draft.id),
-  seq: 3,
-});
 
 let leadSig = '';
 

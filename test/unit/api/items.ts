@@ -1,4 +1,5 @@
 import type { ApplicationRecord, TaskRecord } from '../../../shared/domain/application.ts';
+import type { DraftRecord } from '../../../shared/domain/draft.ts';
 import { gsi, keys } from '../../../shared/adapters/table-keys.ts';
 import { hmacSigner } from '../../../shared/links/signing.ts';
 import { taskLink, trackingToken } from '../../../shared/links/links.ts';
@@ -21,6 +22,14 @@ export const applicationItem = (app: ApplicationRecord) => ({
   gsi1sk: gsi.applicationSort(app.createdAt, app.id),
   seq: 1,
   lastEvent: { at: app.createdAt, status: app.status, actor: 'applicant' },
+});
+
+export const draftItem = (draft: DraftRecord) => ({
+  ...draft,
+  ...keys.draft(draft.id),
+  gsi1pk: gsi.draftsOf(draft.callId),
+  gsi1sk: gsi.draftSort(draft.createdAt, draft.id),
+  seq: 3,
 });
 
 export const taskItem = (task: TaskRecord) => ({

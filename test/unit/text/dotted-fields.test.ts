@@ -23,6 +23,49 @@ describe('dotted field names', () => {
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
+  it("reads a list's rows by index into an array, in index order, and a draft's empty fields as absent", () => {
+    const posted = {
+      'budget.lines.1.label': 'Missions',
+      'budget.lines.1.amount': '8 000',
+      'budget.lines.0.year': '1',
+      'budget.lines.0.category': 'personnel',
+      'budget.lines.0.amount': '40000',
+      'budget.lines.2.label': '',
+      'budget.lines.2.amount': '',
+      'budget.funding.lead.cash': '25000',
+      'budget.funding.fundMA': '324000',
+      'budget.funding.others.0.name': 'Agence de l’eau',
+      'budget.funding.others.0.amount': '1000',
+      'project.title': '',
+    };
+    expect(nestFields(posted, [], { omitEmpty: true })).toEqual({
+      ok: true,
+      value: {
+        budget: {
+          lines: [
+            { year: 1, category: 'personnel', amount: 40_000 },
+            { label: 'Missions', amount: 8000 },
+          ],
+          funding: { lead: { cash: 25_000 }, fundMA: 324_000, others: [{ name: 'Agence de l’eau', amount: 1000 }] },
+        },
+      },
+    });
+    // Without the option, a required field left empty is kept as '' (the schema says it is required).
+    expect(nestFields({ 'project.title': '' })).toEqual({ ok: true, value: { project: { title: '' } } });
+  });
+
+  it('refuses an index that is no plain row number, a list mixed with an object, and a row inside a row', () => {
+    expect(nestFields({ 'budget.lines.01.amount': '1' })).toEqual({ ok: false, unknownField: 'budget.lines.01.amount' });
+    expect(nestFields({ 'budget.lines.1000.amount': '1' })).toEqual({ ok: false, unknownField: 'budget.lines.1000.amount' });
+    expect(nestFields({ 'budget.lines.-1.amount': '1' })).toEqual({ ok: false, unknownField: 'budget.lines.-1.amount' });
+    expect(nestFields({ 'budget.lines.0': '1' })).toEqual({ ok: false, unknownField: 'budget.lines.0' });
+    expect(nestFields({ 'budget.lines.0.a.1.b': '1' })).toEqual({ ok: false, unknownField: 'budget.lines.0.a.1.b' });
+    expect(nestFields({ 'budget.lines.label': 'x', 'budget.lines.0.label': 'y' })).toEqual({ ok: false, unknownField: 'budget.lines.0.label' });
+    expect(nestFields({ 'budget.lines.0.label': 'y', 'budget.lines.label': 'x' })).toEqual({ ok: false, unknownField: 'budget.lines.label' });
+    expect(nestFields({ 'constructor.prototype.polluted': 'yes' })).toEqual({ ok: true, value: { constructor: { prototype: { polluted: 'yes' } } } });
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('finds the value an issue is about, own properties only', () => {
     expect(valueAt({ budget: { totalCost: 5 } }, 'budget.totalCost')).toBe(5);
     expect(valueAt({ budget: {} }, 'budget.toString')).toBeUndefined();

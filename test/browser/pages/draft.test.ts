@@ -1,0 +1,178 @@
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DraftRecord } from '../../../shared/domain/draft.ts';
+import { newId } from '../../../shared/domain/ids.ts';
+import { formatEuros, textsFor } from '../../../shared/i18n/index.ts';
+import { formatMad } from '../../../shared/i18n/money.ts';
+import { draftLink } from '../../../shared/links/links.ts';
+import { screenshotsOf } from '../screenshots.ts';
+import { browserSession, expectAccessible, fakePorts, hasChromium, openCall, startDate } from './support.ts';
+
+/**
+ * The draft's page as two people use it at once, without JavaScript, in headless Chromium (the
+ * production handlers in process, in-memory ports, as in walk.test.ts): the lead fills the dossier
+ * and saves; the partner, who opened the page before that save, saves too and is shown, field by
+ * field, what the lead changed, what they typed still in the fields and the lead's work taken in;
+ * saving again puts it on top, undoing nothing of the lead's.
+ * The pages are audited with axe-core and checked against docs/screenshots/draft*-<lang>.png.
+ */
+
+vi.hoisted(() => {
+  process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+});
+vi.mock('../../../shared/adapters/wiring.ts', async () => {
+  const { fakePorts: ports } = await import('./support.ts');
+  return { wirePorts: () => ports, resetWiring: () => undefined };
+});
+
+const screenshots = screenshotsOf(import.meta.filename);
+const LEAD = { name: 'Claire Martin', email: 'claire.martin@example.org' };
+const PARTNER = { name: 'Youssef Alaoui', email: 'youssef.alaoui@example.org' };
+const POLL = { timeout: 15_000, interval: 100 };
+const call = { ...openCall(), madPerEur: 10.8 };
+
+/** A draft of the open call with both contacts, as the lead created it and invited the partner. */
+async function newDraft(apiUrl: string): Promise<{ id: string; lead: string; partner: string }> {
+  const at = new Date().toISOString();
+  const draft: DraftRecord = {
+    id: newId(),
+    callId: call.id,
+    status: 'DRAFT',
+    version: 1,
+    language: 'fr',
+    dossier: { leadAuthority: { name: 'Ville de Rennes', country: 'FR', kind: 'commune', contact: LEAD } },
+    lead: LEAD,
+    partner: PARTNER,
+    createdAt: at,
+    updatedAt: at,
+  };
+  await fakePorts.repository.createDraft(draft, { at, role: 'lead', email: LEAD.email, action: 'created' });
+  const expires = new Date(Date.parse(call.closesAt) + 30 * 24 * 3600 * 1000);
+  return {
+    id: draft.id,
+    lead: await draftLink(fakePorts.signer, apiUrl, draft.id, 'lead', LEAD.email, expires),
+    partner: await draftLink(fakePorts.signer, apiUrl, draft.id, 'partner', PARTNER.email, expires),
+  };
+}
+
+const field = (page: Page, name: string) => page.locator(`[name="${name}"]`);
+
+/** What the lead types: the project, the partner, two cost lines and the sources (balanced: 60 000 €). */
+const LEAD_FIELDS: Record<string, string> = {
+  'project.title': 'Observatoire franco-marocain de l’eau',
+  'project.summary': 'Mesurer les pertes du réseau, former les agents des deux communes.',
+  'project.startDate': startDate(),
+  'project.durationMonths': '24',
+  'partnerAuthority.name': 'Commune de Chefchaouen',
+  'partnerAuthority.contact.name': PARTNER.name,
+  'partnerAuthority.contact.email': PARTNER.email,
+  'budget.lines.0.year': '1',
+  'budget.lines.0.label': 'Chef de projet',
+  'budget.lines.0.amount': '40 000',
+  'budget.lines.1.year': '2',
+  'budget.lines.1.label': 'Missions Rabat – Rennes',
+  'budget.lines.1.amount': '20000',
+  'budget.funding.lead.cash': '15000',
+  'budget.funding.partner.cash': '15000',
+  'budget.funding.fundFR': '15000',
+  'budget.funding.fundMA': '162000',
+};
+const LEAD_CHOICES: Record<string, string> = {
+  'project.theme': 'eau',
+  'partnerAuthority.kind': 'commune',
+  'budget.lines.0.category': 'personnel',
+  'budget.lines.1.category': 'travel',
+};
+
+async function fillIn(page: Page, fields: Record<string, string>, choices: Record<string, string> = {}): Promise<void> {
+  for (const [name, value] of Object.entries(fields)) await field(page, name).fill(value);
+  for (const [name, value] of Object.entries(choices)) await field(page, name).selectOption(value);
+}
+
+describe.skipIf(!hasChromium)('the draft page in Chromium', { timeout: 180_000 }, () => {
+  const session = browserSession();
+  const open = session.open;
+
+  beforeAll(async () => {
+    await session.start();
+    await fakePorts.repository.putCall(call);
+  }, 60_000);
+  afterAll(() => session.close());
+
+  describe.each(['fr', 'ar'] as const)('in %s', (lang) => {
+    const t = textsFor(lang);
+    const d = t.draft;
+
+    it('without JavaScript: the lead fills and saves; the partner’s stale save shows what the lead changed, keeping what the partner typed', async () => {
+      const { id, lead: leadLink, partner: partnerLink } = await newDraft(session.api.url);
+      const lead = await open(lang, { javaScriptEnabled: false });
+      const partner = await open(lang, { javaScriptEnabled: false });
+      await lead.goto(`${leadLink}&lang=${lang}`);
+      // The partner opens the page before the lead saves: its form says version 1.
+      await partner.goto(`${partnerLink}&lang=${lang}`);
+      for (const page of [lead, partner]) {
+        expect(await page.locator('h1').textContent()).toBe(d.title);
+        expect(await page.locator('html').getAttribute('dir')).toBe(t.meta.dir);
+        expect(await field(page, 'version').inputValue()).toBe('1');
+      }
+      expect(await lead.locator('#draft-role').textContent()).toBe(d.roles.lead);
+      expect(await partner.locator('#draft-role').textContent()).toBe(d.roles.partner);
+
+      await fillIn(lead, LEAD_FIELDS, LEAD_CHOICES);
+      await lead.getByRole('button', { name: d.save }).click();
+      await lead.locator('#notice').waitFor(POLL);
+      expect(await lead.locator('#notice').textContent()).toContain(d.notices.saved.split('{at}')[0]!.trim());
+      expect(await field(lead, 'version').inputValue()).toBe('2');
+      expect(await field(lead, 'project.title').inputValue()).toBe(LEAD_FIELDS['project.title']);
+      expect(await field(lead, 'budget.lines.0.amount').inputValue()).toBe('40000');
+      expect(await field(lead, 'budget.lines.1.category').inputValue()).toBe('travel');
+      // Totals in both currencies, and the budget balanced (15 000 € + 15 000 € + 15 000 € + 162 000 MAD = 60 000 €).
+      expect(await lead.locator('#cost-total').textContent()).toBe(`${formatEuros(t, 60_000)} (${formatMad(t, 648_000)})`);
+      expect(await lead.locator('#balance').textContent()).toBe(d.balanced);
+      expect(fakePorts.repository.drafts.get(id)?.dossier.budget?.lines).toEqual([
+        { year: 1, category: 'personnel', label: 'Chef de projet', amount: 40_000 },
+        { year: 2, category: 'travel', label: 'Missions Rabat – Rennes', amount: 20_000 },
+      ]);
+
+      // The partner, still at version 1, types its own title and saves: nothing is lost.
+      const theirs = 'Réseau d’eau partagé Chefchaouen – Rennes';
+      await field(partner, 'project.title').fill(theirs);
+      await partner.getByRole('button', { name: d.save }).click();
+      await partner.locator('#conflict').waitFor(POLL);
+      expect(await partner.locator('#conflict h2').textContent()).toBe(d.conflictHeading);
+      const row = partner.locator('#conflict-fields tr[data-field="project.title"] td');
+      expect(await row.allTextContents()).toEqual([LEAD_FIELDS['project.title'], theirs, d.keptYours]);
+      // What the lead added, which the partner's page never showed, is not undone: the form takes it.
+      expect(await partner.locator('#conflict-fields tr[data-field="budget.lines.0.amount"] td').allTextContents()).toEqual(['40000', d.empty, d.keptTheirs]);
+      expect(await field(partner, 'project.title').inputValue()).toBe(theirs);
+      expect(await field(partner, 'budget.lines.0.amount').inputValue()).toBe('40000');
+      expect(await field(partner, 'version').inputValue()).toBe('2');
+      expect(fakePorts.repository.drafts.get(id)?.dossier.project?.title).toBe(LEAD_FIELDS['project.title']);
+
+      // Saving again puts what the partner typed on top of the lead's version.
+      await partner.getByRole('button', { name: d.save }).click();
+      await partner.locator('#notice').waitFor(POLL);
+      expect(await field(partner, 'version').inputValue()).toBe('3');
+      expect(fakePorts.repository.drafts.get(id)?.dossier.project?.title).toBe(theirs);
+      expect(fakePorts.repository.drafts.get(id)?.dossier.budget?.lines).toHaveLength(2);
+      await expect.poll(() => partner.locator('#history li').count(), POLL).toBe(3);
+
+      // The pages as they are, audited, and checked against their screenshots.
+      const checked = await open(lang, { bypassCSP: true });
+      await checked.goto(`${leadLink}&lang=${lang}`);
+      await expectAccessible(checked, `draft page (${lang})`);
+      await screenshots.shot(checked, `draft-${lang}`, lang, [id]);
+      await lead.goto(`${leadLink}&lang=${lang}`);
+      await field(lead, 'project.title').fill(LEAD_FIELDS['project.title']!);
+      await lead.getByRole('button', { name: d.save }).click();
+      await lead.locator('#notice').waitFor(POLL);
+      await field(checked, 'budget.lines.2.label').fill('Atelier de restitution');
+      await checked.getByRole('button', { name: d.save }).click();
+      await checked.locator('#conflict').waitFor(POLL);
+      await expectAccessible(checked, `draft page, conflict (${lang})`);
+      await screenshots.shot(checked, `draft-conflict-${lang}`, lang, [id]);
+    });
+  });
+
+  it('every screenshot this file owns in docs/screenshots was checked against its page', () => screenshots.finish());
+});
