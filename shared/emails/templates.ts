@@ -293,40 +293,64 @@ const actOn = (t: Catalogue, action: string, label: string, link: string, expire
   paragraph(fill(t.personalLink, { expires: formatDateTime(t, expiresAt) })),
 ];
 
+/** The texts of an email that asks a contact to act on the draft through its own link. */
+interface ActionTexts {
+  subject: string;
+  intro: string;
+  action: string;
+  button: string;
+}
+
+/** A draft's email asking its recipient to act: why (`intro` with `values`), what to do, the link, the facts. */
+function draftActionEmail(
+  draft: DraftAbout,
+  texts: (t: Catalogue) => ActionTexts,
+  values: (title: string, t: Catalogue) => Record<string, string>,
+  link: string,
+  expiresAt: Date,
+  action: (t: Catalogue, texts: ActionTexts) => string = (_t, x) => x.action,
+): RenderedEmail {
+  return draftEmail(draft, (t, localize, title) => {
+    const x = texts(t);
+    return {
+      what: x.subject,
+      blocks: [paragraph(fill(x.intro, values(title, t))), ...actOn(t, action(t, x), x.button, localize(link), expiresAt), draftFacts(t, draft, title)],
+    };
+  });
+}
+
 /** To the lead, when its draft is created: its edit link. */
 export function draftCreatedEmail(draft: DraftAbout, link: string, expiresAt: Date): RenderedEmail {
-  return draftEmail(draft, (t, localize, title) => ({
-    what: t.draft.created.subject,
-    blocks: [
-      paragraph(fill(t.draft.created.intro, { callId: draft.callId })),
-      ...actOn(t, t.draft.created.action, t.draft.created.button, localize(link), expiresAt),
-      draftFacts(t, draft, title),
-    ],
-  }));
+  return draftActionEmail(
+    draft,
+    (t) => t.draft.created,
+    () => ({ callId: draft.callId }),
+    link,
+    expiresAt,
+  );
 }
 
 /** To the partner, invited by the lead: its own edit link. */
 export function draftInvitationEmail(draft: DraftAbout, lead: string, link: string, expiresAt: Date): RenderedEmail {
-  return draftEmail(draft, (t, localize, title) => ({
-    what: t.draft.invited.subject,
-    blocks: [
-      paragraph(fill(t.draft.invited.intro, { lead, title, callId: draft.callId })),
-      ...actOn(t, t.draft.invited.action, t.draft.invited.button, localize(link), expiresAt),
-      draftFacts(t, draft, title),
-    ],
-  }));
+  return draftActionEmail(
+    draft,
+    (t) => t.draft.invited,
+    (title) => ({ lead, title, callId: draft.callId }),
+    link,
+    expiresAt,
+  );
 }
 
 /** To the partner, when the lead asks to file: its link, to confirm or send back before `deadline`. */
 export function confirmationRequestEmail(draft: DraftAbout, link: string, deadline: Date, expiresAt: Date): RenderedEmail {
-  return draftEmail(draft, (t, localize, title) => ({
-    what: t.draft.confirm.subject,
-    blocks: [
-      paragraph(fill(t.draft.confirm.intro, { title, callId: draft.callId })),
-      ...actOn(t, fill(t.draft.confirm.action, { deadline: formatDateTime(t, deadline) }), t.draft.confirm.button, localize(link), expiresAt),
-      draftFacts(t, draft, title),
-    ],
-  }));
+  return draftActionEmail(
+    draft,
+    (t) => t.draft.confirm,
+    (title) => ({ title, callId: draft.callId }),
+    link,
+    expiresAt,
+    (t, x) => fill(x.action, { deadline: formatDateTime(t, deadline) }),
+  );
 }
 
 /** To the lead, when its request to file went to the partner. */
@@ -366,16 +390,10 @@ export function draftDeadlineEmail(
   link: string,
   expiresAt: Date,
 ): RenderedEmail {
-  return draftEmail(draft, (t, localize, title) => {
+  const texts = (t: Catalogue): ActionTexts => {
     const d = t.draft.deadline;
     const action = draft.status === 'DRAFT' ? (role === 'lead' ? d.leadDraft : d.partnerDraft) : role === 'lead' ? d.leadAwaiting : d.partnerAwaiting;
-    return {
-      what: reminder === '7d' ? d.subject7d : d.subject48h,
-      blocks: [
-        paragraph(fill(d.intro, { title, callId: draft.callId, closes: formatDateTime(t, closesAt) })),
-        ...actOn(t, action, d.button, localize(link), expiresAt),
-        draftFacts(t, draft, title),
-      ],
-    };
-  });
+    return { subject: reminder === '7d' ? d.subject7d : d.subject48h, intro: d.intro, action, button: d.button };
+  };
+  return draftActionEmail(draft, texts, (title, t) => ({ title, callId: draft.callId, closes: formatDateTime(t, closesAt) }), link, expiresAt);
 }
