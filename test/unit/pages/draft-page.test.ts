@@ -11,7 +11,13 @@ import { aDossier, LEAD_CONTACT, PARTNER_CONTACT } from '../../fixtures/dossier.
 import { aCall } from '../../fixtures/domain.ts';
 
 const frame = (lang: Language): PageFrame => ({ t: textsFor(lang), contact: 'secretariat@coopfund.example.org' });
-const call: CallRecord = { ...aCall({ title: { fr: 'Appel 2027', ar: 'طلب 2027', en: 'Call 2027' }, madPerEur: 10.8 }), committed: 0, awarded: [], committedMA: 0, awardedMA: [] };
+const call: CallRecord = {
+  ...aCall({ title: { fr: 'Appel 2027', ar: 'طلب 2027', en: 'Call 2027' }, madPerEur: 10.8 }),
+  committed: 0,
+  awarded: [],
+  committedMA: 0,
+  awardedMA: [],
+};
 const ID = 'AbCdEfGhIjKlMnOpQrStUv';
 
 function model(overrides: Partial<DraftPageModel['view']> = {}): DraftPageModel {

@@ -139,7 +139,9 @@ describe('a draft from creation to filing', () => {
 
   it('links: forged or re-addressed → 403, lapsed → 410, an unknown or malformed id → 404; the call closed → no new draft', async () => {
     const { clock, ports, lead, created, mailer } = await world();
-    await expect(showDraft(ports, { ...lead, sig: `${lead.sig.slice(0, -1)}${lead.sig.endsWith('A') ? 'B' : 'A'}` })).rejects.toMatchObject({ name: 'BadSignatureError' });
+    await expect(showDraft(ports, { ...lead, sig: `${lead.sig.slice(0, -1)}${lead.sig.endsWith('A') ? 'B' : 'A'}` })).rejects.toMatchObject({
+      name: 'BadSignatureError',
+    });
     await expect(showDraft(ports, { ...lead, sig: lead.sig.replace('.l.', '.p.') })).rejects.toMatchObject({ name: 'BadSignatureError' });
     await expect(showDraft(ports, { ...lead, sig: undefined })).rejects.toMatchObject({ name: 'BadSignatureError' });
     await expect(showDraft(ports, { ...lead, id: 'x'.repeat(22) })).rejects.toMatchObject({ name: 'NotFoundError' });
