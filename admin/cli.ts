@@ -3,6 +3,7 @@ import { DomainError, ValidationError } from '#shared/domain/errors.ts';
 import { formatIssues } from '#shared/http/validation.ts';
 import { applicationCommands } from './commands/applications.ts';
 import { callCommands } from './commands/calls.ts';
+import { draftCommands } from './commands/drafts.ts';
 import { linkCommands } from './commands/links.ts';
 import { operationCommands } from './commands/operations.ts';
 import { peopleCommands } from './commands/people.ts';
@@ -15,12 +16,13 @@ import { type DescribeStack, resolveTarget, type Target, UsageError } from './ta
  * Exit codes: 0 done, 1 failed (one line on stderr; --debug for the stack trace), 2 wrong usage.
  */
 
-export const commands: CommandDef[] = [...callCommands, ...peopleCommands, ...applicationCommands, ...operationCommands, ...linkCommands];
+export const commands: CommandDef[] = [...callCommands, ...peopleCommands, ...draftCommands, ...applicationCommands, ...operationCommands, ...linkCommands];
 
 const GROUPS: Record<string, string> = {
   calls: 'calls for projects',
   reviewers: "a call's reviewer roster",
   cochairs: "a call's co-chairs",
+  drafts: 'joint dossiers before they are filed',
   applications: 'applications',
   tasks: 'decision links',
   executions: 'workflow executions',
