@@ -1,6 +1,7 @@
 import { pathTo, ROUTES } from '../catalogue/routes.ts';
 import { type FieldIssue, localizeIssues } from '../i18n/issues.ts';
 import { draftPage, type DraftPageOptions, formBase, mergeStale, readBase } from '../pages/draft-page.ts';
+import { DRAFT_FORM_ONLY, draftFormDossier } from '../pages/draft-merge.ts';
 import { flatten } from '../pages/fields.ts';
 import { html as markup } from '../pages/html.ts';
 import { renderPage } from '../pages/layout.ts';
@@ -10,7 +11,7 @@ import { nestFields } from '../text/dotted-fields.ts';
 import type { DraftPageModel } from '../use-cases/drafts.ts';
 import { isFormRequest } from './body-parsers.ts';
 import { type HttpProblem, type ProblemRenderer, renderJsonProblem } from './error-handler.ts';
-import { unflatten } from './form-fields.ts';
+import { nestedOrRefused } from './form-fields.ts';
 import { pageFrame } from './page-frame.ts';
 import { baseUrlFor, pathParam, preferredLanguage, queryParam, wantsHtml } from './request.ts';
 import { html, seeOther } from './responses.ts';
@@ -22,18 +23,13 @@ import type { ApiEvent, ApiResult } from './types.ts';
  * its problems as pages in the visitor's language. JSON clients keep the contract's answers.
  */
 
-/** Fields of the draft's form that are not the dossier's: the version it was shown at, and a digest of what it showed. */
-const FORM_ONLY = ['version', 'base'];
-
 /**
  * The dossier a draft's form posts: every section the form shows is sent (a section left empty
  * replaces the stored one: its fields were cleared), each empty field left out (a draft may be
  * incomplete), rows left empty dropped. A name that is no field is a 400 naming it.
  */
 export function readDraftForm(fields: Readonly<Record<string, string>>): Record<string, unknown> {
-  const dossier = unflatten(fields, FORM_ONLY, { omitEmpty: true });
-  for (const section of dossierSections) dossier[section] ??= {};
-  return dossier;
+  return nestedOrRefused(draftFormDossier(fields, dossierSections));
 }
 
 /** The version the form was shown at, as the save's `If-Match` (a missing one is the use case's 400). */
@@ -69,7 +65,7 @@ function typedDossier(
   fields: Readonly<Record<string, string>>,
   v: Parameters<typeof localizeIssues>[2],
 ): { values: Record<string, string>; issues: FieldIssue[]; dossier?: DossierDraft } {
-  const nested = nestFields(fields, FORM_ONLY, { omitEmpty: true });
+  const nested = nestFields(fields, DRAFT_FORM_ONLY, { omitEmpty: true });
   if (!nested.ok) return { values: { ...fields }, issues: [{ path: nested.unknownField, message: v.unknownField }] };
   const result = dossierDraftSchema.safeParse(nested.value);
   const values = flatten(nested.value);

@@ -1,5 +1,5 @@
 import { ValidationError } from '../domain/errors.ts';
-import { type NestOptions, nestFields } from '../text/dotted-fields.ts';
+import { type Nested, type NestOptions, nestFields } from '../text/dotted-fields.ts';
 import type { DecisionForm } from '../use-cases/decide-task.ts';
 import { UNKNOWN_FIELD } from './validation.ts';
 
@@ -14,7 +14,11 @@ const INVALID = 'Le formulaire contient des erreurs : rien n’a été enregistr
 
 /** `nestFields`, a name that is no field being a ValidationError (400) naming it. */
 export function unflatten(fields: Readonly<Record<string, string>>, skip: readonly string[] = [], options: NestOptions = {}): Record<string, unknown> {
-  const nested = nestFields(fields, skip, options);
+  return nestedOrRefused(nestFields(fields, skip, options));
+}
+
+/** Fields read as objects, or a ValidationError (400) naming the first that is no field. */
+export function nestedOrRefused(nested: Nested): Record<string, unknown> {
   if (!nested.ok) throw new ValidationError(INVALID, [{ path: nested.unknownField, message: UNKNOWN_FIELD }]);
   return nested.value;
 }

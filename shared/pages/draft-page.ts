@@ -10,6 +10,7 @@ import { budgetCategories } from '../schemas/budget.ts';
 import { type DossierDraft, missingFields } from '../schemas/dossier.ts';
 import type { DraftPageModel } from '../use-cases/drafts.ts';
 import { applicationLabels } from './application-fields.ts';
+import { type ConflictRow, mergeDossiers } from './draft-merge.ts';
 import { errorSummary, flatten, formState, inputField, selectField, textareaField, type FormState } from './fields.ts';
 import { fillHtml, html, type SafeHtml, trusted } from './html.ts';
 import { renderPage, type PageFrame } from './layout.ts';
@@ -27,14 +28,7 @@ import { renderPage, type PageFrame } from './layout.ts';
 export const EMPTY_LINES = 3;
 export const EMPTY_OTHERS = 2;
 
-/** A field the other person changed since this person's page was shown (a stale save). */
-export interface ConflictRow {
-  path: string;
-  theirs: string;
-  yours: string;
-  /** What the form now holds: what this person typed when they changed the field too, else the other's value. */
-  kept: 'theirs' | 'yours';
-}
+export type { ConflictRow } from './draft-merge.ts';
 
 export interface DraftPageOptions {
   /** The link's signature: every form of the page posts it back. */
@@ -159,39 +153,15 @@ export function readBase(posted: string | undefined): ReadonlyMap<string, string
 
 /**
  * A stale save, merged field by field (both dossiers as the schema reads them: numbers compared as
- * numbers, rows closed up): a field this person changed from what their page showed keeps what
- * they typed; any other takes the stored value, so their save never undoes what the other person
- * did. The rows are the fields the other person changed, in the form's order.
+ * numbers, rows closed up), against the digests of what the form showed (mergeDossiers).
  */
 export function mergeStale(
   stored: DossierDraft,
   typed: DossierDraft,
   base: ReadonlyMap<string, string>,
 ): { values: Record<string, string>; conflict: ConflictRow[] } {
-  const theirs = flatten(stored);
-  const yours = flatten(typed);
-  const shownAs = (path: string) => base.get(path) ?? digest('');
-  const paths = [...new Set([...Object.keys(yours), ...Object.keys(theirs), ...base.keys()])].sort(
-    (a, b) => fieldOrder(a) - fieldOrder(b) || a.localeCompare(b, 'en', { numeric: true }),
-  );
-  const values: Record<string, string> = {};
-  const conflict: ConflictRow[] = [];
-  for (const path of paths) {
-    const mine = yours[path] ?? '';
-    const other = theirs[path] ?? '';
-    const changedByMe = digest(mine) !== shownAs(path);
-    const kept = changedByMe ? 'yours' : 'theirs';
-    values[path] = changedByMe ? mine : other;
-    if (digest(other) !== shownAs(path) && other !== mine) conflict.push({ path, theirs: other, yours: mine, kept });
-  }
-  return { values, conflict };
+  return mergeDossiers(stored, typed, base.keys(), (path, value) => digest(value) === (base.get(path) ?? digest('')));
 }
-
-const ORDER = ['project', 'leadAuthority', 'partnerAuthority', 'budget.lines', 'budget.funding'];
-const fieldOrder = (path: string) => {
-  const index = ORDER.findIndex((prefix) => path === prefix || path.startsWith(`${prefix}.`));
-  return index === -1 ? ORDER.length : index;
-};
 
 /** Rows a list shows: every stored or typed one, then `empty` more. */
 function rowCount(values: Readonly<Record<string, string>>, prefix: string, empty: number): number {

@@ -21,15 +21,7 @@ export function formState(values: Readonly<Record<string, string>>, issues: read
   return { values, errors: new Map(issues.map((i) => [i.path, i.message])) };
 }
 
-/** An object as dotted form values (`{ budget: { totalCost: 1 } }` → `budget.totalCost = "1"`). */
-export function flatten(value: unknown, prefix = ''): Record<string, string> {
-  if (value === null || value === undefined) return {};
-  if (typeof value !== 'object') return { [prefix]: String(value) };
-  return Object.assign({}, ...Object.entries(value as Record<string, unknown>).map(([key, v]) => flatten(v, prefix ? `${prefix}.${key}` : key))) as Record<
-    string,
-    string
-  >;
-}
+export { flatten } from '../text/dotted-fields.ts';
 
 const describedBy = (ids: (string | false | undefined)[]) => {
   const list = ids.filter((id): id is string => typeof id === 'string' && id !== '');

@@ -105,3 +105,13 @@ export function valueAt(data: unknown, path: string): unknown {
   }
   return node;
 }
+
+/** An object as dotted form values (`{ budget: { totalCost: 1 } }` → `budget.totalCost = "1"`). */
+export function flatten(value: unknown, prefix = ''): Record<string, string> {
+  if (value === null || value === undefined) return {};
+  if (typeof value !== 'object') return { [prefix]: String(value) };
+  return Object.assign({}, ...Object.entries(value as Record<string, unknown>).map(([key, v]) => flatten(v, prefix ? `${prefix}.${key}` : key))) as Record<
+    string,
+    string
+  >;
+}
