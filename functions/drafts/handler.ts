@@ -6,6 +6,7 @@ import { stepFunctions } from '../../shared/adapters/wire-sfn.ts';
 import { secretSigner } from '../../shared/adapters/wire-signer.ts';
 import { ROUTES, type RouteName } from '../../shared/catalogue/routes.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
+import { SCRIPT_CSP } from '../../shared/http/security-headers.ts';
 import { logger } from '../../shared/http/logger.ts';
 import { baseUrlFor, header, pathParam, preferredLanguage, queryParam } from '../../shared/http/request.ts';
 import { draftProblem, formVersion, readDraftForm, staleDraftAnswer, toDraftPage } from '../../shared/http/draft-pages.ts';
@@ -80,7 +81,11 @@ const byRoute = new Map(Object.entries(actions).map(([name, action]) => [`${ROUT
  */
 export const handler = apiHandler(
   'drafts',
-  { metrics: ports.metrics, renderProblem: draftProblem({ ...pageOptions, show: (id, sig) => showDraftPage(ports, { id, sig }) }) },
+  {
+    metrics: ports.metrics,
+    renderProblem: draftProblem({ ...pageOptions, show: (id, sig) => showDraftPage(ports, { id, sig }) }),
+    contentSecurityPolicy: SCRIPT_CSP,
+  },
   async (event) => {
     const action = byRoute.get(`${event.httpMethod} ${event.resource}`);
     if (!action) return json(404, { error: 'NOT_FOUND', message: 'Route inconnue.' });

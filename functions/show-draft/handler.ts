@@ -2,6 +2,7 @@ import { wirePorts } from '../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
 import { secretSigner } from '../../shared/adapters/wire-signer.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
+import { SCRIPT_CSP } from '../../shared/http/security-headers.ts';
 import { draftPageAnswer, draftProblem } from '../../shared/http/draft-pages.ts';
 import { pathParam, queryParam, wantsHtml } from '../../shared/http/request.ts';
 import { json } from '../../shared/http/responses.ts';
@@ -18,7 +19,7 @@ const pageOptions = { contact: ports.config.adminEmails[0], baseUrl: ports.confi
  */
 export const handler = apiHandler(
   'show-draft',
-  { renderProblem: draftProblem({ ...pageOptions, show: (id, sig) => showDraftPage(ports, { id, sig }) }) },
+  { renderProblem: draftProblem({ ...pageOptions, show: (id, sig) => showDraftPage(ports, { id, sig }) }), contentSecurityPolicy: SCRIPT_CSP },
   async (event) => {
     const request = { id: pathParam(event, 'id'), sig: queryParam(event, 'sig') };
     if (wantsHtml(event)) {

@@ -1,6 +1,4 @@
-import { pathTo } from '../catalogue/routes.ts';
 import { newId } from '../domain/ids.ts';
-import { FORM_SCRIPT, FORM_SCRIPT_VERSION } from '../pages/client/form.bundle.ts';
 import { checkApplicationForm } from '../pages/application-validation.ts';
 import { formState, type FormState } from '../pages/fields.ts';
 import { formPage } from '../pages/form-page.ts';
@@ -8,12 +6,10 @@ import type { OpenCall } from '../use-cases/list-calls.ts';
 import { isFormRequest } from './body-parsers.ts';
 import { renderJsonProblem, type ProblemRenderer } from './error-handler.ts';
 import { pageFrame } from './page-frame.ts';
-import { baseUrlFor, queryParam } from './request.ts';
-import { html, JS_TYPE } from './responses.ts';
+import { baseUrlFor } from './request.ts';
+import { scriptUrl } from './client-scripts.ts';
+import { html } from './responses.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
-
-/** The browser script's route (`GET /assets/{asset}`, served by show-form). */
-export const FORM_SCRIPT_ASSET = 'form.js';
 
 /** A new key per form shown: posting the same form twice files one application. */
 export const newFormKey = (): string => `form-${newId()}`;
@@ -33,28 +29,8 @@ export function applicationFormPage(
   status = 200,
 ): ApiResult {
   const baseUrl = baseUrlFor(event, options.baseUrl);
-  const page = formPage(
-    { ...model, baseUrl, script: `${baseUrl}${pathTo('asset', { asset: FORM_SCRIPT_ASSET }, { v: FORM_SCRIPT_VERSION })}` },
-    pageFrame(event, options.contact),
-  );
+  const page = formPage({ ...model, baseUrl, script: scriptUrl(baseUrl, 'form.js') }, pageFrame(event, options.contact));
   return html(status, page, { Vary: 'Accept-Language' });
-}
-
-/**
- * The browser script. Immutable under its version (the page names it), so cached for a year;
- * any other version is answered too, uncached (a page from before a deployment).
- */
-export function formScript(event: ApiEvent<unknown>, asset: string): ApiResult | undefined {
-  if (asset !== FORM_SCRIPT_ASSET) return undefined;
-  const current = queryParam(event, 'v') === FORM_SCRIPT_VERSION;
-  return {
-    statusCode: 200,
-    headers: {
-      'Content-Type': JS_TYPE,
-      'Cache-Control': current ? 'public, max-age=31536000, immutable' : 'no-cache',
-    },
-    body: FORM_SCRIPT,
-  };
 }
 
 /**

@@ -10,6 +10,7 @@ import { type DossierDraft, dossierDraftSchema, dossierSections, inviteSchema, r
 import { nestFields } from '../text/dotted-fields.ts';
 import type { DraftPageModel } from '../use-cases/drafts.ts';
 import { isFormRequest } from './body-parsers.ts';
+import { scriptUrl } from './client-scripts.ts';
 import { type HttpProblem, type ProblemRenderer, renderJsonProblem } from './error-handler.ts';
 import { nestedOrRefused } from './form-fields.ts';
 import { pageFrame } from './page-frame.ts';
@@ -45,11 +46,12 @@ export function draftPageAnswer(
   event: ApiEvent<unknown>,
   model: DraftPageModel,
   options: { contact?: string | undefined; baseUrl?: string | undefined },
-  page: Omit<DraftPageOptions, 'sig' | 'baseUrl'> = {},
+  page: Omit<DraftPageOptions, 'sig' | 'baseUrl' | 'script'> = {},
   status = 200,
 ): ApiResult {
   const frame = pageFrame(event, options.contact, model.language);
-  const body = draftPage(model, frame, { ...page, sig: link(event).sig, baseUrl: baseUrlFor(event, options.baseUrl) });
+  const baseUrl = baseUrlFor(event, options.baseUrl);
+  const body = draftPage(model, frame, { ...page, sig: link(event).sig, baseUrl, script: scriptUrl(baseUrl, 'draft.js') });
   return html(status, body, { 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow', Vary: 'Accept, Accept-Language' });
 }
 

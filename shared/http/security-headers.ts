@@ -22,10 +22,11 @@ const policy = (...extra: string[]) =>
 export const DEFAULT_CSP = policy();
 
 /**
- * The application form: the default policy plus one same-origin script file (no inline script,
- * no eval) and the `GET /calls` it reads.
+ * The pages with a script (the application form, the draft page): the default policy plus
+ * same-origin script files (no inline script, no eval) and the requests they make to this API
+ * (the form's `GET /calls`, the draft page's `PUT /drafts/{id}`).
  */
-export const FORM_CSP = policy("script-src 'self'", "connect-src 'self'");
+export const SCRIPT_CSP = policy("script-src 'self'", "connect-src 'self'");
 
 export interface SecurityHeadersOptions {
   contentSecurityPolicy?: string;

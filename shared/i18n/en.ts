@@ -445,6 +445,13 @@ export const en = {
       requested: 'Filing requested: the partner authority got a link to confirm it.',
       returned: 'The dossier was sent back to the French authority.',
     },
+    autosave: {
+      saved: 'Saved at {at}.',
+      failed: 'Not saved: trying again in a moment. What you typed stays in this browser.',
+      refused: 'Not saved: correct the fields marked.',
+      conflict: 'Not saved: someone else saved in the meantime (see above).',
+      restored: 'We restored what you had typed without saving it; it will be saved in a moment.',
+    },
     conflictHeading: 'Someone else saved the dossier in the meantime',
     conflictIntro: '{who} saved the dossier on {at}. Nothing you typed is lost: your changes are kept in the form.',
     conflictHelp:

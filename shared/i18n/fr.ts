@@ -462,6 +462,13 @@ export const fr = {
       requested: 'Le dépôt est demandé : la collectivité partenaire a reçu un lien pour le confirmer.',
       returned: 'Le dossier a été renvoyé à la collectivité française.',
     },
+    autosave: {
+      saved: 'Enregistré à {at}.',
+      failed: 'Pas enregistré : nouvel essai dans un moment. Ce que vous avez saisi reste dans ce navigateur.',
+      refused: 'Pas enregistré : corrigez les champs signalés.',
+      conflict: 'Pas enregistré : une autre personne a enregistré entre-temps (voir ci-dessus).',
+      restored: 'Nous avons repris ce que vous aviez saisi sans l’enregistrer ; il sera enregistré dans un instant.',
+    },
     conflictHeading: 'Le dossier a été enregistré entre-temps par une autre personne',
     conflictIntro: '{who} a enregistré le dossier le {at}. Rien de ce que vous avez saisi n’est perdu : vos modifications sont conservées dans le formulaire.',
     conflictHelp:

@@ -50,7 +50,35 @@ export interface DraftPageOptions {
   conflict?: readonly ConflictRow[];
   /** What the last action did (after its redirect). */
   notice?: DraftNotice;
+  /** The page's script's URL, or none (the page works without it). */
+  script?: string;
 }
+
+/** What the page's script needs to speak the page's language (given in a `data-` attribute of the form). */
+export function draftClientTexts(t: Catalogue) {
+  const d = t.draft;
+  return {
+    locale: t.meta.locale,
+    autosave: d.autosave,
+    who: d.who,
+    conflict: {
+      heading: d.conflictHeading,
+      intro: d.conflictIntro,
+      help: d.conflictHelp,
+      same: d.conflictSame,
+      field: d.conflictField,
+      theirs: d.conflictTheirs,
+      yours: d.conflictYours,
+      kept: d.conflictKept,
+      keptYours: d.keptYours,
+      keptTheirs: d.keptTheirs,
+      empty: d.empty,
+    },
+    invalid: t.validation.invalid,
+    unknownField: t.validation.unknownField,
+  };
+}
+export type DraftClientTexts = ReturnType<typeof draftClientTexts>;
 
 export const draftNotices = ['saved', 'invited', 'requested', 'returned'] as const;
 export type DraftNotice = (typeof draftNotices)[number];
@@ -377,11 +405,11 @@ ${options.conflict ? conflictView(t, model, options.conflict) : ''}
 </dl>
 ${view.status === 'DRAFT' && view.returnComment ? html`<p>${d.returned}</p><blockquote dir="auto">${view.returnComment}</blockquote>` : ''}
 ${editable ? html`<p>${d.optional}</p>` : html`<p class="notice">${d.readOnly}</p>`}
-<form id="draft-form" method="post" action="${action('saveDraftForm')}" accept-charset="utf-8">
+<form id="draft-form" method="post" action="${action('saveDraftForm')}" accept-charset="utf-8" data-draft="${view.id}" data-texts="${JSON.stringify(draftClientTexts(t))}">
 <input type="hidden" name="version" value="${options.version ?? view.version}">
 <input type="hidden" name="base" value="${options.base ?? formBase(flatten(view.dossier))}">
 ${fields(t, model, state, editable ? '' : trusted(' disabled'))}
-${editable ? html`<button type="submit" id="save">${d.save}</button>` : ''}
+${editable ? html`<button type="submit" id="save">${d.save}</button> <span id="autosave" aria-live="polite"></span>` : ''}
 </form>
 ${totals(t, model)}
 <section aria-labelledby="missing-title">
@@ -398,6 +426,7 @@ ${historyList(t, view.history)}`;
     title: d.title,
     body,
     frame,
+    ...(options.script && editable ? { scripts: [options.script] } : {}),
     hasErrors: issues.length > 0 || (options.action?.issues.length ?? 0) > 0 || (options.incomplete?.length ?? 0) > 0 || options.conflict !== undefined,
   });
 }

@@ -5,6 +5,7 @@ import type { PublicCall } from '../../use-cases/list-calls.ts';
 import { shareText } from '../share.ts';
 import { checkApplicationForm, FORM_ONLY_FIELDS } from '../application-validation.ts';
 import type { ClientTexts } from '../form-page.ts';
+import { type Control, setMessage as showMessage } from './messages.ts';
 
 /**
  * The application form's script: the page works without it (the server checks and answers with
@@ -16,7 +17,6 @@ import type { ClientTexts } from '../form-page.ts';
 
 /** A call as `GET /calls?lang=` answers it: its texts already in the page's language. */
 type CallInfo = PublicCall;
-type Control = HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement;
 
 const DRAFT_KEY = 'coopfund:application-draft:v1';
 const DRAFT_DELAY_MS = 500;
@@ -41,35 +41,8 @@ function start(): void {
 
   // -- Messages beside the fields --------------------------------------------------------------
 
-  /** Shows (or removes) a message of `kind` under a field's label, tied by aria-describedby. */
-  function setMessage(name: string, kind: 'error' | 'warning', message: string | undefined): void {
-    const field = control(name);
-    if (!field) return;
-    const id = `${name}-${kind}`;
-    let node = document.getElementById(id);
-    if (message) {
-      if (!node) {
-        node = document.createElement('span');
-        node.id = id;
-        node.className = kind === 'error' ? 'field-error' : 'field-warning';
-        // Errors before the control (read first), warnings after it.
-        if (kind === 'error') field.before(node);
-        else field.after(node);
-      }
-      node.textContent = message;
-    } else {
-      node?.remove();
-    }
-    const ids = new Set((field.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean));
-    if (message) ids.add(id);
-    else ids.delete(id);
-    if (ids.size > 0) field.setAttribute('aria-describedby', [...ids].join(' '));
-    else field.removeAttribute('aria-describedby');
-    if (kind === 'error') {
-      if (message) field.setAttribute('aria-invalid', 'true');
-      else field.removeAttribute('aria-invalid');
-    }
-  }
+  /** Shows (or removes) a message of `kind` beside a field. */
+  const setMessage = (name: string, kind: 'error' | 'warning', message: string | undefined): void => showMessage(control(name), kind, message);
 
   function check(): FieldIssue[] {
     const result = checkApplicationForm(values(), texts.validation);

@@ -174,5 +174,64 @@ describe.skipIf(!hasChromium)('the draft page in Chromium', { timeout: 180_000 }
     });
   });
 
+  it('with JavaScript: saves by itself after typing stops, keeps what is not yet saved over a reload, and a stale save shows what the other changed, keeping what was typed', async () => {
+    const d = textsFor('fr').draft;
+    const savedAt = new RegExp(`^${d.autosave.saved.replace('{at}', '\\d{2}:\\d{2}').replace('.', '\\.')}$`);
+    const { id, lead: leadLink, partner: partnerLink } = await newDraft(session.api.url);
+    const errors: string[] = [];
+    // The page's own Content-Security-Policy applies: the script and its PUT must pass it.
+    const lead = await open('fr');
+    const partner = await open('fr');
+    for (const page of [lead, partner]) page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await lead.goto(`${leadLink}&lang=fr`);
+    await partner.goto(`${partnerLink}&lang=fr`);
+    expect(await lead.locator('#autosave').getAttribute('aria-live')).toBe('polite');
+
+    // The lead types; a moment later the dossier is saved, without pressing anything.
+    await field(lead, 'project.title').fill(LEAD_FIELDS['project.title']!);
+    await field(lead, 'budget.lines.0.amount').fill('40 000');
+    await expect.poll(() => lead.locator('#autosave').textContent(), POLL).toMatch(savedAt);
+    expect(await field(lead, 'version').inputValue()).toBe('2');
+    expect(fakePorts.repository.drafts.get(id)?.dossier.project?.title).toBe(LEAD_FIELDS['project.title']);
+    expect(fakePorts.repository.drafts.get(id)?.dossier.budget?.lines).toEqual([{ amount: 40_000 }]);
+
+    // Typed, then the page reloaded before the save: what was typed is still there, and then saved.
+    const summary = 'Mesurer les pertes du réseau.';
+    await field(lead, 'project.summary').fill(summary);
+    await lead.reload();
+    expect(await field(lead, 'project.summary').inputValue()).toBe(summary);
+    expect(await lead.locator('#autosave').textContent()).toBe(d.autosave.restored);
+    await expect.poll(() => fakePorts.repository.drafts.get(id)?.dossier.project?.summary, POLL).toBe(summary);
+    await expect.poll(() => lead.locator('#autosave').textContent(), POLL).toMatch(savedAt);
+    expect(await field(lead, 'version').inputValue()).toBe('3');
+
+    // The partner, whose page still says version 1, types its own title: its save is stale.
+    const theirs = 'Réseau d’eau partagé Chefchaouen – Rennes';
+    await field(partner, 'project.title').fill(theirs);
+    await partner.locator('#conflict').waitFor(POLL);
+    expect(await partner.locator('#conflict h2').textContent()).toBe(d.conflictHeading);
+    expect(await partner.locator('#autosave').textContent()).toBe(d.autosave.conflict);
+    expect(await partner.locator('#conflict-fields tr[data-field="project.title"] td').allTextContents()).toEqual([
+      LEAD_FIELDS['project.title'],
+      theirs,
+      d.keptYours,
+    ]);
+    expect(await partner.locator('#conflict-fields tr[data-field="project.summary"] td').allTextContents()).toEqual([summary, d.empty, d.keptTheirs]);
+    expect(await field(partner, 'project.title').inputValue()).toBe(theirs);
+    expect(await field(partner, 'project.summary').inputValue()).toBe(summary);
+    expect(await field(partner, 'version').inputValue()).toBe('3');
+    expect(fakePorts.repository.drafts.get(id)?.dossier.project?.title).toBe(LEAD_FIELDS['project.title']);
+
+    // Typing on goes on from the lead's version: the partner's title on top, nothing of the lead's undone.
+    await field(partner, 'partnerAuthority.name').fill('Commune de Chefchaouen');
+    await expect.poll(() => fakePorts.repository.drafts.get(id)?.dossier.project?.title, POLL).toBe(theirs);
+    const stored = fakePorts.repository.drafts.get(id)?.dossier;
+    expect(stored?.project?.summary).toBe(summary);
+    expect(stored?.budget?.lines).toEqual([{ amount: 40_000 }]);
+    expect(stored?.partnerAuthority?.name).toBe('Commune de Chefchaouen');
+    await expect.poll(() => partner.locator('#autosave').textContent(), POLL).toMatch(savedAt);
+    expect(errors.filter((e) => e.includes('Content Security Policy'))).toEqual([]);
+  });
+
   it('every screenshot this file owns in docs/screenshots was checked against its page', () => screenshots.finish());
 });

@@ -221,7 +221,7 @@ export async function startApi(): Promise<TestApi> {
         pathParameters,
         ...(Object.keys(query).length > 0 ? { query } : {}),
         headers,
-        body: method === 'POST' ? await readBody(req) : null,
+        body: method === 'POST' || method === 'PUT' ? await readBody(req) : null,
         domainName: req.headers.host ?? 'localhost',
         stage: 'local',
       });
