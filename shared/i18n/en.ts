@@ -450,6 +450,7 @@ export const en = {
       failed: 'Not saved: trying again in a moment. What you typed stays in this browser.',
       refused: 'Not saved: correct the fields marked.',
       conflict: 'Not saved: someone else saved in the meantime (see above).',
+      stopped: 'Not saved: the dossier can no longer be changed through this link. Reload the page to see where it stands.',
       restored: 'We restored what you had typed without saving it; it will be saved in a moment.',
     },
     conflictHeading: 'Someone else saved the dossier in the meantime',

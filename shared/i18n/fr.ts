@@ -467,6 +467,7 @@ export const fr = {
       failed: 'Pas enregistré : nouvel essai dans un moment. Ce que vous avez saisi reste dans ce navigateur.',
       refused: 'Pas enregistré : corrigez les champs signalés.',
       conflict: 'Pas enregistré : une autre personne a enregistré entre-temps (voir ci-dessus).',
+      stopped: 'Pas enregistré : le dossier ne peut plus être modifié par ce lien. Rechargez la page pour voir où il en est.',
       restored: 'Nous avons repris ce que vous aviez saisi sans l’enregistrer ; il sera enregistré dans un instant.',
     },
     conflictHeading: 'Le dossier a été enregistré entre-temps par une autre personne',

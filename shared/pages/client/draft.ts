@@ -120,8 +120,9 @@ function start(): void {
       if (response.ok) saved(((await response.json()) as { version: number }).version, typed);
       else if (response.status === 409) stale(((await response.json()) as { current: DraftView }).current, dossier.value);
       else if (response.status === 400) refused(((await response.json()) as { issues?: { path: string }[] }).issues ?? []);
-      else if (response.status >= 500) retry();
-      else say(texts.autosave.refused);
+      else if (response.status >= 500 || response.status === 429) retry();
+      // Filed, a closed call, a lapsed or forged link: no retry; the typed values stay kept here.
+      else say(texts.autosave.stopped);
     } catch {
       retry();
     } finally {

@@ -78,6 +78,10 @@ describe('the draft page, for a browser', () => {
     expect(ar.headers?.['Content-Type']).toMatch(/^text\/html/);
     expect(ar.body).toContain('<html lang="ar" dir="rtl">');
     expect(ar.body).toContain('<input type="hidden" name="version" value="4">');
+    // Its script (saving by itself), from the API itself, allowed by the page's policy: no inline script.
+    expect(ar.body).toMatch(/<script src="[^"]*\/assets\/draft\.js\?v=[\w-]+" defer><\/script>/);
+    expect(ar.headers?.['Content-Security-Policy']).toContain("script-src 'self'");
+    expect(ar.headers?.['Content-Security-Policy']).not.toContain('unsafe-inline');
     expect((await page({ sig: leadSig }, { ...BROWSER, 'Accept-Language': 'fr-FR,fr;q=0.9' })).body).toContain('<html lang="fr"');
     expect((await page({ sig: leadSig })).body).toContain('<html lang="en"');
     const json = await page({ sig: leadSig }, {});

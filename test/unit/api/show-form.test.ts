@@ -4,6 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { handler } from '../../../functions/show-form/handler.ts';
 import { FORM_SCRIPT, FORM_SCRIPT_VERSION } from '../../../shared/pages/client/form.bundle.ts';
+import { DRAFT_SCRIPT, DRAFT_SCRIPT_VERSION } from '../../../shared/pages/client/draft.bundle.ts';
 import { apiEvent, lambdaContext } from '../../fixtures/api-event.ts';
 import { TEST_ENV } from './env.ts';
 import { callItem } from './items.ts';
@@ -139,7 +140,16 @@ describe('GET /assets/{asset}', () => {
     expect((await asset('form.js')).headers?.['Cache-Control']).toBe('no-cache');
   });
 
+  it('serves the draft page’s script too, under its own version', async () => {
+    const res = await asset('draft.js', { v: DRAFT_SCRIPT_VERSION });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers?.['Cache-Control']).toBe('public, max-age=31536000, immutable');
+    expect(res.body).toBe(DRAFT_SCRIPT);
+    expect(DRAFT_SCRIPT_VERSION).not.toBe(FORM_SCRIPT_VERSION);
+  });
+
   it('nothing else', async () => {
+    expect((await asset('toString')).statusCode).toBe(404);
     const res = await asset('other.js');
     expect(res.statusCode).toBe(404);
   });
