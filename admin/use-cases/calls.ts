@@ -15,7 +15,8 @@ export interface PutCallResult {
  *    bookkeeping fields of `calls list --json` (`committed`, `awarded`, `committedMA`,
  *    `awardedMA`) are ignored.
  * 2. A change may not bring either envelope under what the call has already awarded on that side.
- * 3. Write it; the envelope's bookkeeping (committed total, awarded ids) is kept.
+ * 3. Write it; the envelope's bookkeeping (committed total, awarded ids) is kept. A moved close
+ *    moves the close every draft of the call keeps.
  */
 export async function putCall({ repository }: Pick<AdminPorts, 'repository'>, definition: unknown): Promise<PutCallResult> {
   // What `calls list --json` prints may be edited and put back: its bookkeeping is the store's own.
@@ -34,6 +35,8 @@ export async function putCall({ repository }: Pick<AdminPorts, 'repository'>, de
     ]);
   }
   await repository.putCall(call);
+  // A draft checks its call's close in its own write (no read of the call): a moved deadline moves theirs.
+  if (existing && existing.closesAt !== call.closesAt) await repository.moveDraftsClose(call.id, call.closesAt);
   const saved = await repository.getCall(call.id);
   return { call: saved ?? { ...call, committed: 0, awarded: [], committedMA: 0, awardedMA: [] }, created: !existing };
 }

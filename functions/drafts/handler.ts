@@ -39,7 +39,8 @@ const actions: Record<Route, (event: ApiEvent<unknown>) => Promise<ApiResult>> =
   // page with what differs when someone saved in between (409), or with its errors (400, via draftProblem).
   saveDraftForm: async (event) => {
     const fields = formOf(event) ?? {};
-    const result = await saveDraft(ports, { ...link(event), ifMatch: formVersion(fields), body: readDraftForm(fields) });
+    // The form sends every field: only the sections that differ from the stored draft are written.
+    const result = await saveDraft(ports, { ...link(event), ifMatch: formVersion(fields), body: readDraftForm(fields), onlyChanged: true });
     if (result.outcome === 'stale') return staleDraftAnswer(event, await showDraftPage(ports, link(event)), pageOptions);
     return toDraftPage(event, ports.config.baseUrl, 'saved');
   },

@@ -4,7 +4,7 @@ import type { DraftEvent, DraftRecord } from '../domain/draft.ts';
 import { asLocalized } from '../domain/localized.ts';
 import { InvalidTransitionError, NotFoundError, TaskGoneError, TransientError, ValidationError } from '../domain/errors.ts';
 import { allowedSources, canTransition, type Status } from '../domain/status.ts';
-import type { Repository } from '../ports/index.ts';
+import type { Repository, TaggedContact } from '../ports/index.ts';
 import type { Call, CoChair, CoChairSide, Reviewer } from '../schemas/call.ts';
 import { errorName, isTransient } from './aws-errors.ts';
 import { gsi, internalAttributes, type Key, keyOf, keys, sortKeyOf, TABLE_SCHEMA } from './table-keys.ts';
@@ -100,10 +100,31 @@ function toEvent(item: Item): HistoryEvent {
   return reason === undefined ? { at, status, actor } : { at, status, actor, reason };
 }
 
-function toDraftEvent(item: Item): DraftEvent {
-  const { at, role, email, action, sections, comment } = item as unknown as DraftEvent;
-  return { at, role, email, action, ...(sections ? { sections: [...sections] } : {}), ...(comment === undefined ? {} : { comment }) };
+/**
+ * A stored draft event as the domain reads it. A save stores its contact's tag, not the address
+ * (the save's one write has not read the draft): `editors` maps every tag the draft has had to
+ * its address.
+ */
+function toDraftEvent(item: Item, editors: Item): DraftEvent {
+  const { at, role, email, tag, action, sections, comment } = item as unknown as DraftEvent & { tag?: string };
+  const by = email ?? (typeof tag === 'string' && typeof editors[tag] === 'string' ? (editors[tag] as string) : '');
+  return { at, role, email: by, action, ...(sections ? { sections: [...sections] } : {}), ...(comment === undefined ? {} : { comment }) };
 }
+
+/** What a draft's item keeps beside the record: its latest events, its contacts' addresses by tag, its pages of older events. */
+const DRAFT_INTERNALS = ['history', 'editors', 'historyPages'] as const;
+
+function toDraftRecord(item: Item): DraftRecord {
+  const out = strip<Item>(item);
+  for (const name of DRAFT_INTERNALS) delete out[name];
+  return out as unknown as DraftRecord;
+}
+
+/**
+ * Events kept in the draft's item: a save appends its own in the same write. When there are this
+ * many, the next save first moves them to a page item of their own (one write per this many saves).
+ */
+export const DRAFT_EVENTS_IN_ITEM = 100;
 
 /** `SET #f0 = :f0, …` for a patch, with its names and values. */
 function setClauses(patch: Item, prefix: string) {
@@ -212,14 +233,6 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
     await put({ ...keys.event(applicationId, event.at, seq), ...toEvent(event as unknown as Item) });
   }
 
-  /** The same for a draft: its event item, ranked by the draft's `seq`. */
-  async function writeLastDraftEvent(draftId: string, item: Item): Promise<void> {
-    const event = item.lastEvent as Item | undefined;
-    const seq = item.seq;
-    if (!event || typeof seq !== 'number') return;
-    await put({ ...keys.draftEvent(draftId, seq), ...toDraftEvent(event) });
-  }
-
   /** Puts an item whose key must be free: `false` when it is taken (nothing written). */
   async function putNew(item: Item): Promise<boolean> {
     try {
@@ -249,9 +262,8 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
   }
 
   /**
-   * One conditional update of a draft that records `event` (its `lastEvent`, one more `seq`,
-   * `updatedAt`), then writes the event's own item. `undefined` when the condition did not hold:
-   * nothing was written.
+   * One conditional update of a draft that appends `event` to its history and sets `updatedAt`.
+   * `undefined` when the condition did not hold: nothing was written.
    */
   async function updateDraftIf(
     operation: string,
@@ -260,28 +272,59 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
     update: { set: string[]; remove?: string[]; condition: string; names?: Record<string, string>; values: Item },
   ): Promise<Item | undefined> {
     const remove = update.remove ?? [];
-    let updated: Item | undefined;
     try {
       const out = await run(operation, () =>
         doc.send(
           new UpdateCommand({
             TableName,
             Key: keys.draft(id),
-            UpdateExpression: `SET ${[...update.set, 'updatedAt = :at', 'lastEvent = :event', 'seq = seq + :one'].join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
+            UpdateExpression: `SET ${[...update.set, 'updatedAt = :at', 'history = list_append(history, :event)'].join(', ')}${remove.length > 0 ? ` REMOVE ${remove.join(', ')}` : ''}`,
             ConditionExpression: update.condition,
             ExpressionAttributeNames: { '#status': 'status', ...update.names },
-            ExpressionAttributeValues: { ...update.values, ':at': event.at, ':event': clean(event), ':one': 1 },
+            ExpressionAttributeValues: { ...update.values, ':at': event.at, ':event': [clean(event)] },
             ReturnValues: 'ALL_NEW',
           }),
         ),
       );
-      updated = out.Attributes ?? {};
+      return out.Attributes ?? {};
     } catch (error) {
       if (isConditionFailed(error)) return undefined;
       throw error;
     }
-    await writeLastDraftEvent(id, updated);
-    return updated;
+  }
+
+  /** The SET clauses that make `partner` the draft's partner: its contact, its links' tag, its address by tag. */
+  function partnerClauses({ contact, tag }: TaggedContact): { set: string[]; names: Record<string, string>; values: Item } {
+    return {
+      set: ['partner = :partner', 'linkTags.partner = :ptag', 'editors.#ptag = :pemail'],
+      names: { '#ptag': tag },
+      values: { ':partner': clean(contact), ':ptag': tag, ':pemail': contact.email },
+    };
+  }
+
+  /**
+   * Moves the events kept in a draft's item to the next page item, then empties the item's list
+   * (only if no write came between: else the page is written again, with more, by the next try).
+   */
+  async function pageDraftHistory(id: string, item: Item): Promise<void> {
+    const previous = typeof item.historyPages === 'number' ? item.historyPages : 0;
+    await put({ ...keys.draftHistoryPage(id, previous + 1), events: item.history });
+    try {
+      await run('pageDraftHistory', () =>
+        doc.send(
+          new UpdateCommand({
+            TableName,
+            Key: keys.draft(id),
+            UpdateExpression: 'SET history = :none, historyPages = :next',
+            ConditionExpression: '#version = :version AND size(history) = :count',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':none': [], ':next': previous + 1, ':version': item.version, ':count': (item.history as unknown[]).length },
+          }),
+        ),
+      );
+    } catch (error) {
+      if (!isConditionFailed(error)) throw error;
+    }
   }
 
   /** Replaces the items of a call's sub-list (roster, co-chairs) by `next`. */
@@ -742,47 +785,97 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
         ...keys.draft(draft.id),
         [G1PK]: gsi.draftsOf(draft.callId),
         [G1SK]: gsi.draftSort(draft.createdAt, draft.id),
-        seq: 1,
-        lastEvent: first,
+        history: [first],
+        editors: {
+          [draft.linkTags.lead]: draft.lead.email,
+          ...(draft.partner && draft.linkTags.partner ? { [draft.linkTags.partner]: draft.partner.email } : {}),
+        },
       };
-      if (!(await putNew(item))) return 'exists';
-      await writeLastDraftEvent(draft.id, item);
-      return 'created';
+      return (await putNew(item)) ? 'created' : 'exists';
     },
 
     async getDraft(id) {
       const item = await get(keys.draft(id));
-      return item ? strip<DraftRecord>(item) : undefined;
+      return item ? toDraftRecord(item) : undefined;
     },
 
     async getDraftHistory(id) {
-      const events = await historyOf(keys.draftPk(id), keys.draft(id)[SK], (draft) => keys.draftEvent(id, draft.seq as number)[SK]);
-      return events.map(toDraftEvent);
+      // One query reads the draft and its pages of older events (sort keys put the pages first, in order).
+      const items = await queryAll({ KeyConditionExpression: `${PK} = :pk`, ExpressionAttributeValues: { ':pk': keys.draftPk(id) }, ConsistentRead: true });
+      const draft = items.find((item) => sortKeyOf(item) === keys.draft(id)[SK]);
+      const editors = (draft?.editors ?? {}) as Item;
+      const pages = items.filter((item) => sortKeyOf(item).startsWith(keys.draftHistoryPrefix));
+      const events = [...pages.flatMap((page) => page.events as Item[]), ...((draft?.history ?? []) as Item[])];
+      return events.map((event) => toDraftEvent(event, editors));
     },
 
-    async saveDraft(id, expectedVersion, dossier, event) {
-      // The one write of a save: a draft still being built, still at the version the save started from.
-      const saved = await updateDraftIf('saveDraft', id, event, {
-        set: ['dossier = :dossier', '#version = :next'],
-        condition: '#status = :draft AND #version = :expected',
-        names: { '#version': 'version' },
-        values: { ':dossier': clean(dossier), ':next': expectedVersion + 1, ':expected': expectedVersion, ':draft': 'DRAFT' },
+    async saveDraft(id, save) {
+      const names: Record<string, string> = { '#status': 'status', '#version': 'version', '#role': save.by.role };
+      const values: Item = {
+        ':draft': 'DRAFT',
+        ':expected': save.expectedVersion,
+        ':next': save.expectedVersion + 1,
+        ':at': save.at,
+        ':tag': save.by.tag,
+        ':cap': DRAFT_EVENTS_IN_ITEM,
+        ':event': [{ at: save.at, role: save.by.role, tag: save.by.tag, action: 'saved', sections: Object.keys(clean(save.sections)) }],
+      };
+      const set = Object.entries(clean(save.sections)).map(([section, value], i) => {
+        names[`#s${i}`] = section;
+        values[`:s${i}`] = value;
+        names['#dossier'] = 'dossier';
+        return `#dossier.#s${i} = :s${i}`;
       });
-      if (saved) return { outcome: 'saved', version: expectedVersion + 1 };
-      const now = await get(keys.draft(id));
-      if (!now) return { outcome: 'gone' };
-      return { outcome: now.status === 'DRAFT' ? 'stale' : 'gone', current: strip<DraftRecord>(now) };
+      set.push('#version = :next', 'updatedAt = :at', 'history = list_append(history, :event)');
+      // The one write of a save, and its only round trip: every rule is in its condition.
+      const condition = '#status = :draft AND #version = :expected AND closesAt > :at AND linkTags.#role = :tag AND size(history) < :cap';
+      for (let attempt = 0; attempt < 3; attempt++) {
+        try {
+          await run('saveDraft', () =>
+            doc.send(
+              new UpdateCommand({
+                TableName,
+                Key: keys.draft(id),
+                UpdateExpression: `SET ${set.join(', ')}`,
+                ConditionExpression: condition,
+                ExpressionAttributeNames: names,
+                ExpressionAttributeValues: values,
+              }),
+            ),
+          );
+          return { outcome: 'saved', version: save.expectedVersion + 1 };
+        } catch (error) {
+          if (!isConditionFailed(error)) throw error;
+        }
+        // Refused: read why (the only read a save makes, and only when it is refused).
+        const item = await get(keys.draft(id));
+        if (!item) return { outcome: 'refused', reason: 'missing' };
+        const current = toDraftRecord(item);
+        if (current.linkTags?.[save.by.role] !== save.by.tag) return { outcome: 'refused', reason: 'contact', current };
+        if (current.status !== 'DRAFT') return { outcome: 'refused', reason: 'status', current };
+        if (!(typeof current.closesAt === 'string' && current.closesAt > save.at)) return { outcome: 'refused', reason: 'closed', current };
+        if (current.version !== save.expectedVersion) return { outcome: 'stale', current };
+        if (((item.history ?? []) as unknown[]).length >= DRAFT_EVENTS_IN_ITEM) await pageDraftHistory(id, item);
+      }
+      throw new TransientError('the draft kept changing, try again');
     },
 
     async changeDraftStatus(id, change, event, patch = {}) {
       const names: Record<string, string> = {};
       const values: Item = { ':to': change.to, ':from': change.from };
       const set = ['#status = :to'];
-      Object.entries(clean(patch)).forEach(([field, value], i) => {
+      const { partner, ...fields } = patch;
+      Object.entries(clean(fields)).forEach(([field, value], i) => {
         names[`#p${i}`] = field;
         values[`:p${i}`] = value;
         set.push(`#p${i} = :p${i}`);
       });
+      if (partner) {
+        const clauses = partnerClauses(partner);
+        set.push(...clauses.set);
+        Object.assign(names, clauses.names);
+        Object.assign(values, clauses.values);
+      }
       // Back to DRAFT clears the request to file; leaving DRAFT clears a former comment.
       const remove = change.to === 'DRAFT' ? ['submitRequestedAt'] : patch.returnComment === undefined ? ['returnComment'] : [];
       let condition = '#status = :from';
@@ -793,19 +886,46 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       }
       if (await updateDraftIf('changeDraftStatus', id, event, { set, remove, condition, names, values })) return { outcome: 'changed' };
       const now = await get(keys.draft(id));
-      if (now?.status !== change.to) return { outcome: 'refused', current: now ? strip<DraftRecord>(now) : undefined };
-      // A retry, or a twin request: the change is done; its event too, should the first writer have crashed.
-      await writeLastDraftEvent(id, now);
-      return { outcome: 'unchanged' };
+      // Already in `to`: a retry, or a twin request; the change and its event were one write.
+      if (now?.status === change.to) return { outcome: 'unchanged' };
+      return { outcome: 'refused', current: now ? toDraftRecord(now) : undefined };
     },
 
     async setDraftPartner(id, partner, event) {
+      const clauses = partnerClauses(partner);
       const stored = await updateDraftIf('setDraftPartner', id, event, {
-        set: ['partner = :partner'],
+        set: clauses.set,
         condition: '#status = :draft',
-        values: { ':partner': clean(partner), ':draft': 'DRAFT' },
+        names: clauses.names,
+        values: { ...clauses.values, ':draft': 'DRAFT' },
       });
       return stored !== undefined;
+    },
+
+    async moveDraftsClose(callId, closesAt) {
+      const drafts = await queryAll({
+        IndexName: TABLE_SCHEMA.gsi1.indexName,
+        KeyConditionExpression: `${G1PK} = :pk`,
+        ExpressionAttributeValues: { ':pk': gsi.draftsOf(callId) },
+      });
+      const at = new Date(closesAt).toISOString();
+      await Promise.all(
+        drafts.map((item) =>
+          run('moveDraftsClose', () =>
+            doc.send(
+              new UpdateCommand({
+                TableName,
+                Key: keyOf(item),
+                UpdateExpression: 'SET closesAt = :at',
+                ConditionExpression: `attribute_exists(${PK})`,
+                ExpressionAttributeValues: { ':at': at },
+              }),
+            ),
+          ).catch((error) => {
+            if (!isConditionFailed(error)) throw error;
+          }),
+        ),
+      );
     },
 
     async listDrafts(callId) {
@@ -814,7 +934,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
         KeyConditionExpression: `${G1PK} = :pk`,
         ExpressionAttributeValues: { ':pk': gsi.draftsOf(callId) },
       });
-      return items.map((item) => strip<DraftRecord>(item));
+      return items.map(toDraftRecord);
     },
 
     async markEmailSent(key) {

@@ -18,10 +18,10 @@ import type { CoChairSide } from '../schemas/call.ts';
  * | idempotency key   | IDEM#<key>        | IDEM                     |                                |                           |
  * | email marker      | EMAIL#<key>       | EMAIL                    |                                |                           |
  * | draft             | DRAFT#<id>        | DRAFT                    | CALL#<callId>#DRAFTS           | <createdAt>#<id>          |
- * | draft event       | DRAFT#<id>        | EVENT#<nnnnnn>           |                                |                           |
+ * | draft events page | DRAFT#<id>        | HISTORY#<nnnnnn>         |                                |                           |
  *
- * A draft's events are ranked by the draft's `seq`, one more at every write of the draft: the item
- * carries its last event until the event's own item is written right after it.
+ * A draft's latest events are a list in its own item (a save appends its event in its one write);
+ * older ones move, a hundred at a time, to numbered page items under the draft's key.
  *
  * Idempotency keys carry a `ttl` (epoch seconds) for the table's time-to-live.
  */
@@ -61,7 +61,8 @@ export const keys = {
   email: (id: string): Key => key(`EMAIL#${id}`, 'EMAIL'),
   draft: (id: string): Key => key(`DRAFT#${id}`, 'DRAFT'),
   draftPk: (id: string): string => `DRAFT#${id}`,
-  draftEvent: (draftId: string, seq: number): Key => key(`DRAFT#${draftId}`, `EVENT#${String(seq).padStart(6, '0')}`),
+  draftHistoryPage: (draftId: string, page: number): Key => key(`DRAFT#${draftId}`, `HISTORY#${String(page).padStart(6, '0')}`),
+  draftHistoryPrefix: 'HISTORY#',
 } as const;
 
 /** The sort key of an item read back from the table. */

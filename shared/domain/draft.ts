@@ -40,6 +40,13 @@ export interface DraftRecord {
   submitRequestedAt?: string;
   /** The partner's comment when it sent the dossier back. */
   returnComment?: string;
+  /** The call's close, copied from the call (and kept in step with it): a save checks it in its one write. */
+  closesAt: string;
+  /**
+   * The tag the edit links of each role's current contact carry (shared/links/links.ts
+   * `contactTag`): a save checks it in its one write, so a replaced contact's links stop saving.
+   */
+  linkTags: { lead: string; partner?: string };
 }
 
 export const draftActions = ['created', 'saved', 'invited', 'submit-requested', 'returned', 'confirmed'] as const;
@@ -49,6 +56,7 @@ export type DraftAction = (typeof draftActions)[number];
 export interface DraftEvent {
   at: string;
   role: DraftRole;
+  /** The contact who acted (empty only for a stored save whose contact tag is unknown). */
   email: string;
   action: DraftAction;
   sections?: DossierSection[];

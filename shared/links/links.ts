@@ -90,49 +90,58 @@ export async function checkTrackingToken(signer: Signer, applicationId: string, 
   return sameMac(expected, body) && mac !== undefined;
 }
 
-/** `{exp}.{l|p}.{mac}[.v{keyVersion}]`: the role as one letter, the recipient's address nowhere in the URL. */
-const DRAFT_SIG = new RegExp(`^(\\d{1,12})\\.([lp])\\.([A-Za-z0-9_-]{43})${VERSION_SUFFIX}$`);
+const CONTACT_TAG_LENGTH = 16;
+
+/** `{exp}.{l|p}.{tag}.{mac}[.v{keyVersion}]`: the role as one letter, the recipient's address nowhere in the URL. */
+const DRAFT_SIG = new RegExp(`^(\\d{1,12})\\.([lp])\\.([A-Za-z0-9_-]{${CONTACT_TAG_LENGTH}})\\.([A-Za-z0-9_-]{43})${VERSION_SUFFIX}$`);
 const ROLE_LETTER: Record<DraftRole, string> = { lead: 'l', partner: 'p' };
 
-const draftParts = (draftId: string, role: DraftRole, email: string, exp: string) => ['draft', draftId, role, email.toLowerCase(), exp];
+const draftParts = (draftId: string, role: DraftRole, tag: string, exp: string) => ['draft', draftId, role, tag, exp];
+
+/**
+ * The tag of one contact of a draft: a MAC of the draft, the role and the address, with the first
+ * key version (a rotation does not change it). Links name it instead of the address, and the draft
+ * stores the tag of each role's current contact: a save checks it in its one conditional write,
+ * with no read, and a contact replaced by another (another address, another tag) loses its links.
+ */
+export async function contactTag(signer: Signer, draftId: string, role: DraftRole, email: string): Promise<string> {
+  return (await signer.derive(['draft-contact', draftId, role, email.toLowerCase()])).slice(0, CONTACT_TAG_LENGTH);
+}
 
 /**
  * A draft's edit link for one contact: `/drafts/{id}?sig=…`, the MAC binding the draft, the role
- * (lead or partner), the contact's address and the expiry. The same `sig` authorises that role's
- * actions (`/drafts/{id}/submit?sig=…`); a contact replaced by another loses its link.
+ * (lead or partner), the contact (by its tag) and the expiry. The same `sig` authorises that
+ * role's actions (`/drafts/{id}/submit?sig=…`).
  */
 export async function draftSig(signer: Signer, draftId: string, role: DraftRole, email: string, expiresAt: Date): Promise<string> {
   const exp = String(Math.floor(expiresAt.getTime() / 1000));
-  const { mac, version } = await signer.sign(draftParts(draftId, role, email, exp));
-  return `${exp}.${ROLE_LETTER[role]}.${mac}${versionSuffix(version)}`;
+  const tag = await contactTag(signer, draftId, role, email);
+  const { mac, version } = await signer.sign(draftParts(draftId, role, tag, exp));
+  return `${exp}.${ROLE_LETTER[role]}.${tag}.${mac}${versionSuffix(version)}`;
 }
 
 export async function draftLink(signer: Signer, baseUrl: string, draftId: string, role: DraftRole, email: string, expiresAt: Date): Promise<string> {
   return `${baseUrl}${pathTo('showDraft', { id: draftId }, { sig: await draftSig(signer, draftId, role, email, expiresAt) })}`;
 }
 
-export type DraftLinkCheck = { ok: true; role: DraftRole } | { ok: false; reason: 'bad-signature' } | { ok: false; reason: 'expired'; role: DraftRole };
+export type DraftLinkCheck =
+  | { ok: true; role: DraftRole; tag: string }
+  | { ok: false; reason: 'bad-signature' }
+  | { ok: false; reason: 'expired'; role: DraftRole };
 
 /**
- * Verifies a draft's `sig` against the contact its role has now (`emailOf`): the signature first
- * (403), then the expiry (410). Edit links live for weeks, longer than a rotation's grace period:
- * like tracking links, a retired key version verifies them until it is revoked.
+ * Verifies a draft's `sig` without reading the draft: the signature (403), then the expiry (410).
+ * The link's contact is its `tag`, which the caller compares with the draft's current contact of
+ * that role (`contactTag`). Edit links live for weeks, longer than a rotation's grace period: like
+ * tracking links, a retired key version verifies them until it is revoked.
  */
-export async function checkDraftLink(
-  signer: Signer,
-  draftId: string,
-  emailOf: (role: DraftRole) => string | undefined,
-  sig: string | undefined,
-  now: Date,
-): Promise<DraftLinkCheck> {
+export async function checkDraftLink(signer: Signer, draftId: string, sig: string | undefined, now: Date): Promise<DraftLinkCheck> {
   const match = DRAFT_SIG.exec(sig ?? '');
   if (!match) return { ok: false, reason: 'bad-signature' };
-  const [, exp = '', letter = '', mac = '', version = '1'] = match;
+  const [, exp = '', letter = '', tag = '', mac = '', version = '1'] = match;
   const role: DraftRole = letter === 'l' ? 'lead' : 'partner';
-  const email = emailOf(role);
-  if (email === undefined) return { ok: false, reason: 'bad-signature' };
-  const expected = await signer.macFor(draftParts(draftId, role, email, exp), { version: Number(version), now, accept: 'until-revoked' });
+  const expected = await signer.macFor(draftParts(draftId, role, tag, exp), { version: Number(version), now, accept: 'until-revoked' });
   if (expected === undefined || !sameMac(expected, mac)) return { ok: false, reason: 'bad-signature' };
   if (Number(exp) * 1000 <= now.getTime()) return { ok: false, reason: 'expired', role };
-  return { ok: true, role };
+  return { ok: true, role, tag };
 }

@@ -1,5 +1,5 @@
 import type { ApplicationRecord, CallRecord, HistoryEvent, TaskRecord, TaskStage } from '../domain/application.ts';
-import type { DraftContact, DraftEvent, DraftRecord, DraftStatus } from '../domain/draft.ts';
+import type { DraftContact, DraftEvent, DraftRecord, DraftRole, DraftStatus } from '../domain/draft.ts';
 import type { Status } from '../domain/status.ts';
 import type { DossierDraft } from '../schemas/dossier.ts';
 import type { Call, CoChair, CoChairSide, Reviewer } from '../schemas/call.ts';
@@ -87,12 +87,13 @@ export interface Repository {
   /** A draft's history, oldest first. */
   getDraftHistory(id: string): Promise<DraftEvent[]>;
   /**
-   * Stores a save of the dossier in ONE conditional write: only a `DRAFT` still at
-   * `expectedVersion` takes it, and its version becomes `expectedVersion + 1`. `stale`: another
-   * save came first (the draft as it is now); `gone`: the draft is not a `DRAFT` any more, or
-   * does not exist.
+   * Stores a save in ONE conditional write, with no read before it: each section of `sections`
+   * replaces the stored one, the version becomes `expectedVersion + 1`, the save joins the
+   * history — only on a `DRAFT` still at `expectedVersion`, of a call not yet closed at `at`,
+   * whose current contact of `by.role` has the tag `by.tag`. `stale`: another save came first
+   * (the draft as it is now); `refused`: why the draft took no save.
    */
-  saveDraft(id: string, expectedVersion: number, dossier: DossierDraft, event: DraftEvent): Promise<DraftSaveResult>;
+  saveDraft(id: string, save: DraftSave): Promise<DraftSaveResult>;
   /**
    * Moves a draft from `from` to `to` in one conditional write (and at `version`, when given:
    * a request to file holds only for the dossier that was checked), storing `patch` and the event.
@@ -104,8 +105,10 @@ export interface Repository {
     event: DraftEvent,
     patch?: DraftPatch,
   ): Promise<{ outcome: 'changed' | 'unchanged' } | { outcome: 'refused'; current: DraftRecord | undefined }>;
-  /** Stores the partner's contact on a `DRAFT` (one conditional write): `false` if it is not a `DRAFT` any more. */
-  setDraftPartner(id: string, partner: DraftContact, event: DraftEvent): Promise<boolean>;
+  /** Stores the partner's contact and its tag on a `DRAFT` (one conditional write): `false` if it is not a `DRAFT` any more. */
+  setDraftPartner(id: string, partner: TaggedContact, event: DraftEvent): Promise<boolean>;
+  /** Sets the close of every draft of a call (the call's deadline moved). */
+  moveDraftsClose(callId: string, closesAt: string): Promise<void>;
   /** Every draft of a call, oldest first, whatever its status: a Query of the gsi1 index, never a Scan. */
   listDrafts(callId: string): Promise<DraftRecord[]>;
 
@@ -114,10 +117,28 @@ export interface Repository {
   unmarkEmailSent(key: string): Promise<void>;
 }
 
-export type DraftSaveResult = { outcome: 'saved'; version: number } | { outcome: 'stale'; current: DraftRecord } | { outcome: 'gone'; current?: DraftRecord };
+/** One save of a draft: what it replaces, the version it started from, who (role and contact tag) and when. */
+export interface DraftSave {
+  expectedVersion: number;
+  sections: DossierDraft;
+  by: { role: DraftRole; tag: string };
+  at: string;
+}
+
+export type DraftSaveResult =
+  | { outcome: 'saved'; version: number }
+  | { outcome: 'stale'; current: DraftRecord }
+  /** `missing`: no such draft; `contact`: the link's contact is not the role's any more; `closed`: the call closed; `status`: not a `DRAFT`. */
+  | { outcome: 'refused'; reason: 'missing' | 'contact' | 'closed' | 'status'; current?: DraftRecord };
+
+/** A contact with the tag its edit links carry. */
+export interface TaggedContact {
+  contact: DraftContact;
+  tag: string;
+}
 
 /** What a change of a draft's status may store beside it. */
-export type DraftPatch = Partial<Pick<DraftRecord, 'partner' | 'submitRequestedAt' | 'returnComment'>>;
+export type DraftPatch = Partial<Pick<DraftRecord, 'submitRequestedAt' | 'returnComment'>> & { partner?: TaggedContact };
 
 export interface PageRequest {
   /** At most this many items (default 50, at most 1000). */

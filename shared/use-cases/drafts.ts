@@ -34,9 +34,19 @@ import {
   draftReturnedEmail,
   filingRequestedEmail,
 } from '../emails/templates.ts';
-import { checkDraftLink, draftLink, trackingUrl } from '../links/links.ts';
+import { checkDraftLink, contactTag, draftLink, trackingUrl } from '../links/links.ts';
+import { sameMac } from '../links/signing.ts';
 import type { Clock, Mailer, Repository, Signer, Workflow } from '../ports/index.ts';
-import { type DossierDraft, dossierDraftSchema, dossierSchema, inviteSchema, missingFields, newDraftSchema, returnSchema } from '../schemas/dossier.ts';
+import {
+  type DossierDraft,
+  type DossierSection,
+  dossierDraftSchema,
+  dossierSchema,
+  inviteSchema,
+  missingFields,
+  newDraftSchema,
+  returnSchema,
+} from '../schemas/dossier.ts';
 import { fileApplication } from './submit-application.ts';
 import { parseOrThrow } from './validate.ts';
 
@@ -80,19 +90,29 @@ export interface DraftView {
 
 const DRAFT_ID = /^[A-Za-z0-9_-]{22}$/;
 
-/** The draft, its call and who acts, from an edit link: 403 forged, 404 unknown, 410 lapsed. */
-async function openDraft(ports: DraftPorts, request: Pick<DraftRequest, 'id' | 'sig'>) {
+/**
+ * Who an edit link speaks for (role and contact tag), checked without any read: 404 for an id of
+ * the wrong shape, 403 forged, 410 lapsed.
+ */
+async function checkLink(ports: DraftPorts, request: Pick<DraftRequest, 'id' | 'sig'>): Promise<{ role: DraftRole; tag: string }> {
   // Checked by shape before anything is read: a forged id costs no read.
   if (!DRAFT_ID.test(request.id)) throw new NotFoundError('Ce dossier n’existe pas.');
-  const draft = await ports.repository.getDraft(request.id);
-  if (!draft) throw new NotFoundError('Ce dossier n’existe pas.');
-  const check = await checkDraftLink(ports.signer, draft.id, (role) => contactOf(draft, role)?.email, request.sig, ports.clock.now());
+  const check = await checkDraftLink(ports.signer, request.id, request.sig, ports.clock.now());
   if (!check.ok && check.reason === 'bad-signature') throw new BadSignatureError('Ce lien n’est pas valide.');
   if (!check.ok) throw new DraftGoneError('Ce lien a expiré.');
+  return check;
+}
+
+/** The draft, its call and who acts, from an edit link: 403 forged or for a replaced contact, 404 unknown, 410 lapsed. */
+async function openDraft(ports: DraftPorts, request: Pick<DraftRequest, 'id' | 'sig'>) {
+  const { role, tag } = await checkLink(ports, request);
+  const draft = await ports.repository.getDraft(request.id);
+  if (!draft) throw new NotFoundError('Ce dossier n’existe pas.');
+  const contact = contactOf(draft, role);
+  if (!contact || !sameMac(await contactTag(ports.signer, draft.id, role, contact.email), tag)) throw new BadSignatureError('Ce lien n’est pas valide.');
   const call = await ports.repository.getCall(draft.callId);
   if (!call) throw new NotFoundError(`L’appel à projets « ${draft.callId} » n’existe plus.`);
-  const contact = contactOf(draft, check.role) as DraftContact;
-  return { draft, call, role: check.role, contact };
+  return { draft, call, role, contact };
 }
 
 function only(role: DraftRole, actual: DraftRole, what: string): void {
@@ -164,8 +184,9 @@ export async function createDraft(
   if (!isCallOpen(call, now)) throw new CallClosedError(`L’appel à projets « ${input.callId} » n’est pas ouvert aux candidatures.`);
   const at = now.toISOString();
   const lead = { name: input.leadAuthority.contact.name, email: input.leadAuthority.contact.email };
+  const id = (ports.newId ?? newId)();
   const draft: DraftRecord = {
-    id: (ports.newId ?? newId)(),
+    id,
     callId: call.id,
     status: 'DRAFT',
     version: 1,
@@ -174,6 +195,8 @@ export async function createDraft(
     lead,
     createdAt: at,
     updatedAt: at,
+    closesAt: new Date(call.closesAt).toISOString(),
+    linkTags: { lead: await contactTag(ports.signer, id, 'lead', lead.email) },
   };
   await ports.repository.createDraft(draft, eventBy('lead', lead, at, 'created'));
   const expires = linkExpiry(call);
@@ -209,35 +232,47 @@ const IF_MATCH = /^\s*(?:W\/)?"([1-9]\d{0,8})"\s*$/;
 export type SaveDraftResult = { outcome: 'saved'; version: number } | { outcome: 'stale'; current: DraftView };
 
 /**
- * PUT /drafts/{id}. 1. The link (403/404/410). 2. `If-Match: "<version>"` and the dossier, which
- * may be incomplete, never malformed (400, nothing written); each top-level section it holds
- * replaces the stored one, the others are kept. 3. A DRAFT (410 filed, 409 awaiting
- * the partner) of a call still open (410). 4. One conditional write at that version: `stale`
- * (409, with the current draft) when another save came first.
+ * PUT /drafts/{id}. 1. The link, checked without a read (403/404/410). 2. `If-Match: "<version>"`
+ * and the dossier, which may be incomplete, never malformed (400, nothing written); each top-level
+ * section it holds replaces the stored one, the others are kept, and the history records the
+ * sections it holds. 3. ONE conditional write, with no read before it: a DRAFT (410 filed, 409
+ * awaiting the partner) of a call still open (410), still at that version — else `stale` (409,
+ * with the current draft) — whose contact of the link's role is still the link's (403).
+ *
+ * `onlyChanged` (the page's form without JavaScript, which sends every field): the draft is read
+ * first and only the sections that differ from it are written and recorded.
  */
 export async function saveDraft(
   ports: DraftPorts,
-  request: Pick<DraftRequest, 'id' | 'sig'> & { ifMatch: string | undefined; body: unknown },
+  request: Pick<DraftRequest, 'id' | 'sig'> & { ifMatch: string | undefined; body: unknown; onlyChanged?: boolean },
 ): Promise<SaveDraftResult> {
-  const { draft, call, role, contact } = await openDraft(ports, request);
+  const by = await checkLink(ports, request);
   const version = IF_MATCH.exec(request.ifMatch ?? '')?.[1];
   if (version === undefined) {
     throw new ValidationError('En-tête If-Match invalide.', [{ path: 'If-Match', message: 'la version du dossier lue, entre guillemets : "3"' }]);
   }
-  const body = parseOrThrow(dossierDraftSchema, request.body, 'Le dossier est invalide.');
-  requireStatus(draft, 'DRAFT');
-  const now = ports.clock.now();
-  beforeClose(call, now);
-  const expected = Number(version);
-  if (draft.version !== expected) return { outcome: 'stale', current: await viewOf(ports, draft, role) };
-  // A section the body leaves out is kept as stored; a section it holds replaces the stored one.
-  const dossier: DossierDraft = { ...draft.dossier, ...body };
-  const event = eventBy(role, contact, now.toISOString(), 'saved', { sections: changedSections(draft.dossier, dossier) });
-  const result = await ports.repository.saveDraft(draft.id, expected, dossier, event);
+  let sections = parseOrThrow(dossierDraftSchema, request.body, 'Le dossier est invalide.');
+  const expectedVersion = Number(version);
+  if (request.onlyChanged) {
+    const { draft, role } = await openDraft(ports, request);
+    if (draft.status === 'DRAFT' && draft.version !== expectedVersion) return { outcome: 'stale', current: await viewOf(ports, draft, role) };
+    const changed = new Set(changedSections(draft.dossier, { ...draft.dossier, ...sections }));
+    sections = Object.fromEntries(Object.entries(sections).filter(([section]) => changed.has(section as DossierSection)));
+  }
+  const result = await ports.repository.saveDraft(request.id, { expectedVersion, sections, by, at: ports.clock.now().toISOString() });
   if (result.outcome === 'saved') return result;
-  if (result.outcome === 'stale') return { outcome: 'stale', current: await viewOf(ports, result.current, role) };
-  requireStatus(result.current ?? { status: 'SUBMITTED' }, 'DRAFT');
-  throw new DraftGoneError('Ce dossier ne peut plus être modifié.');
+  if (result.outcome === 'stale') return { outcome: 'stale', current: await viewOf(ports, result.current, by.role) };
+  switch (result.reason) {
+    case 'missing':
+      throw new NotFoundError('Ce dossier n’existe pas.');
+    case 'contact':
+      throw new BadSignatureError('Ce lien n’est pas valide.');
+    case 'closed':
+      throw new DraftGoneError(`L’appel à projets « ${result.current?.callId ?? ''} » est clos.`);
+    default:
+      requireStatus(result.current ?? { status: 'SUBMITTED' }, 'DRAFT');
+      throw new DraftGoneError('Ce dossier ne peut plus être modifié.');
+  }
 }
 
 /** POST /drafts/{id}/invite (the lead): stores the partner's contact and emails it its own edit link. */
@@ -248,7 +283,8 @@ export async function invitePartner(ports: DraftPorts, request: DraftRequest & {
   requireStatus(draft, 'DRAFT');
   const now = ports.clock.now();
   beforeClose(call, now);
-  if (!(await ports.repository.setDraftPartner(draft.id, partner, eventBy(role, contact, now.toISOString(), 'invited')))) {
+  const tagged = { contact: partner, tag: await contactTag(ports.signer, draft.id, 'partner', partner.email) };
+  if (!(await ports.repository.setDraftPartner(draft.id, tagged, eventBy(role, contact, now.toISOString(), 'invited')))) {
     requireStatus((await ports.repository.getDraft(draft.id)) ?? { status: 'SUBMITTED' }, 'DRAFT');
   }
   const expires = linkExpiry(call);
@@ -303,7 +339,7 @@ export async function requestFiling(ports: DraftPorts, request: DraftRequest): P
     draft.id,
     { from: 'DRAFT', to: 'AWAITING_PARTNER', version: draft.version },
     eventBy(role, contact, at, 'submit-requested'),
-    { submitRequestedAt: at, partner },
+    { submitRequestedAt: at, partner: { contact: partner, tag: await contactTag(ports.signer, draft.id, 'partner', partner.email) } },
   );
   if (changed.outcome === 'refused') throw new DraftStateError('Le dossier a changé entre-temps : relisez-le, puis demandez à nouveau son dépôt.');
   if (changed.outcome === 'unchanged') return { id: draft.id, status: 'AWAITING_PARTNER' };

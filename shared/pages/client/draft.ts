@@ -30,6 +30,13 @@ interface DraftView {
   history?: { role: 'lead' | 'partner'; email: string; at: string; action: string }[];
 }
 
+/** Whether two sets of values differ in one section (`section.` names). */
+function differs(a: Readonly<Record<string, string>>, b: Readonly<Record<string, string>>, section: string): boolean {
+  const prefix = `${section}.`;
+  const names = new Set([...Object.keys(a), ...Object.keys(b)].filter((name) => name.startsWith(prefix)));
+  return [...names].some((name) => (a[name] ?? '') !== (b[name] ?? ''));
+}
+
 function start(): void {
   const found = document.getElementById('draft-form');
   if (!(found instanceof HTMLFormElement) || !found.dataset.draft || !found.dataset.texts) return;
@@ -109,13 +116,22 @@ function start(): void {
       say(texts.autosave.refused);
       return;
     }
+    // Only the sections this person changed since the version it started from: the others stay as
+    // stored, and the draft's history names what each save changed.
+    const now = readAs(typed);
+    const changed = sections.filter((section) => differs(now, shown, section));
+    if (changed.length === 0) {
+      forget();
+      return;
+    }
+    const whole = dossier.value as Record<string, unknown>;
     saving = true;
     try {
       const response = await fetch(form.action, {
         method: 'PUT',
         credentials: 'same-origin',
         headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'If-Match': `"${version}"` },
-        body: JSON.stringify(dossier.value),
+        body: JSON.stringify(Object.fromEntries(changed.map((section) => [section, whole[section] ?? {}]))),
       });
       if (response.ok) saved(((await response.json()) as { version: number }).version, typed);
       else if (response.status === 409) stale(((await response.json()) as { current: DraftView }).current, dossier.value);

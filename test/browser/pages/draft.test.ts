@@ -4,7 +4,7 @@ import type { DraftRecord } from '../../../shared/domain/draft.ts';
 import { newId } from '../../../shared/domain/ids.ts';
 import { formatEuros, textsFor } from '../../../shared/i18n/index.ts';
 import { formatMad } from '../../../shared/i18n/money.ts';
-import { draftLink } from '../../../shared/links/links.ts';
+import { contactTag, draftLink } from '../../../shared/links/links.ts';
 import { screenshotsOf } from '../screenshots.ts';
 import { browserSession, expectAccessible, fakePorts, hasChromium, openCall, startDate } from './support.ts';
 
@@ -34,8 +34,9 @@ const call = { ...openCall(), madPerEur: 10.8 };
 /** A draft of the open call with both contacts, as the lead created it and invited the partner. */
 async function newDraft(apiUrl: string): Promise<{ id: string; lead: string; partner: string }> {
   const at = new Date().toISOString();
+  const id = newId();
   const draft: DraftRecord = {
-    id: newId(),
+    id,
     callId: call.id,
     status: 'DRAFT',
     version: 1,
@@ -45,6 +46,8 @@ async function newDraft(apiUrl: string): Promise<{ id: string; lead: string; par
     partner: PARTNER,
     createdAt: at,
     updatedAt: at,
+    closesAt: new Date(call.closesAt).toISOString(),
+    linkTags: { lead: await contactTag(fakePorts.signer, id, 'lead', LEAD.email), partner: await contactTag(fakePorts.signer, id, 'partner', PARTNER.email) },
   };
   await fakePorts.repository.createDraft(draft, { at, role: 'lead', email: LEAD.email, action: 'created' });
   const expires = new Date(Date.parse(call.closesAt) + 30 * 24 * 3600 * 1000);

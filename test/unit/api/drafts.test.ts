@@ -12,7 +12,7 @@ import { keys } from '../../../shared/adapters/table-keys.ts';
 import { ROUTES } from '../../../shared/catalogue/routes.ts';
 import { draftSig } from '../../../shared/links/links.ts';
 import { apiEvent, bodyOf, lambdaContext } from '../../fixtures/api-event.ts';
-import { aDossier, aDraft } from '../../fixtures/dossier.ts';
+import { aDossier, aDraft, withLinkTags } from '../../fixtures/dossier.ts';
 import { callItem, draftItem, testSigner } from './items.ts';
 import { NOW, sampleCall } from './samples.ts';
 
@@ -20,7 +20,8 @@ const ddb = mockClient(DynamoDBDocumentClient);
 const ses = mockClient(SESClient);
 const sfn = mockClient(SFNClient);
 
-const DRAFT = aDraft({ id: 'AbCdEfGhIjKlMnOpQrStUv', version: 4, createdAt: '2027-01-10T09:00:00.000Z' });
+/** The draft as the table holds it, with the tag its lead's links carry (set before each test). */
+let DRAFT = aDraft({ id: 'AbCdEfGhIjKlMnOpQrStUv', version: 4, createdAt: '2027-01-10T09:00:00.000Z' });
 const EXPIRES = new Date('2027-04-14T23:59:59.000Z');
 
 let leadSig = '';
@@ -46,13 +47,12 @@ beforeEach(async () => {
   vi.useFakeTimers({ toFake: ['Date'] });
   vi.setSystemTime(NOW);
   leadSig = await draftSig(testSigner, DRAFT.id, 'lead', DRAFT.lead.email, EXPIRES);
+  DRAFT = await withLinkTags(DRAFT, testSigner);
   ddb.on(GetCommand).resolves({});
   ddb.on(GetCommand, { Key: keys.call('2027-T1') }).resolves({ Item: callItem(sampleCall()) });
   ddb.on(GetCommand, { Key: keys.draft(DRAFT.id) }).resolves({ Item: draftItem(DRAFT) });
   ddb.on(QueryCommand).resolves({ Items: [] });
-  ddb
-    .on(UpdateCommand)
-    .resolves({ Attributes: { ...draftItem(DRAFT), seq: 4, lastEvent: { at: NOW.toISOString(), role: 'lead', email: DRAFT.lead.email, action: 'saved' } } });
+  ddb.on(UpdateCommand).resolves({ Attributes: draftItem(DRAFT) });
   ddb.on(PutCommand).resolves({});
   ses.on(SendEmailCommand).resolves({ MessageId: 'm' });
   sfn.on(StartExecutionCommand).resolves({ executionArn: 'arn:exec', startDate: NOW });
@@ -65,27 +65,32 @@ afterEach(() => {
 });
 
 describe('PUT /drafts/{id}', () => {
-  it('saves at the version named in If-Match, in one conditional write, and answers the next version', async () => {
-    const res = await put(JSON.stringify(aDossier()));
+  it('saves at the version named in If-Match in one conditional write, with no read, and answers the next version', async () => {
+    const res = await put(JSON.stringify({ project: aDossier().project, budget: aDossier().budget }));
     expect(res.statusCode).toBe(200);
     expect(bodyOf(res)).toEqual({ version: 5 });
     expect(res.headers?.ETag).toBe('"5"');
-    expect(ddb).toHaveReceivedCommandTimes(UpdateCommand, 1);
+    // The whole save is this one request: the link, the status, the version, the close and the contact are its condition.
+    expect(ddb.calls()).toHaveLength(1);
     expect(ddb).toHaveReceivedCommandWith(UpdateCommand, {
       Key: keys.draft(DRAFT.id),
-      ConditionExpression: '#status = :draft AND #version = :expected',
-      ExpressionAttributeValues: expect.objectContaining({ ':expected': 4, ':next': 5 }),
+      ConditionExpression: '#status = :draft AND #version = :expected AND closesAt > :at AND linkTags.#role = :tag AND size(history) < :cap',
+      ExpressionAttributeNames: expect.objectContaining({ '#role': 'lead', '#s0': 'project', '#s1': 'budget' }),
+      ExpressionAttributeValues: expect.objectContaining({
+        ':expected': 4,
+        ':next': 5,
+        ':tag': DRAFT.linkTags.lead,
+        ':at': NOW.toISOString(),
+        ':event': [{ at: NOW.toISOString(), role: 'lead', tag: DRAFT.linkTags.lead, action: 'saved', sections: ['project', 'budget'] }],
+      }),
     });
   });
 
   it('two saves from the same version: the one that loses its condition gets 409 with the draft as it is now', async () => {
-    ddb
-      .on(UpdateCommand)
-      .resolvesOnce({ Attributes: { ...draftItem(DRAFT), seq: 4 } })
-      .rejects(conditionFailed());
-    const [a, b] = await Promise.all([put(JSON.stringify({ project: { title: 'A' } })), put(JSON.stringify({ project: { title: 'B' } }))]);
+    ddb.on(UpdateCommand).resolvesOnce({}).rejects(conditionFailed());
     // What the table holds after the winner: version 5.
     ddb.on(GetCommand, { Key: keys.draft(DRAFT.id) }).resolves({ Item: draftItem({ ...DRAFT, version: 5, dossier: { project: { title: 'A' } } }) });
+    const [a, b] = await Promise.all([put(JSON.stringify({ project: { title: 'A' } })), put(JSON.stringify({ project: { title: 'B' } }))]);
     expect([a?.statusCode, b?.statusCode].sort()).toEqual([200, 409]);
     const lost = await put(JSON.stringify({ project: { title: 'C' } }));
     expect(lost.statusCode).toBe(409);
@@ -104,15 +109,17 @@ describe('PUT /drafts/{id}', () => {
     expect(writes()).toBe(0);
   });
 
-  it('a filed draft → 410, one awaiting the partner → 409, a closed call → 410; nothing written', async () => {
-    ddb.on(GetCommand, { Key: keys.draft(DRAFT.id) }).resolves({ Item: draftItem({ ...DRAFT, status: 'SUBMITTED' }) });
-    expect((await put('{}')).statusCode).toBe(410);
-    ddb.on(GetCommand, { Key: keys.draft(DRAFT.id) }).resolves({ Item: draftItem({ ...DRAFT, status: 'AWAITING_PARTNER' }) });
-    expect((await put('{}')).statusCode).toBe(409);
-    ddb.on(GetCommand, { Key: keys.draft(DRAFT.id) }).resolves({ Item: draftItem(DRAFT) });
-    vi.setSystemTime(new Date('2027-04-01T00:00:00.000Z'));
-    expect((await put('{}')).statusCode).toBe(410);
-    expect(writes()).toBe(0);
+  it('refused by its condition, the save reads why: filed → 410, awaiting the partner → 409, call closed → 410, contact replaced → 403', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    const refusedFor = async (item: ReturnType<typeof draftItem>) => {
+      ddb.on(GetCommand, { Key: keys.draft(DRAFT.id) }).resolves({ Item: item });
+      return (await put('{}')).statusCode;
+    };
+    expect(await refusedFor(draftItem({ ...DRAFT, status: 'SUBMITTED' }))).toBe(410);
+    expect(await refusedFor(draftItem({ ...DRAFT, status: 'AWAITING_PARTNER' }))).toBe(409);
+    expect(await refusedFor(draftItem({ ...DRAFT, closesAt: NOW.toISOString() }))).toBe(410);
+    expect(await refusedFor(draftItem({ ...DRAFT, linkTags: { lead: 'another-contact0' } }))).toBe(403);
+    expect(ddb.commandCalls(PutCommand)).toHaveLength(0);
   });
 
   it('1,000+ hostile drafts: never a 5xx, and a refused save writes nothing', async () => {

@@ -29,7 +29,8 @@ export const draftItem = (draft: DraftRecord) => ({
   ...keys.draft(draft.id),
   gsi1pk: gsi.draftsOf(draft.callId),
   gsi1sk: gsi.draftSort(draft.createdAt, draft.id),
-  seq: 3,
+  history: [{ at: draft.createdAt, role: 'lead', email: draft.lead.email, action: 'created' }],
+  editors: { [draft.linkTags.lead]: draft.lead.email },
 });
 
 export const taskItem = (task: TaskRecord) => ({

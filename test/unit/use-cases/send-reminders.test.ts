@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { contactOf } from '../../../shared/domain/draft.ts';
-import { checkDraftLink } from '../../../shared/links/links.ts';
+import { checkDraftLink, contactTag } from '../../../shared/links/links.ts';
 import { hmacSigner } from '../../../shared/links/signing.ts';
 import type { Workflow } from '../../../shared/ports/index.ts';
 import { createDraft, type DraftPorts, invitePartner, requestFiling, saveDraft } from '../../../shared/use-cases/drafts.ts';
@@ -74,9 +74,9 @@ describe('deadline reminders', () => {
     expect(awaiting?.text).toContain('Its filing awaits your confirmation');
     const sig = decodeURIComponent(/\?sig=([^\s&]+)/.exec(awaiting?.text ?? '')?.[1] ?? '');
     const draft = await repository.getDraft(filed.id);
-    const emailOf = (role: 'lead' | 'partner') => contactOf(draft!, role)?.email;
-    expect(await checkDraftLink(signer, filed.id, emailOf, sig, new Date('2027-04-05T00:00:00Z'))).toMatchObject({ ok: true, role: 'partner' });
-    expect(await checkDraftLink(signer, filed.id, emailOf, sig, new Date('2027-04-11T00:00:00Z'))).toMatchObject({ ok: false, reason: 'expired' });
+    const tag = await contactTag(signer, filed.id, 'partner', contactOf(draft!, 'partner')?.email ?? '');
+    expect(await checkDraftLink(signer, filed.id, sig, new Date('2027-04-05T00:00:00Z'))).toEqual({ ok: true, role: 'partner', tag });
+    expect(await checkDraftLink(signer, filed.id, sig, new Date('2027-04-11T00:00:00Z'))).toMatchObject({ ok: false, reason: 'expired' });
     expect(mailer.to(LEAD_CONTACT.email).some((m) => m.text.includes(`/drafts/${alone.id}?sig=`))).toBe(true);
     expect(mailer.to(PARTNER_CONTACT.email).some((m) => m.text.includes(`/drafts/${together.id}?sig=`))).toBe(true);
 
