@@ -55,6 +55,12 @@ export const bool = (ctx: CommandContext, name: string): boolean => ctx.values[n
 export const when = (iso: string | undefined): string => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}`.trim() : '');
 /** `50 000`: whole euros with French grouping (plain spaces, so columns align). */
 export const euros = (amount: number | undefined): string => (amount === undefined ? '' : amount.toLocaleString('fr-FR').replace(/[\u00a0\u202f]/g, ' '));
+/**
+ * `324 000 (30 000 EUR)`: whole dirhams with their value in euros when the call has a rate; `-` when
+ * there is no amount on the Moroccan side (an old budget, a grant not made yet).
+ */
+export const dirhams = (mad: number | undefined, inEur?: number): string =>
+  mad === undefined ? '-' : inEur === undefined ? euros(mad) : `${euros(mad)} (${euros(inEur)} EUR)`;
 
 /** `--lang`: the fund's languages (French, the administration's, by default). */
 export const langOption = (what: string) => ({ lang: { type: 'string', value: '<fr|ar|en>', description: `language of ${what} (default fr)` } }) as const;

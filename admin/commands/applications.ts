@@ -6,11 +6,15 @@ import { catalogues, type Language } from '#shared/i18n/index.ts';
 import { reviewCriteria } from '#shared/schemas/decisions.ts';
 import { listApplications, showApplication } from '../use-cases/applications.ts';
 import { exportCall, type ExportRow } from '../use-cases/export-call.ts';
-import { bool, type CommandDef, euros, langOption, language, str, when } from '../command.ts';
+import { bool, type CommandDef, dirhams, euros, langOption, language, str, when } from '../command.ts';
 import { csv, facts, json, table, UTF8_BOM } from '../output.ts';
 import { UsageError } from '../target.ts';
 
 const jsonOption = { json: { type: 'boolean', description: 'print JSON instead of a table' } } as const;
+
+/** `FR 30 000 EUR, MA 324 000 MAD (30 000 EUR)`; France alone when nothing is on the Moroccan side. */
+const bySide = (fr: number, ma: number | undefined, maInEur: number | undefined): string =>
+  `FR ${euros(fr)} EUR${ma === undefined ? '' : `, MA ${euros(ma)} MAD${maInEur === undefined ? '' : ` (${euros(maInEur)} EUR)`}`}`;
 
 function parseStatus(value: string | undefined): Status | undefined {
   if (value === undefined) return undefined;
@@ -45,6 +49,18 @@ const EXPORT_COLUMNS: Column[] = [
   [{ fr: 'Début', ar: 'تاريخ الانطلاق', en: 'Start' }, (r) => r.startDate],
   [{ fr: 'Coût total (EUR)', ar: 'الكلفة الإجمالية (يورو)', en: 'Total cost (EUR)' }, (r) => r.totalCost],
   [{ fr: 'Montant demandé (EUR)', ar: 'المبلغ المطلوب (يورو)', en: 'Requested (EUR)' }, (r) => r.requestedAmount],
+  [
+    { fr: 'Montant demandé côté français (EUR)', ar: 'المبلغ المطلوب من الجانب الفرنسي (يورو)', en: 'Requested from the French side (EUR)' },
+    (r) => r.requestedFR,
+  ],
+  [
+    { fr: 'Montant demandé côté marocain (MAD)', ar: 'المبلغ المطلوب من الجانب المغربي (درهم)', en: 'Requested from the Moroccan side (MAD)' },
+    (r) => r.requestedMA,
+  ],
+  [
+    { fr: 'Montant demandé côté marocain (EUR)', ar: 'المبلغ المطلوب من الجانب المغربي (يورو)', en: 'Requested from the Moroccan side (EUR)' },
+    (r) => r.requestedMAInEur,
+  ],
   [{ fr: 'Taux de cofinancement', ar: 'نسبة التمويل المشترك', en: 'Co-financing share' }, (r) => r.cofinancingShare],
   [{ fr: 'Avis de l’instructeur', ar: 'رأي المكلف بالدراسة', en: 'Reviewer’s recommendation' }, (r) => r.recommendation],
   ...reviewCriteria.map(
@@ -69,6 +85,12 @@ that status. Without it, every status: the index keeps each status apart, in sub
 each page reads the next applications of every status and merges them, oldest first across
 statuses (the STATUS column says where each one is). The next page's command is printed on stderr
 when there is one (--cursor <value>); a cursor only continues the listing that printed it.
+
+REQUESTED is the whole request in EUR (a dossier's Moroccan side converted at the call's frozen
+rate). Then each side on its own: FR what France is asked, in EUR; MA what Morocco is asked, in
+MAD, with its value in EUR when the call has a rate; GRANTED FR and GRANTED MA what the committee
+awarded on each side, once it has. An application filed with the old budget (a total cost and a
+requested amount, no funding sources) asked France alone: "-" on the Moroccan side.
 
 Examples:
   npm run admin -- applications list --call 2027-T1
@@ -95,8 +117,21 @@ Examples:
       if (bool(ctx, 'json')) return ctx.out(json(page));
       ctx.out(
         table(
-          ['ID', 'SUBMITTED (UTC)', ...(status ? [] : ['STATUS']), 'LEAD AUTHORITY', 'PARTNER AUTHORITY', 'THEME', 'REQUESTED', 'TITLE'],
-          page.items.map((a) => [
+          [
+            'ID',
+            'SUBMITTED (UTC)',
+            ...(status ? [] : ['STATUS']),
+            'LEAD AUTHORITY',
+            'PARTNER AUTHORITY',
+            'THEME',
+            'REQUESTED',
+            'FR (EUR)',
+            'MA (MAD)',
+            'GRANTED FR (EUR)',
+            'GRANTED MA (MAD)',
+            'TITLE',
+          ],
+          page.items.map(({ amounts: m, ...a }) => [
             a.id,
             when(a.createdAt),
             ...(status ? [] : [a.status]),
@@ -104,6 +139,10 @@ Examples:
             a.partnerAuthority.name,
             a.project.theme,
             euros(a.budget.requestedAmount),
+            euros(m.requestedFR),
+            dirhams(m.requestedMA, m.requestedMAInEur),
+            m.grantedFR === undefined ? '-' : euros(m.grantedFR),
+            dirhams(m.grantedMA, m.grantedMAInEur),
             a.project.title,
           ]),
         ),
@@ -142,12 +181,13 @@ Examples:
           ['Partner authority', `${a.partnerAuthority.name} (${a.partnerAuthority.country}, ${a.partnerAuthority.kind})`],
           ['  contact', contact(a.partnerAuthority.contact)],
           ['Budget', `${euros(a.budget.totalCost)} EUR, ${euros(a.budget.requestedAmount)} EUR requested`],
+          ['  requested', bySide(details.amounts.requestedFR, details.amounts.requestedMA, details.amounts.requestedMAInEur)],
           ['Reviewer', a.reviewer ? `${a.reviewer.name} <${a.reviewer.email}>` : undefined],
           ['Review', a.review ? `${a.review.decision} (${reviewCriteria.map((c) => `${c} ${a.review?.[c]}`).join(', ')})` : undefined],
           [
             'Decision',
             a.decision
-              ? `${a.decision.outcome}${a.decision.grantedAmount !== undefined ? `, ${euros(a.decision.grantedAmount)} EUR` : ''}${a.decision.grantedMA ? ` + ${euros(a.decision.grantedMA)} MAD` : ''} (${when(a.decision.at)} UTC)`
+              ? `${a.decision.outcome}${details.amounts.grantedFR !== undefined ? `, ${bySide(details.amounts.grantedFR, details.amounts.grantedMA, details.amounts.grantedMAInEur)}` : ''} (${when(a.decision.at)} UTC)`
               : undefined,
           ],
           ['Error', a.error ? `${a.error.name}${a.error.cause ? `: ${a.error.cause}` : ''} (${when(a.error.at)} UTC)` : undefined],
@@ -183,6 +223,9 @@ Examples:
     details: `UTF-8 with a byte order mark (spreadsheets then show accents and Arabic correctly), RFC 4180
 quoting, one row per application: partners, theme, amounts, co-financing share, the reviewer's
 scores and the committee's decision. No contact details. To stdout unless --out is given.
+Amounts are whole numbers with no thousands separator. Beside the whole request in EUR, each
+side's: France in EUR, Morocco in MAD and in EUR at the call's frozen rate (empty for an
+application filed with the old budget, which asked France alone); then what each side granted.
 The header and the theme labels are in one language, French unless --lang says otherwise (a
 label the call has not translated stays in French); the values (statuses, theme codes, dates,
 amounts) are the same in every language. For a spreadsheet in French,

@@ -1,6 +1,6 @@
 import { type DraftStatus, draftStatuses } from '#shared/domain/draft.ts';
 import { listCallDrafts } from '../use-cases/drafts.ts';
-import { bool, type CommandDef, euros, str, when } from '../command.ts';
+import { bool, type CommandDef, dirhams, euros, str, when } from '../command.ts';
 import { json, table } from '../output.ts';
 import { UsageError } from '../target.ts';
 
@@ -48,7 +48,7 @@ Example:
             d.partnerInvited ? 'invited' : '-',
             euros(d.totalCost),
             euros(d.requestedFR),
-            d.requestedMAInEur !== undefined ? `${euros(d.requestedMA)} (${euros(d.requestedMAInEur)} EUR)` : euros(d.requestedMA),
+            dirhams(d.requestedMA, d.requestedMAInEur),
             d.leadAuthority ?? '',
             d.title ?? '',
           ]),

@@ -3,6 +3,7 @@ import { NotFoundError, ValidationError } from '../../shared/domain/errors.ts';
 import { statuses } from '../../shared/domain/status.ts';
 import type { Status } from '../../shared/domain/status.ts';
 import type { Page, Repository } from '../../shared/ports/index.ts';
+import { type ApplicationAmounts, applicationAmounts } from './amounts.ts';
 import type { AdminPorts, Progress } from './context.ts';
 
 type Ports = Pick<AdminPorts, 'repository'>;
@@ -27,6 +28,9 @@ export async function requireApplication(repository: Repository, id: string): Pr
   return app;
 }
 
+/** A listed application, with what it asks (and was granted) on each side of the fund. */
+export type ListedApplication = ApplicationRecord & { amounts: ApplicationAmounts };
+
 /**
  * `applications list`: one page of a call's applications, oldest first: in one status when it is
  * given, else in every status.
@@ -34,17 +38,21 @@ export async function requireApplication(repository: Repository, id: string): Pr
  * 2. One status: one Query of the status index; the cursor leads to the next page.
  * 3. Every status: the index has one partition per status, each in submission order; the page is
  *    the merge of their heads (see `listEveryStatus`).
+ * 4. Each application's amounts by side: France in EUR, Morocco in MAD and its value in EUR at the
+ *    call's frozen rate (an application filed with the old budget asked France alone).
  */
 export async function listApplications(
   { repository }: Ports,
   request: { callId: string; status?: Status; limit?: number; cursor?: string },
-): Promise<Page<ApplicationRecord>> {
-  await requireCall(repository, request.callId);
-  if (!request.status) return listEveryStatus(repository, request.callId, request.limit ?? DEFAULT_LIMIT, request.cursor);
-  return repository.listApplications(request.callId, request.status, {
-    ...(request.limit !== undefined ? { limit: request.limit } : {}),
-    ...(request.cursor !== undefined ? { cursor: request.cursor } : {}),
-  });
+): Promise<Page<ListedApplication>> {
+  const call = await requireCall(repository, request.callId);
+  const page = request.status
+    ? await repository.listApplications(request.callId, request.status, {
+        ...(request.limit !== undefined ? { limit: request.limit } : {}),
+        ...(request.cursor !== undefined ? { cursor: request.cursor } : {}),
+      })
+    : await listEveryStatus(repository, request.callId, request.limit ?? DEFAULT_LIMIT, request.cursor);
+  return { ...page, items: page.items.map((app) => ({ ...app, amounts: applicationAmounts(app, call.madPerEur) })) };
 }
 
 const DEFAULT_LIMIT = 50;
@@ -150,6 +158,8 @@ async function listEveryStatus(repository: Repository, callId: string, limit: nu
 
 export interface ApplicationDetails {
   application: ApplicationRecord;
+  /** What it asks (and was granted) on each side, at its call's rate. */
+  amounts: ApplicationAmounts;
   history: HistoryEvent[];
   /** Links waiting for someone's decision, newest first. */
   openTasks: TaskView[];
@@ -157,12 +167,18 @@ export interface ApplicationDetails {
   otherTasks: number;
 }
 
-/** `applications show`: the application, its history and its open decisions (no token, ever). */
+/** `applications show`: the application, its amounts by side, its history and its open decisions (no token, ever). */
 export async function showApplication({ repository }: Ports, id: string): Promise<ApplicationDetails> {
   const application = await requireApplication(repository, id);
-  const [history, tasks] = await Promise.all([repository.getHistory(id), repository.listTasks(id)]);
+  const [history, tasks, call] = await Promise.all([repository.getHistory(id), repository.listTasks(id), repository.getCall(application.callId)]);
   const open = tasks.filter((t) => t.status === 'OPEN').sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-  return { application, history, openTasks: open.map(taskView), otherTasks: tasks.length - open.length };
+  return {
+    application,
+    amounts: applicationAmounts(application, call?.madPerEur),
+    history,
+    openTasks: open.map(taskView),
+    otherTasks: tasks.length - open.length,
+  };
 }
 
 /**

@@ -1,7 +1,10 @@
 import type { CallRecord } from '../../shared/domain/application.ts';
+import { budgetRulesOf, envelopesOf, type Envelopes, filingRulesOf } from '../../shared/domain/call-rules.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
+import type { BudgetRules } from '../../shared/schemas/budget.ts';
 import { callSchema } from '../../shared/schemas/call.ts';
 import { parseOrThrow } from '../../shared/use-cases/validate.ts';
+import { requireCall } from './applications.ts';
 import type { AdminPorts } from './context.ts';
 
 export interface PutCallResult {
@@ -50,3 +53,41 @@ export async function listCalls({ repository }: Pick<AdminPorts, 'repository'>):
 /** Whether a call takes applications at `now`. */
 export const isOpen = (call: Pick<CallRecord, 'opensAt' | 'closesAt'>, now: Date): boolean =>
   Date.parse(call.opensAt) <= now.getTime() && now.getTime() < Date.parse(call.closesAt);
+
+/** The joint dossier's fields of a call: a call may leave them out, and then reads with defaults. */
+export const dossierFields = [
+  'envelopes',
+  'madPerEur',
+  'minLeadShare',
+  'maxInKindShare',
+  'grants',
+  'partnerConfirmationDays',
+  'requirePartnerConfirmation',
+] as const;
+export type DossierField = (typeof dossierFields)[number];
+
+export interface CallDetails {
+  call: CallRecord;
+  /** The rules the call applies, its own or the defaults. */
+  envelopes: Envelopes;
+  budget: BudgetRules;
+  filing: { partnerConfirmationDays: number; requirePartnerConfirmation: boolean };
+  /** The dossier fields the call does not set (their defaults apply). */
+  defaults: DossierField[];
+}
+
+/**
+ * `calls show`: one call and the rules it applies to dossiers, read as the workflow reads them
+ * (both envelopes, the frozen rate, the shares, each side's grant bounds, the partner's
+ * confirmation), saying which ones are defaults.
+ */
+export async function showCall({ repository }: Pick<AdminPorts, 'repository'>, id: string): Promise<CallDetails> {
+  const call = await requireCall(repository, id);
+  return {
+    call,
+    envelopes: envelopesOf(call),
+    budget: budgetRulesOf(call),
+    filing: filingRulesOf(call),
+    defaults: dossierFields.filter((field) => call[field] === undefined),
+  };
+}

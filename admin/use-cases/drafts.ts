@@ -1,11 +1,12 @@
 import { type DraftStatus, contactOf } from '../../shared/domain/draft.ts';
-import { costTotal, madToEur } from '../../shared/domain/budget.ts';
+import { costTotal } from '../../shared/domain/budget.ts';
 import { dossierSections, missingFields } from '../../shared/schemas/dossier.ts';
+import { draftRequests, type SideRequests } from './amounts.ts';
 import { requireCall } from './applications.ts';
 import type { AdminPorts } from './context.ts';
 
 /** How far a draft is: what the secretariat follows before the close (no contact detail but the partner's being invited). */
-export interface DraftProgress {
+export interface DraftProgress extends SideRequests {
   id: string;
   status: DraftStatus;
   title?: string;
@@ -21,12 +22,9 @@ export interface DraftProgress {
   updatedAt: string;
   /** When the lead asked to file (AWAITING_PARTNER). */
   submitRequestedAt?: string;
-  /** The budget as typed so far: the total cost (EUR) and each side's request (FR in EUR, MA in MAD). */
+  /** The budget as typed so far: the total cost (EUR), and each side's request (`SideRequests`). */
   totalCost: number;
-  requestedFR: number;
   requestedMA: number;
-  /** The Moroccan request in EUR at the call's rate, when the call has one. */
-  requestedMAInEur?: number;
 }
 
 /**
@@ -35,14 +33,11 @@ export interface DraftProgress {
  */
 export async function listCallDrafts({ repository }: Pick<AdminPorts, 'repository'>, callId: string, status?: DraftStatus): Promise<DraftProgress[]> {
   const call = await requireCall(repository, callId);
-  const rate = call.madPerEur;
   const drafts = (await repository.listDrafts(callId)).filter((d) => status === undefined || d.status === status);
   return drafts
     .map((d): DraftProgress => {
       const missing = missingFields(d.dossier);
       const incomplete = new Set(missing.map((m) => m.path.split('.')[0]));
-      const funding = d.dossier.budget?.funding;
-      const requestedMA = funding?.fundMA ?? 0;
       return {
         id: d.id,
         status: d.status,
@@ -56,9 +51,7 @@ export async function listCallDrafts({ repository }: Pick<AdminPorts, 'repositor
         updatedAt: d.updatedAt,
         ...(d.submitRequestedAt ? { submitRequestedAt: d.submitRequestedAt } : {}),
         totalCost: costTotal(d.dossier.budget ?? {}),
-        requestedFR: funding?.fundFR ?? 0,
-        requestedMA,
-        ...(rate !== undefined ? { requestedMAInEur: madToEur(requestedMA, rate) } : {}),
+        ...draftRequests(d.dossier.budget?.funding, call.madPerEur),
       };
     })
     .sort((a, b) => a.updatedAt.localeCompare(b.updatedAt) || a.id.localeCompare(b.id));

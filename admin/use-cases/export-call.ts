@@ -2,6 +2,7 @@ import type { ApplicationRecord, CallRecord } from '../../shared/domain/applicat
 import { cofinancingShare } from '../../shared/domain/eligibility.ts';
 import { type Catalogue, fr, type Language, textsFor, themeLabel } from '../../shared/i18n/index.ts';
 import { reviewCriteria } from '../../shared/schemas/decisions.ts';
+import { applicationAmounts } from './amounts.ts';
 import { allApplications, requireCall } from './applications.ts';
 import type { AdminPorts, Progress } from './context.ts';
 
@@ -20,7 +21,14 @@ export interface ExportRow {
   durationMonths: number;
   startDate: string;
   totalCost: number;
+  /** The whole request in EUR (for a dossier, the Moroccan side converted at the call's rate). */
   requestedAmount: number;
+  /** What the French side is asked, in EUR (an old-budget application's whole request). */
+  requestedFR: number;
+  /** What the Moroccan side is asked, in MAD; absent for an application filed with the old budget. */
+  requestedMA?: number;
+  /** `requestedMA` in EUR at the call's frozen rate (absent when the call has no rate). */
+  requestedMAInEur?: number;
   /** Requested / total cost, 0–1. */
   cofinancingShare: number;
   recommendation?: string;
@@ -42,8 +50,9 @@ export interface CallExport {
 
 const round = (value: number, digits: number) => Math.round(value * 10 ** digits) / 10 ** digits;
 
-export function exportRow(app: ApplicationRecord, call: Pick<CallRecord, 'themes'>, t: Catalogue = fr): ExportRow {
+export function exportRow(app: ApplicationRecord, call: Pick<CallRecord, 'themes' | 'madPerEur'>, t: Catalogue = fr): ExportRow {
   const review = app.review;
+  const { requestedFR, requestedMA, requestedMAInEur } = applicationAmounts(app, call.madPerEur);
   const scores = review ? Object.fromEntries(reviewCriteria.map((c) => [c, review[c]])) : {};
   const values = Object.values(scores) as number[];
   return {
@@ -61,6 +70,9 @@ export function exportRow(app: ApplicationRecord, call: Pick<CallRecord, 'themes
     startDate: app.project.startDate,
     totalCost: app.budget.totalCost,
     requestedAmount: app.budget.requestedAmount,
+    requestedFR,
+    ...(requestedMA !== undefined ? { requestedMA } : {}),
+    ...(requestedMAInEur !== undefined ? { requestedMAInEur } : {}),
     cofinancingShare: round(cofinancingShare(app.budget), 4),
     ...(review ? { recommendation: review.decision } : {}),
     scores,
@@ -79,7 +91,8 @@ export function exportRow(app: ApplicationRecord, call: Pick<CallRecord, 'themes
  * `export`: a call's applications for the joint steering committee.
  * 1. The call must exist.
  * 2. Read every status's applications from the index (paginated), reporting progress.
- * 3. One row each, by submission date: partners, theme, amounts, co-financing share, the
+ * 3. One row each, by submission date: partners, theme, amounts (each side's request in its
+ *    currency, the Moroccan one in EUR too), co-financing share, the
  *    reviewer's scores and the committee's decision. No contact details. The theme's label in
  *    `language` (the call's own, else French).
  */

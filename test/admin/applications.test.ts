@@ -2,7 +2,8 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csv } from '../../admin/output.ts';
-import { type AdminEnv, startAdminEnv } from './support.ts';
+import { aBudget } from '../fixtures/budget.ts';
+import { type AdminEnv, coChairs, pastCall, roster, startAdminEnv } from './support.ts';
 
 let env: AdminEnv;
 beforeAll(async () => {
@@ -37,9 +38,14 @@ describe('applications list', () => {
     const first = await env.cli('applications', 'list', '--call', '2025-T1', '--status', 'IN_REVIEW', '--limit', '2');
     expect(first.code).toBe(0);
     const lines = first.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+SUBMITTED \(UTC\)\s+LEAD AUTHORITY\s+PARTNER AUTHORITY\s+THEME\s+REQUESTED\s+TITLE$/);
+    expect(lines[0]).toMatch(
+      /^ID\s+SUBMITTED \(UTC\)\s+LEAD AUTHORITY\s+PARTNER AUTHORITY\s+THEME\s+REQUESTED\s+FR \(EUR\)\s+MA \(MAD\)\s+GRANTED FR \(EUR\)\s+GRANTED MA \(MAD\)\s+TITLE$/,
+    );
     expect(lines.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['rev-c', 'rev-a']);
-    expect(lines[1]).toMatch(/^rev-c\s+2025-02-01 10:00\s+Ville de Lyon\s+جماعة شفشاون — Commune de Chefchaouen\s+eau\s+50 000\s+Eau potable pour la médina$/);
+    // Filed with the old budget: its request is the French side's, nothing on the Moroccan side, nothing granted yet.
+    expect(lines[1]).toMatch(
+      /^rev-c\s+2025-02-01 10:00\s+Ville de Lyon\s+جماعة شفشاون — Commune de Chefchaouen\s+eau\s+50 000\s+50 000\s+-\s+-\s+-\s+Eau potable pour la médina$/,
+    );
     expect(first.stderr).toContain('2 application(s) of 2025-T1 in IN_REVIEW');
     const cursor = /--cursor (\S+)/.exec(first.stderr)?.[1];
     expect(cursor).toBeDefined();
@@ -79,7 +85,9 @@ describe('applications list, every status', () => {
     const first = await env.cli('applications', 'list', '--call', '2025-T1', '--limit', '2');
     expect(first.code).toBe(0);
     const lines = first.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+SUBMITTED \(UTC\)\s+STATUS\s+LEAD AUTHORITY\s+PARTNER AUTHORITY\s+THEME\s+REQUESTED\s+TITLE$/);
+    expect(lines[0]).toMatch(/^ID\s+SUBMITTED \(UTC\)\s+STATUS\s+LEAD AUTHORITY\s+PARTNER AUTHORITY\s+THEME\s+REQUESTED\s+FR \(EUR\)\s+MA \(MAD\)\s+.*TITLE$/);
+    // An old-budget application approved from the French envelope: its grant in EUR, nothing on the Moroccan side.
+    expect(lines[1]).toMatch(/^approved-1\s.*\spatrimoine\s+45 000\s+45 000\s+-\s+40 000\s+-\s+Patrimoine/);
     expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 4).join(' '))).toEqual([
       'approved-1 2025-01-20 09:00 APPROVED',
       'rejected-1 2025-01-25 09:00 REJECTED',
@@ -191,6 +199,7 @@ describe('export', () => {
     expect(lines[0]).toBe(
       'Référence,Statut,Déposé le,Thème,Libellé du thème,Projet,Collectivité chef de file (FR),Type (chef de file),' +
         'Collectivité partenaire (MA),Type (partenaire),Durée (mois),Début,Coût total (EUR),Montant demandé (EUR),' +
+        'Montant demandé côté français (EUR),Montant demandé côté marocain (MAD),Montant demandé côté marocain (EUR),' +
         'Taux de cofinancement,Avis de l’instructeur,Note : Pertinence,Note : Faisabilité,Note : Qualité du partenariat,Note : Impact,' +
         'Note moyenne,Décision,Montant accordé côté français (EUR),Montant accordé côté marocain (MAD),Date de décision',
     );
@@ -199,12 +208,13 @@ describe('export', () => {
     const approved = lines[1]!;
     expect(approved).toContain('"Patrimoine, ""médina"" et formation"');
     expect(approved).toContain(',جماعة شفشاون — Commune de Chefchaouen,commune,');
-    expect(approved).toMatch(/,36,2025-10-01,90000,45000,0\.5,favorable,4,3,5,4,4,APPROVED,40000,0,2025-\d\d-\d\dT[\d:.]+Z$/);
+    // Filed with the old budget: its request is the French side's, the Moroccan side's columns are empty.
+    expect(approved).toMatch(/,36,2025-10-01,90000,45000,45000,,,0\.5,favorable,4,3,5,4,4,APPROVED,40000,0,2025-\d\d-\d\dT[\d:.]+Z$/);
     // A formula typed by an applicant stays text in a spreadsheet.
     expect(lines[2]).toContain(`,"'=HYPERLINK(""http://evil"")",region,`);
     expect(lines[2]).toMatch(/,REJECTED,,,2025-/);
     expect(lines[3]).toMatch(
-      /^rev-c,IN_REVIEW,2025-02-01T10:00:00\.000Z,eau,Eau et stress hydrique,Eau potable pour la médina,Ville de Lyon,commune,.*,24,2025-09-01,120000,50000,0\.4167,,,,,,,,,,$/,
+      /^rev-c,IN_REVIEW,2025-02-01T10:00:00\.000Z,eau,Eau et stress hydrique,Eau potable pour la médina,Ville de Lyon,commune,.*,24,2025-09-01,120000,50000,50000,,,0\.4167,,,,,,,,,,$/,
     );
     // No contact detail leaves the table.
     expect(text).not.toMatch(/lea\.bernard|Léa Bernard|Omar|\+33/);
@@ -214,7 +224,7 @@ describe('export', () => {
     const result = await env.cli('export', '--call', '2025-T1', '--delimiter', ';');
     expect(result.code).toBe(0);
     expect(result.stdout.startsWith('\uFEFFRéférence;Statut;')).toBe(true);
-    expect(result.stdout).toContain(';120000;50000;0,4167;');
+    expect(result.stdout).toContain(';120000;50000;50000;;;0,4167;');
     expect(result.stdout).toContain(';"Patrimoine, ""médina"" et formation";');
     expect(result.stderr).toBe('exported 6 application(s) of 2025-T1\n');
   });
@@ -228,11 +238,13 @@ describe('export', () => {
     const [en, ...enRows] = await header('--lang', 'en');
     expect(en).toBe(
       'Reference,Status,Submitted,Theme,Theme label,Project,Lead authority (FR),Kind (lead),Partner authority (MA),Kind (partner),' +
-        'Duration (months),Start,Total cost (EUR),Requested (EUR),Co-financing share,Reviewer’s recommendation,' +
+        'Duration (months),Start,Total cost (EUR),Requested (EUR),' +
+        'Requested from the French side (EUR),Requested from the Moroccan side (MAD),Requested from the Moroccan side (EUR),' +
+        'Co-financing share,Reviewer’s recommendation,' +
         'Score: Relevance,Score: Feasibility,Score: Quality of the partnership,Score: Impact,Average score,Decision,Granted by the French side (EUR),Granted by the Moroccan side (MAD),Decided',
     );
     const [ar, ...arRows] = await header('--lang', 'ar');
-    expect(ar?.split(',')).toHaveLength(25);
+    expect(ar?.split(',')).toHaveLength(28);
     expect(ar).toMatch(/^المرجع,الحالة,/);
     expect(ar).toContain(',نقطة الملاءمة,');
     // One language per header: no Latin letter in the Arabic one but the country codes and the currency.
@@ -252,10 +264,10 @@ describe('export', () => {
     ]);
   });
 
-  it('splits into the same 25 fields with ";" in every language, a field holding ";" quoted', async () => {
+  it('splits into the same 28 fields with ";" in every language, a field holding ";" quoted', async () => {
     for (const lang of ['fr', 'ar', 'en']) {
       const [header] = (await env.cli('export', '--call', '2025-T1', '--lang', lang, '--delimiter', ';')).stdout.slice(1).split('\r\n');
-      expect(header?.split(';'), lang).toHaveLength(25);
+      expect(header?.split(';'), lang).toHaveLength(28);
     }
     expect(
       csv(
@@ -280,5 +292,92 @@ describe('export', () => {
     expect(await env.cli('export', '--call', 'NOPE')).toMatchObject({ code: 1, stdout: '' });
     expect(await env.cli('export', '--call', '2025-T1', '--delimiter', '|')).toMatchObject({ code: 2 });
     expect(await env.cli('export')).toMatchObject({ code: 2, stderr: 'coopfund admin: --call <id> is required\n' });
+  });
+});
+
+describe('both sides of the fund, in the listing, the details and the export', () => {
+  const JOINT = '2025-JOINT';
+  // The test budget: 120 000 € of costs, 30 000 € asked of France and 324 000 MAD (30 000 € at 10.8) of Morocco.
+  const dossier = { totalCost: 120_000, requestedAmount: 60_000, ...aBudget() };
+
+  beforeAll(async () => {
+    await env.repository.putCall({
+      ...pastCall,
+      id: JOINT,
+      madPerEur: 10.8,
+      envelopes: { FR: { amount: pastCall.envelope, currency: 'EUR' }, MA: { amount: 3_240_000, currency: 'MAD' } },
+      grants: { FR: { min: pastCall.grant.min, max: pastCall.grant.max }, MA: { min: 0, max: 1_620_000 } },
+    });
+    await env.repository.putRoster(JOINT, roster);
+    await env.repository.putCoChairs(JOINT, coChairs);
+    await env.seed('joint-approved', 'APPROVED', { callId: JOINT, createdAt: '2025-02-03T09:00:00.000Z', budget: dossier }, { FR: 25_000, MA: 216_000 });
+    await env.seed('joint-review', 'IN_REVIEW', { callId: JOINT, createdAt: '2025-02-04T09:00:00.000Z', budget: dossier });
+    await env.seed('joint-legacy', 'IN_REVIEW', {
+      callId: JOINT,
+      createdAt: '2025-02-05T09:00:00.000Z',
+      budget: { totalCost: 90_000, requestedAmount: 45_000 },
+    });
+  });
+
+  it('lists what each side is asked and granted: France in EUR, Morocco in MAD with its value in EUR; nothing in MAD for an old budget', async () => {
+    const result = await env.cli('applications', 'list', '--call', JOINT);
+    expect(result.code).toBe(0);
+    const [header, ...rows] = result.stdout.trimEnd().split('\n');
+    expect(header).toMatch(
+      /^ID\s+SUBMITTED \(UTC\)\s+STATUS\s+LEAD AUTHORITY\s+PARTNER AUTHORITY\s+THEME\s+REQUESTED\s+FR \(EUR\)\s+MA \(MAD\)\s+GRANTED FR \(EUR\)\s+GRANTED MA \(MAD\)\s+TITLE$/,
+    );
+    expect(rows).toEqual([
+      expect.stringMatching(
+        /^joint-approved\s+2025-02-03 09:00\s+APPROVED\s.*\seau\s+60 000\s+30 000\s+324 000 \(30 000 EUR\)\s+25 000\s+216 000 \(20 000 EUR\)\s+Eau potable/,
+      ),
+      expect.stringMatching(/^joint-review\s+2025-02-04 09:00\s+IN_REVIEW\s.*\seau\s+60 000\s+30 000\s+324 000 \(30 000 EUR\)\s+-\s+-\s+Eau potable/),
+      expect.stringMatching(/^joint-legacy\s+2025-02-05 09:00\s+IN_REVIEW\s.*\seau\s+45 000\s+45 000\s+-\s+-\s+-\s+Eau potable/),
+    ]);
+
+    const page = JSON.parse((await env.cli('applications', 'list', '--call', JOINT, '--json')).stdout) as { items: Array<{ id: string; amounts: unknown }> };
+    expect(page.items.map((a) => [a.id, a.amounts])).toEqual([
+      [
+        'joint-approved',
+        { requestedFR: 30_000, requestedMA: 324_000, requestedMAInEur: 30_000, grantedFR: 25_000, grantedMA: 216_000, grantedMAInEur: 20_000 },
+      ],
+      ['joint-review', { requestedFR: 30_000, requestedMA: 324_000, requestedMAInEur: 30_000 }],
+      ['joint-legacy', { requestedFR: 45_000 }],
+    ]);
+  });
+
+  it('shows the request and the grant of each side in the details of one application', async () => {
+    const approved = (await env.cli('applications', 'show', 'joint-approved')).stdout;
+    expect(approved).toMatch(/^ {2}requested\s+FR 30 000 EUR, MA 324 000 MAD \(30 000 EUR\)$/m);
+    expect(approved).toMatch(/^Decision\s+APPROVED, FR 25 000 EUR, MA 216 000 MAD \(20 000 EUR\) \(2025-\d\d-\d\d \d\d:\d\d UTC\)$/m);
+    expect((await env.cli('applications', 'show', 'joint-legacy')).stdout).toMatch(/^ {2}requested\s+FR 45 000 EUR$/m);
+    // An old budget approved on a call with no Moroccan side: the French grant alone, as before.
+    expect((await env.cli('applications', 'show', 'approved-1')).stdout).toMatch(/^Decision\s+APPROVED, FR 40 000 EUR \(/m);
+  });
+
+  it('exports each side’s request as whole amounts, the Moroccan one in MAD and in EUR, empty for an old budget', async () => {
+    for (const [lang, headers] of [
+      ['fr', ['Montant demandé côté français (EUR)', 'Montant demandé côté marocain (MAD)', 'Montant demandé côté marocain (EUR)']],
+      ['en', ['Requested from the French side (EUR)', 'Requested from the Moroccan side (MAD)', 'Requested from the Moroccan side (EUR)']],
+      ['ar', ['المبلغ المطلوب من الجانب الفرنسي (يورو)', 'المبلغ المطلوب من الجانب المغربي (درهم)', 'المبلغ المطلوب من الجانب المغربي (يورو)']],
+    ] as const) {
+      const result = await env.cli('export', '--call', JOINT, '--lang', lang);
+      expect(result.code).toBe(0);
+      const [header, ...rows] = result.stdout
+        .slice(1)
+        .trimEnd()
+        .split('\r\n')
+        .map((line) => line.split(','));
+      const column = (name: string) => header!.indexOf(name);
+      const [fr, ma, maEur] = headers.map(column);
+      expect([fr, ma, maEur], lang).toEqual([14, 15, 16]);
+      const granted = [header!.length - 3, header!.length - 2];
+      expect(rows.map((r) => [r[0], r[12], r[fr!], r[ma!], r[maEur!], ...granted.map((i) => r[i])])).toEqual([
+        ['joint-approved', '120000', '30000', '324000', '30000', '25000', '216000'],
+        ['joint-review', '120000', '30000', '324000', '30000', '', ''],
+        ['joint-legacy', '90000', '45000', '', '', '', ''],
+      ]);
+    }
+    // No thousands separator, with ";" either.
+    expect((await env.cli('export', '--call', JOINT, '--delimiter', ';')).stdout).toContain(';120000;60000;30000;324000;30000;0,5;');
   });
 });

@@ -78,10 +78,10 @@ describe('calls put / calls list', () => {
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(
-      /^ID\s+OPEN NOW\s+OPENS \(UTC\)\s+CLOSES \(UTC\)\s+FR ENVELOPE \(EUR\)\s+FR COMMITTED\s+MA ENVELOPE \(MAD\)\s+MA COMMITTED\s+AWARDED\s+TITLE$/,
+      /^ID\s+OPEN NOW\s+OPENS \(UTC\)\s+CLOSES \(UTC\)\s+FR ENVELOPE \(EUR\)\s+FR COMMITTED\s+MA ENVELOPE \(MAD\)\s+MA COMMITTED\s+MAD PER EUR\s+AWARDED\s+TITLE$/,
     );
-    expect(lines[1]).toMatch(/^2025-T1\s+no\s+2024-12-15 00:00\s+2025-03-31 23:59\s+300 000\s+0\s+-\s+-\s+0\s+Appel à projets 2025 — tranche 1$/);
-    expect(lines[2]).toMatch(/^2027-T1\s+no\s+2026-12-15 00:00\s+2027-03-31 23:59\s+800 000\s+100 000\s+-\s+-\s+1\s+/);
+    expect(lines[1]).toMatch(/^2025-T1\s+no\s+2024-12-15 00:00\s+2025-03-31 23:59\s+300 000\s+0\s+-\s+-\s+-\s+0\s+Appel à projets 2025 — tranche 1$/);
+    expect(lines[2]).toMatch(/^2027-T1\s+no\s+2026-12-15 00:00\s+2027-03-31 23:59\s+800 000\s+100 000\s+-\s+-\s+-\s+1\s+/);
     // Columns line up: every row starts its second column where the header's does.
     const at = lines[0]!.indexOf('OPEN NOW');
     for (const line of lines.slice(1)) expect(line.slice(at, at + 2)).toBe('no');
@@ -231,18 +231,106 @@ envelopes:
 
   it('lists each envelope with what it committed, France in EUR and Morocco in MAD', async () => {
     const put = await env.cli('calls', 'put', await file('2027-T9.yaml', twoSided));
-    expect(put.stdout).toContain('envelope 500 000 EUR (0 committed), Moroccan envelope 5 400 000 MAD (0 committed)');
+    expect(put.stdout).toContain('envelope 500 000 EUR (0 committed), Moroccan envelope 5 400 000 MAD (0 committed), 10.8 MAD for 1 EUR');
     await env.repository.reserveGrant('2027-T9', 'both-sides', 40_000, 'FR');
     await env.repository.reserveGrant('2027-T9', 'both-sides', 432_000, 'MA');
     await env.repository.reserveGrant('2027-T9', 'morocco-only', 108_000, 'MA');
     const list = await env.cli('calls', 'list');
     const row = list.stdout.split('\n').find((l) => l.startsWith('2027-T9'));
-    expect(row).toMatch(/^2027-T9\s+no\s+2026-12-15 00:00\s+2027-03-31 23:59\s+500 000\s+40 000\s+5 400 000\s+540 000\s+2\s+Appel/);
+    expect(row).toMatch(/^2027-T9\s+no\s+2026-12-15 00:00\s+2027-03-31 23:59\s+500 000\s+40 000\s+5 400 000\s+540 000\s+10\.8\s+2\s+Appel/);
   });
 
   it('refuses to bring the Moroccan envelope under what it already awarded', async () => {
     const result = await env.cli('calls', 'put', await file('2027-T9-less.yaml', twoSided.replace('amount: 5400000', 'amount: 500000')));
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('envelopes.MA.amount: 500000 < 540000 MAD already committed');
+  });
+});
+
+describe('a call with the joint dossier’s rules', () => {
+  const dossierRules = `madPerEur: 10.8
+envelopes:
+  FR: { amount: 750000, currency: EUR }
+  MA: { amount: 8100000, currency: MAD }
+grants:
+  FR: { min: 10000, max: 150000 }
+  MA: { min: 108000, max: 1620000 }
+minLeadShare: 0.125
+maxInKindShare: 0.5
+partnerConfirmationDays: 21
+requirePartnerConfirmation: false
+`;
+  const dossierCall = `${yamlCall.replace('id: 2027-T1', 'id: 2027-D1')}${dossierRules}`;
+
+  it('takes every rule from the file and gives it back, in calls show and as JSON', async () => {
+    const put = await env.cli('calls', 'put', await file('2027-D1.yaml', dossierCall));
+    expect(put).toMatchObject({ code: 0, stderr: '' });
+    const rules = {
+      madPerEur: 10.8,
+      envelopes: { FR: { amount: 750_000, currency: 'EUR' }, MA: { amount: 8_100_000, currency: 'MAD' } },
+      grants: { FR: { min: 10_000, max: 150_000 }, MA: { min: 108_000, max: 1_620_000 } },
+      minLeadShare: 0.125,
+      maxInKindShare: 0.5,
+      partnerConfirmationDays: 21,
+      requirePartnerConfirmation: false,
+    };
+    const shown = JSON.parse((await env.cli('calls', 'show', '2027-D1', '--json')).stdout) as Record<string, unknown>;
+    expect(shown).toMatchObject({ id: '2027-D1', envelope: 750_000, ...rules });
+    const listed = JSON.parse((await env.cli('calls', 'list', '--json')).stdout) as Array<Record<string, unknown>>;
+    expect(listed.find((c) => c.id === '2027-D1')).toMatchObject(rules);
+    // What calls show --json prints goes back as it is.
+    const again = await env.cli('calls', 'put', await file('2027-D1.json', JSON.stringify(shown)));
+    expect(again).toMatchObject({ code: 0, stdout: expect.stringContaining('call 2027-D1 updated') });
+    expect(await env.repository.getCall('2027-D1')).toMatchObject(rules);
+
+    const text = await env.cli('calls', 'show', '2027-D1');
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trimEnd().split('\n');
+    for (const line of [
+      /^Call\s+2027-D1$/,
+      /^FR envelope\s+750 000 EUR, 0 committed$/,
+      /^MA envelope\s+8 100 000 MAD \(750 000 EUR\), 0 committed$/,
+      /^MAD per EUR\s+10\.8 \(frozen for the call\)$/,
+      /^Co-financing ceiling\s+the fund pays at most 50 % of the total cost$/,
+      /^Lead share\s+at least 12\.5 % of the total cost$/,
+      /^In-kind share\s+at most 50 % of the lead's contribution$/,
+      /^FR grant\s+10 000 to 150 000 EUR$/,
+      /^MA grant\s+108 000 MAD \(10 000 EUR\) to 1 620 000 MAD \(150 000 EUR\)$/,
+      /^Partner confirms\s+no$/,
+      /^Confirmation window\s+21 day\(s\) after the lead asks to file \(before the close\)$/,
+    ]) {
+      expect(lines).toContainEqual(expect.stringMatching(line));
+    }
+    expect(text.stdout).not.toContain('(default)');
+    const row = (await env.cli('calls', 'list')).stdout.split('\n').find((l) => l.startsWith('2027-D1'));
+    expect(row).toMatch(/\s750 000\s+0\s+8 100 000\s+0\s+10\.8\s+0\s+Appel/);
+  });
+
+  it('shows the defaults a call written before the dossier reads with, and says they are defaults', async () => {
+    const text = (await env.cli('calls', 'show', '2025-T1')).stdout;
+    expect(text).toMatch(/^MA envelope\s+0 MAD, 0 committed \(default\)$/m);
+    expect(text).toMatch(/^MAD per EUR\s+- \(no Moroccan side\)$/m);
+    expect(text).toMatch(/^Lead share\s+at least 0 % of the total cost \(default\)$/m);
+    expect(text).toMatch(/^In-kind share\s+at most 100 % of the lead's contribution \(default\)$/m);
+    expect(text).toMatch(/^MA grant\s+0 MAD to 0 MAD \(default\)$/m);
+    expect(text).toMatch(/^Partner confirms\s+yes \(default\)$/m);
+    expect(text).toMatch(/^Confirmation window\s+14 day\(s\) .* \(default\)$/m);
+    expect(await env.cli('calls', 'show', 'NOPE')).toMatchObject({ code: 1, stderr: 'coopfund admin: call NOPE not found (calls list shows them)\n' });
+    expect(await env.cli('calls', 'show')).toMatchObject({ code: 2 });
+  });
+
+  it('refuses a Moroccan envelope without the rate, with the schema’s reason, and stores nothing', async () => {
+    const noRate = dossierCall.replace('id: 2027-D1', 'id: 2027-D2').replace('madPerEur: 10.8\n', '');
+    const result = await env.cli('calls', 'put', await file('2027-D2.yaml', noRate));
+    expect(result).toMatchObject({ code: 1, stdout: '' });
+    expect(result.stderr).toMatch(/^coopfund admin: invalid call definition: .*madPerEur: cours du dirham requis quand le côté marocain accorde des fonds/);
+    expect(await env.repository.getCall('2027-D2')).toBeUndefined();
+    const badShare = await env.cli(
+      'calls',
+      'put',
+      await file('2027-D3.yaml', dossierCall.replace('id: 2027-D1', 'id: 2027-D3').replace('minLeadShare: 0.125', 'minLeadShare: 1.5')),
+    );
+    expect(badShare).toMatchObject({ code: 1, stderr: expect.stringContaining('minLeadShare') });
+    expect(await env.repository.getCall('2027-D3')).toBeUndefined();
   });
 });

@@ -135,8 +135,11 @@ export interface AdminEnv {
   cli(...argv: string[]): Promise<CliResult>;
   /** The emails SES received (the CLI's only: seeding uses its own mailer). */
   emails(): Promise<MailboxEmail[]>;
-  /** Brings a new application to `stop` with the workflow's use cases; returns its id. */
-  seed(id: string, stop: Stop, overrides?: Partial<ApplicationRecord>): Promise<string>;
+  /**
+   * Brings a new application to `stop` with the workflow's use cases; returns its id. An approval
+   * grants `grants` (France in EUR, Morocco in MAD; by default 40 000 EUR and nothing in MAD).
+   */
+  seed(id: string, stop: Stop, overrides?: Partial<ApplicationRecord>, grants?: { FR: number; MA: number }): Promise<string>;
   ports: TaskPorts & { clock: FakeClock };
   stop(): Promise<void>;
 }
@@ -177,7 +180,7 @@ export async function startAdminEnv(options: { describeStack?: DescribeStack } =
   };
 
   let token = 0;
-  async function seed(id: string, stop: Stop, overrides: Partial<ApplicationRecord> = {}): Promise<string> {
+  async function seed(id: string, stop: Stop, overrides: Partial<ApplicationRecord> = {}, grants = { FR: 40_000, MA: 0 }): Promise<string> {
     const app = anApplication(id, overrides);
     clock.set(app.createdAt);
     await repository.createApplication(app, { at: app.createdAt, status: 'SUBMITTED', actor: 'applicant' });
@@ -232,8 +235,8 @@ export async function startAdminEnv(options: { describeStack?: DescribeStack } =
     const decisions =
       stop === 'APPROVED'
         ? [
-            { decision: 'approve' as const, grantedFR: 40_000, comment: 'Très bon projet, bravo à Mme Bernard.' },
-            { decision: 'approve' as const, grantedMA: 0, comment: '' },
+            { decision: 'approve' as const, grantedFR: grants.FR, comment: 'Très bon projet, bravo à Mme Bernard.' },
+            { decision: 'approve' as const, grantedMA: grants.MA, comment: '' },
           ]
         : [
             { decision: 'reject' as const, comment: 'Le partenariat avec M. Benali reste trop flou.' },

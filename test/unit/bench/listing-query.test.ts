@@ -27,6 +27,8 @@ const app = (id: string) => ({
   id,
   callId: call.id,
   status: 'IN_REVIEW',
+  // The listing gives each side's request: a stored application always has its budget.
+  budget: { totalCost: 100_000, requestedAmount: 50_000 },
 });
 
 describe('the admin listing by call and status', () => {
