@@ -5,7 +5,7 @@ import { asLocalized } from '../domain/localized.ts';
 import { InvalidTransitionError, NotFoundError, TaskGoneError, TransientError, ValidationError } from '../domain/errors.ts';
 import { allowedSources, canTransition, type Status } from '../domain/status.ts';
 import type { Repository, TaggedContact } from '../ports/index.ts';
-import type { Call, CoChair, CoChairSide, Reviewer } from '../schemas/call.ts';
+import { type Call, type CoChair, type CoChairSide, optionalCallFields, type Reviewer } from '../schemas/call.ts';
 import { errorName, isTransient } from './aws-errors.ts';
 import { gsi, internalAttributes, type Key, keyOf, keys, sortKeyOf, TABLE_SCHEMA } from './table-keys.ts';
 
@@ -358,13 +358,17 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
     async putCall(call) {
       // An update, not a put: re-seeding a call must never reset its envelope bookkeeping.
       const { names, values, clauses } = setClauses(call as unknown as Item, 'c');
+      // A rule the new definition leaves out goes back to its default: the stored one is removed.
+      const removed = optionalCallFields.filter((field) => call[field] === undefined);
       await run('putCall', () =>
         doc.send(
           new UpdateCommand({
             TableName,
             Key: keys.call(call.id),
-            UpdateExpression: `SET ${[...clauses, `${G1PK} = :gpk`, `${G1SK} = :gsk`, 'committed = if_not_exists(committed, :zero)', '#id = :id'].join(', ')}`,
-            ExpressionAttributeNames: { ...names, '#id': 'id' },
+            UpdateExpression: `SET ${[...clauses, `${G1PK} = :gpk`, `${G1SK} = :gsk`, 'committed = if_not_exists(committed, :zero)', '#id = :id'].join(', ')}${
+              removed.length > 0 ? ` REMOVE ${removed.map((_, i) => `#r${i}`).join(', ')}` : ''
+            }`,
+            ExpressionAttributeNames: { ...names, '#id': 'id', ...Object.fromEntries(removed.map((field, i) => [`#r${i}`, field])) },
             ExpressionAttributeValues: {
               ...values,
               ':gpk': gsi.calls(),

@@ -7,7 +7,7 @@ import { isFormRequest } from './body-parsers.ts';
 import { renderJsonProblem, type ProblemRenderer } from './error-handler.ts';
 import { pageFrame } from './page-frame.ts';
 import { baseUrlFor } from './request.ts';
-import { scriptUrl } from './client-scripts.ts';
+import { scriptUrl } from './script-urls.ts';
 import { html } from './responses.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
 

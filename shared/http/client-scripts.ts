@@ -1,8 +1,8 @@
-import { pathTo } from '../catalogue/routes.ts';
-import { DRAFT_SCRIPT, DRAFT_SCRIPT_VERSION } from '../pages/client/draft.bundle.ts';
-import { FORM_SCRIPT, FORM_SCRIPT_VERSION } from '../pages/client/form.bundle.ts';
+import { DRAFT_SCRIPT } from '../pages/client/draft.bundle.ts';
+import { FORM_SCRIPT } from '../pages/client/form.bundle.ts';
 import { queryParam } from './request.ts';
 import { JS_TYPE } from './responses.ts';
+import { SCRIPT_VERSIONS, type ScriptAsset } from './script-urls.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
 
 /**
@@ -10,14 +10,10 @@ import type { ApiEvent, ApiResult } from './types.ts';
  * (the show-form function): the application form's and the draft page's. A page names its script
  * with the version, so each is small and cached apart.
  */
-const SCRIPTS = {
-  'form.js': { body: FORM_SCRIPT, version: FORM_SCRIPT_VERSION },
-  'draft.js': { body: DRAFT_SCRIPT, version: DRAFT_SCRIPT_VERSION },
-} as const;
-export type ScriptAsset = keyof typeof SCRIPTS;
-
-/** The URL a page asks for its script at (the current version). */
-export const scriptUrl = (baseUrl: string, asset: ScriptAsset): string => `${baseUrl}${pathTo('asset', { asset }, { v: SCRIPTS[asset].version })}`;
+const SCRIPTS: Record<ScriptAsset, { body: string; version: string }> = {
+  'form.js': { body: FORM_SCRIPT, version: SCRIPT_VERSIONS['form.js'] },
+  'draft.js': { body: DRAFT_SCRIPT, version: SCRIPT_VERSIONS['draft.js'] },
+};
 
 /**
  * A script by its name, or undefined (no such asset). Immutable under its version (the page names

@@ -10,7 +10,7 @@ import { type DossierDraft, dossierDraftSchema, dossierSections, inviteSchema, r
 import { nestFields } from '../text/dotted-fields.ts';
 import type { DraftPageModel } from '../use-cases/drafts.ts';
 import { isFormRequest } from './body-parsers.ts';
-import { scriptUrl } from './client-scripts.ts';
+import { scriptUrl } from './script-urls.ts';
 import { type HttpProblem, type ProblemRenderer, renderJsonProblem } from './error-handler.ts';
 import { nestedOrRefused } from './form-fields.ts';
 import { pageFrame } from './page-frame.ts';

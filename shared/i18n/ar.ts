@@ -1,4 +1,5 @@
 import type { Catalogue } from './fr.ts';
+import { themeNames } from './themes.ts';
 
 /**
  * Arabic (Modern Standard Arabic, with the terms of Moroccan administration: « جماعة ترابية »,
@@ -47,18 +48,7 @@ export const ar = {
     region: 'جهة',
     province_prefecture: 'إقليم أو عمالة',
   },
-  themes: {
-    gouvernance: 'الحكامة والجهوية المتقدمة',
-    'services-publics': 'المرافق العمومية المحلية والتكوين',
-    numerique: 'الرقمنة',
-    climat: 'التنمية المستدامة والمناخ',
-    eau: 'الماء والإجهاد المائي',
-    patrimoine: 'التراث والثقافة',
-    tourisme: 'السياحة',
-    economie: 'التنمية الاقتصادية وريادة الأعمال',
-    jeunesse: 'الشباب',
-    mobilite: 'التنقل الحضري',
-  },
+  themes: themeNames.ar,
   criteria: {
     relevance: 'الملاءمة',
     feasibility: 'قابلية الإنجاز',

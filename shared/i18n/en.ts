@@ -1,4 +1,5 @@
 import type { Catalogue } from './fr.ts';
+import { themeNames } from './themes.ts';
 
 /** English: the same keys as `fr.ts` (see there). */
 export const en = {
@@ -44,18 +45,7 @@ export const en = {
     region: 'Region',
     province_prefecture: 'Province or prefecture',
   },
-  themes: {
-    gouvernance: 'Governance and advanced regionalisation',
-    'services-publics': 'Local public services and training',
-    numerique: 'Digital',
-    climat: 'Sustainable development and climate',
-    eau: 'Water and water stress',
-    patrimoine: 'Heritage and culture',
-    tourisme: 'Tourism',
-    economie: 'Economic development and entrepreneurship',
-    jeunesse: 'Youth',
-    mobilite: 'Urban mobility',
-  },
+  themes: themeNames.en,
   criteria: {
     relevance: 'Relevance',
     feasibility: 'Feasibility',

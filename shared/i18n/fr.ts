@@ -1,3 +1,4 @@
+import { themeNames } from './themes.ts';
 /**
  * Every text of the pages and emails, in French: the reference catalogue. `ar.ts` and `en.ts`
  * have exactly the same keys (checked by the compiler with `satisfies Catalogue`, and by a test
@@ -48,18 +49,7 @@ export const fr = {
     province_prefecture: 'Province ou préfecture',
   },
   /** The fund's usual themes; a call's own label is shown for any other code. */
-  themes: {
-    gouvernance: 'Gouvernance et régionalisation avancée',
-    'services-publics': 'Services publics locaux et formation',
-    numerique: 'Numérique',
-    climat: 'Développement durable et climat',
-    eau: 'Eau et stress hydrique',
-    patrimoine: 'Patrimoine et culture',
-    tourisme: 'Tourisme',
-    economie: 'Développement économique et entrepreneuriat',
-    jeunesse: 'Jeunesse',
-    mobilite: 'Mobilité urbaine',
-  },
+  themes: themeNames.fr,
   criteria: {
     relevance: 'Pertinence',
     feasibility: 'Faisabilité',

@@ -95,3 +95,8 @@ export const coChairSchema = z.strictObject({
   email: z.email().max(254),
 });
 export type CoChair = z.infer<typeof coChairSchema>;
+
+/** The fields a call may leave out (its dossier rules then take their defaults, shared/domain/call-rules.ts). */
+export const optionalCallFields = Object.entries(callSchema.shape)
+  .filter(([, field]) => field.safeParse(undefined).success)
+  .map(([name]) => name as keyof Call);

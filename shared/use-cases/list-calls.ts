@@ -1,7 +1,6 @@
 import { budgetRulesOf, type Envelopes, envelopesOf, filingRulesOf } from '../domain/call-rules.ts';
 import { isCallOpen } from '../domain/eligibility.ts';
-import type { Catalogue } from '../i18n/index.ts';
-import { localize, themeLabel } from '../i18n/index.ts';
+import { type CallTexts, localize, themeLabel } from '../i18n/themes.ts';
 import type { Clock, Repository } from '../ports/index.ts';
 import type { BudgetRules } from '../schemas/budget.ts';
 import type { Call } from '../schemas/call.ts';
@@ -64,7 +63,7 @@ export async function listCalls({ repository, clock }: { repository: Repository;
 }
 
 /** GET /calls: a call with its title and theme labels in the reader's language (French where it has none). */
-export function publicCall(call: OpenCall, t: Catalogue): PublicCall {
+export function publicCall(call: OpenCall, t: CallTexts): PublicCall {
   const rules = budgetRulesOf(call);
   return {
     ...call,

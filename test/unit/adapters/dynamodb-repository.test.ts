@@ -37,6 +37,17 @@ describe('calls', () => {
     expect(await repo.getCall(call.id)).toMatchObject({ title: { fr: 'Nouveau titre' }, committed: 40_000, awarded: ['app-a'] });
   });
 
+  it('a rule the new definition leaves out goes back to its default (the stored one is removed)', async () => {
+    const call = sampleCall({ id: unique('call'), minLeadShare: 0.2, requirePartnerConfirmation: false, partnerConfirmationDays: 10 });
+    await repo.putCall(call);
+    const { minLeadShare: _m, requirePartnerConfirmation: _r, ...without } = call;
+    await repo.putCall(without);
+    const stored = await repo.getCall(call.id);
+    expect(stored).toMatchObject({ partnerConfirmationDays: 10 });
+    expect(stored).not.toHaveProperty('minLeadShare');
+    expect(stored).not.toHaveProperty('requirePartnerConfirmation');
+  });
+
   it('replaces the roster and the co-chairs', async () => {
     const id = unique('call');
     await repo.putCall(sampleCall({ id }));
