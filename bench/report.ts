@@ -1,4 +1,5 @@
 import { DYNAMODB_ONLY, floorKey, type BundlesResult, type FunctionBundle } from './bundles.ts';
+import { BUNDLE_BASELINE, DRAFT_TARGETS, type DraftsResult } from './drafts.ts';
 import type { OverheadResult } from './handler-overhead.ts';
 import type { MemoryResult, MemorySample } from './memory.ts';
 import type { ScaleResult } from './scale.ts';
@@ -31,6 +32,7 @@ export interface BenchResults {
   scale?: ScaleResult;
   startup?: StartupResult;
   memory?: MemoryResult;
+  drafts?: DraftsResult;
   errors: Record<string, string>;
 }
 
@@ -109,7 +111,36 @@ export function verdicts(r: BenchResults): Verdicts {
       verdict(r.memory.idle.rssBytes < TARGETS.idleRssBytes),
     ]);
   }
+  if (r.drafts) rows.push(...draftVerdicts(r.drafts));
   return { rows };
+}
+
+const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
+
+export function draftVerdicts(d: DraftsResult): Array<[string, string, string]> {
+  const x = ratio(d.save.draftSave.median, d.save.bareUpdate.median);
+  const g = d.bundles.growth;
+  const compared = g.rows.filter((row) => row.growth !== undefined);
+  const over = compared.filter((row) => row.over);
+  const worst = [...compared].sort((a, b) => (b.growth ?? 0) - (a.growth ?? 0))[0];
+  const added = g.rows.length - compared.length;
+  return [
+    [
+      `§7 draft save ≤ ${DRAFT_TARGETS.saveVsBare}× a bare conditional UpdateItem (median)`,
+      `${times(x)} (${ms(d.save.draftSave.median)} vs ${ms(d.save.bareUpdate.median)}); a save makes ${d.save.calls.operations.length} DynamoDB calls, ${d.save.calls.sequential} sequential`,
+      verdict(x <= DRAFT_TARGETS.saveVsBare),
+    ],
+    [
+      `§7 filing from a confirmed draft ≤ ${DRAFT_TARGETS.filingRoundTrips} sequential round trips`,
+      `${d.filing.calls.sequential} (${d.filing.calls.chain.join(' → ')})`,
+      verdict(Math.max(d.filing.calls.sequential, ...d.filing.sequentialSeen) <= DRAFT_TARGETS.filingRoundTrips),
+    ],
+    [
+      `§7 no bundle grows > ${Math.round(g.limit * 100)} % since ${d.bundles.baseline.commit}`,
+      `${worst ? `largest ${worst.name} ${pct(worst.growth ?? 0)}; ` : ''}${over.length} of ${compared.length} over${over.length ? ` (${over.map((row) => `${row.name} ${pct(row.growth ?? 0)}`).join(', ')})` : ''}; ${added} new function${added === 1 ? '' : 's'}`,
+      verdict(g.met),
+    ],
+  ];
 }
 
 export function renderReport(r: BenchResults): string {
@@ -142,7 +173,7 @@ export function renderReport(r: BenchResults): string {
   out.push('');
   out.push(
     '**Reproduce:** `npm run bench` (= `node_modules/.bin/node bench/run.ts`: everything, a few minutes); `npm run bench -- --quick` (fewer samples); one section: ' +
-      '`node_modules/.bin/node bench/scale.ts` (likewise `bundles`, `handler-overhead`, `workflow`, `startup`, `memory`; `--quick` works there too). ' +
+      '`node_modules/.bin/node bench/scale.ts` (likewise `bundles`, `handler-overhead`, `workflow`, `startup`, `memory`, `drafts`; `--quick` works there too). ' +
       "The listing's query shape is a test: `npx vitest run test/unit/bench`.",
   );
   out.push('');
@@ -161,6 +192,7 @@ export function renderReport(r: BenchResults): string {
   if (r.scale || r.workflow) out.push(...scaleSection(r.scale, r.workflow));
   if (r.startup) out.push(...startupSection(r.startup));
   if (r.memory) out.push(...memorySection(r.memory));
+  if (r.drafts) out.push(...draftsSection(r.drafts));
   return `${out.join('\n').trimEnd()}\n`;
 }
 
@@ -544,6 +576,90 @@ function memorySection(m: MemoryResult): string[] {
     ),
   );
   out.push('');
+  return out;
+}
+
+/** What each kind of round trip on a draft's paths is for. */
+export const ROUND_TRIP_PURPOSES: Record<string, string> = {
+  'GetItem draft': 'reads the draft: its status, version and contacts (the edit link is checked against them)',
+  'GetItem call': "reads the draft's call: still open, its filing and budget rules",
+  'GetItem application': 'a replay: is the application filed already?',
+  'UpdateItem draft': 'the conditional write of the draft (a save: at the version read; filing: its status to SUBMITTED)',
+  'PutItem draft event': "the draft's history event, written once the draft's item (which carries it as `lastEvent`) is written",
+  'PutItem application': "creates the application under the draft's id (conditional: only if new)",
+  'PutItem application event': "the application's first history event, written after the application",
+  StartExecution: "starts the application's workflow (its own round trip to Step Functions)",
+};
+
+function draftsSection(d: DraftsResult): string[] {
+  const out: string[] = [];
+  const x = ratio(d.save.draftSave.median, d.save.bareUpdate.median);
+  out.push('## 7. Drafts (the joint dossier)');
+  out.push('');
+  out.push(
+    `**Save.** A draft of a call open now (both envelopes, the partner's confirmation required) created through shared/use-cases/drafts.ts \`createDraft\` ` +
+      `on the DynamoDB repository over dynalite (on disk, as the local stack runs it), with a real signer and an in-memory mailer; its dossier holds the four sections ` +
+      `and a budget of ${d.save.costLines} cost lines and ${d.save.fundingSources} funding sources (${kb(d.save.dossierBytes)} of JSON). Then, alternately, ` +
+      `${d.save.rounds} times each after ${d.save.warmup} of warm-up: \`saveDraft\` (the whole server-side save: the link, \`If-Match\`, the body's validation, the write) ` +
+      'with the whole dossier and a changed project title, at the current version; and a bare conditional UpdateItem of the same item through the same client ' +
+      '(the dossier set, the version checked and incremented).',
+  );
+  out.push('');
+  out.push(
+    table(
+      ['', 'median', 'p99', 'median ratio to bare'],
+      [
+        ['saveDraft (use case, DynamoDB repository)', ms(d.save.draftSave.median), ms(d.save.draftSave.p99), times(x)],
+        ['bare conditional UpdateItem', ms(d.save.bareUpdate.median), ms(d.save.bareUpdate.p99), '1.00×'],
+      ],
+      ['l', 'r', 'r', 'r'],
+    ),
+  );
+  out.push('');
+  out.push(
+    `One save makes ${d.save.calls.operations.length} DynamoDB calls, ${d.save.calls.sequential} of them one after the other: ` +
+      `${d.save.calls.chain.join(' → ')}. Each costs about what the bare write costs, so the ratio stays near their count:`,
+  );
+  out.push('');
+  for (const what of new Set(d.save.calls.operations)) out.push(`- ${what}: ${ROUND_TRIP_PURPOSES[what] ?? '—'}`);
+  out.push('');
+  out.push(
+    `**Filing from a confirmed draft.** ${d.filing.filings} drafts taken through the use case to AWAITING_PARTNER (created, saved complete, the partner invited, ` +
+      "filing requested), then confirmed with the partner's link (`confirmDraft`), each DynamoDB call's start and end recorded on the client, and the workflow's " +
+      'start (a counting fake: nothing reaches AWS) counted as a round trip of its own. Sequential round trips = the longest chain of calls each starting after the previous one ended ' +
+      `(bench/drafts.ts \`sequentialRoundTrips\`). Confirmation: ${ms(d.filing.confirmMs.median)} median.`,
+  );
+  out.push('');
+  out.push(
+    `${d.filing.calls.sequential} sequential round trips${d.filing.sequentialSeen.length > 1 ? ` (${d.filing.sequentialSeen.join(' to ')} over the filings)` : ''}, ` +
+      `of ${d.filing.calls.operations.length} calls:`,
+  );
+  out.push('');
+  for (const [i, what] of d.filing.calls.chain.entries()) out.push(`${i + 1}. ${what}: ${ROUND_TRIP_PURPOSES[what] ?? '—'}`);
+  out.push('');
+  const g = d.bundles.growth;
+  const base = d.bundles.baseline;
+  out.push(
+    `**Bundles since ${base.commit}** (the commit before the joint dossier work, ${base.commitDate.slice(0, 10)}): every function bundled with \`FUNCTION_BUNDLING\` ` +
+      `(esbuild ${d.bundles.esbuild}), its bytes compared with \`${BUNDLE_BASELINE}\` (measured ${base.measuredAt.slice(0, 10)} in a git worktree of that commit, esbuild ${base.esbuild}, the same options and dependencies; bench/baseline/measure-bundles.ts says how). ` +
+      `Target: none grows more than ${Math.round(g.limit * 100)} %; "grew most" lists the packages and folders that added the most bytes.`,
+  );
+  out.push('');
+  out.push(
+    table(
+      ['function', `at ${base.commit}`, 'now', 'growth', 'grew most'],
+      g.rows.map((row) => [
+        row.name,
+        row.baselineBytes === undefined ? '—' : kb(row.baselineBytes),
+        kb(row.bytes),
+        row.growth === undefined ? 'new' : `${pct(row.growth)}${row.over ? ' ❌' : ''}`,
+        row.grew.map((c) => `${c.name} +${kb(c.bytes)}`).join(', ') || '—',
+      ]),
+      ['l', 'r', 'r', 'r', 'l'],
+    ),
+  );
+  out.push('');
+  if (g.removed.length > 0) out.push(`No longer built: ${g.removed.join(', ')}.`, '');
   return out;
 }
 
