@@ -132,7 +132,7 @@ export function draftVerdicts(d: DraftsResult): Array<[string, string, string]> 
     ],
     [
       `§7 filing from a confirmed draft ≤ ${DRAFT_TARGETS.filingRoundTrips} sequential round trips`,
-      `${d.filing.calls.sequential} (${d.filing.calls.chain.join(' → ')})`,
+      `${d.filing.calls.sequential} (${d.filing.calls.chain.join(' → ')}); the whole confirmation ${d.filing.request.sequential}, its checks' reads included`,
       verdict(Math.max(d.filing.calls.sequential, ...d.filing.sequentialSeen) <= DRAFT_TARGETS.filingRoundTrips),
     ],
     [
@@ -631,11 +631,12 @@ function draftsSection(d: DraftsResult): string[] {
   );
   out.push('');
   out.push(
-    `${d.filing.calls.sequential} sequential round trips${d.filing.sequentialSeen.length > 1 ? ` (${d.filing.sequentialSeen.join(' to ')} over the filings)` : ''}, ` +
-      `of ${d.filing.calls.operations.length} calls:`,
+    `The filing, from its first write on: ${d.filing.calls.sequential} sequential round trips${d.filing.sequentialSeen.length > 1 ? ` (${d.filing.sequentialSeen.join(' to ')} over the filings)` : ''}, ` +
+      `of ${d.filing.calls.operations.length} calls (${d.filing.calls.operations.join(', ')}). The whole confirmation, with the reads that check the link, the status and the ` +
+      `deadline first: ${d.filing.request.sequential} sequential round trips:`,
   );
   out.push('');
-  for (const [i, what] of d.filing.calls.chain.entries()) out.push(`${i + 1}. ${what}: ${ROUND_TRIP_PURPOSES[what] ?? '—'}`);
+  for (const [i, what] of d.filing.request.chain.entries()) out.push(`${i + 1}. ${what}: ${ROUND_TRIP_PURPOSES[what] ?? '—'}`);
   out.push('');
   const g = d.bundles.growth;
   const base = d.bundles.baseline;

@@ -423,15 +423,13 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
         lastEvent: first,
       };
       try {
+        // One write: the first event rides on the item (`lastEvent`) until the first change of
+        // status writes its own item (see `transition`); a history read meanwhile shows it.
         await put(item, { expression: `attribute_not_exists(${PK})` });
       } catch (error) {
         if (!isConditionFailed(error)) throw error;
-        // Someone created it first (a retried submission): heal its history in case they crashed.
-        const existing = await get(keys.application(app.id));
-        if (existing) await writeLastEvent(app.id, existing);
         return 'exists';
       }
-      await writeLastEvent(app.id, item);
       return 'created';
     },
 
@@ -475,36 +473,41 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       const sourceValues = Object.fromEntries(sources.map((s, i) => [`:s${i}`, s]));
       let updated: Item | undefined;
       try {
-        const out = await run('transition', () =>
-          doc.send(
-            new UpdateCommand({
-              TableName,
-              Key: keys.application(id),
-              UpdateExpression: `SET ${[
-                ...clauses,
-                '#status = :to',
-                `${G1PK} = :gpk`,
-                'updatedAt = :at',
-                'lastEvent = :event',
-                'seq = if_not_exists(seq, :zero) + :one',
-              ].join(', ')}`,
-              // The status machine, enforced by the store: only an allowed source status may move.
-              ConditionExpression: `#status IN (${Object.keys(sourceValues).join(', ')})`,
-              ExpressionAttributeNames: { ...names, '#status': 'status' },
-              ExpressionAttributeValues: {
-                ...values,
-                ...sourceValues,
-                ':to': to,
-                ':gpk': gsi.applicationsByStatus(current.callId as string, to),
-                ':at': event.at,
-                ':event': clean(event),
-                ':zero': 0,
-                ':one': 1,
-              },
-              ReturnValues: 'ALL_NEW',
-            }),
+        // The event the item carries gets its own item now, if it has none yet (the first one,
+        // stored by the creation alone), beside the write that replaces it.
+        const [out] = await Promise.all([
+          run('transition', () =>
+            doc.send(
+              new UpdateCommand({
+                TableName,
+                Key: keys.application(id),
+                UpdateExpression: `SET ${[
+                  ...clauses,
+                  '#status = :to',
+                  `${G1PK} = :gpk`,
+                  'updatedAt = :at',
+                  'lastEvent = :event',
+                  'seq = if_not_exists(seq, :zero) + :one',
+                ].join(', ')}`,
+                // The status machine, enforced by the store: only an allowed source status may move.
+                ConditionExpression: `#status IN (${Object.keys(sourceValues).join(', ')})`,
+                ExpressionAttributeNames: { ...names, '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ...values,
+                  ...sourceValues,
+                  ':to': to,
+                  ':gpk': gsi.applicationsByStatus(current.callId as string, to),
+                  ':at': event.at,
+                  ':event': clean(event),
+                  ':zero': 0,
+                  ':one': 1,
+                },
+                ReturnValues: 'ALL_NEW',
+              }),
+            ),
           ),
-        );
+          writeLastEvent(id, current),
+        ]);
         updated = out.Attributes;
       } catch (error) {
         if (!isConditionFailed(error)) throw error;

@@ -1,5 +1,5 @@
 import type { Catalogue } from './fr.ts';
-import { themeNames } from './themes.ts';
+import { arThemes } from './themes.ts';
 
 /**
  * Arabic (Modern Standard Arabic, with the terms of Moroccan administration: « جماعة ترابية »,
@@ -48,7 +48,7 @@ export const ar = {
     region: 'جهة',
     province_prefecture: 'إقليم أو عمالة',
   },
-  themes: themeNames.ar,
+  themes: arThemes,
   criteria: {
     relevance: 'الملاءمة',
     feasibility: 'قابلية الإنجاز',

@@ -1,5 +1,5 @@
 import type { Catalogue } from './fr.ts';
-import { themeNames } from './themes.ts';
+import { enThemes } from './themes.ts';
 
 /** English: the same keys as `fr.ts` (see there). */
 export const en = {
@@ -45,7 +45,7 @@ export const en = {
     region: 'Region',
     province_prefecture: 'Province or prefecture',
   },
-  themes: themeNames.en,
+  themes: enThemes,
   criteria: {
     relevance: 'Relevance',
     feasibility: 'Feasibility',

@@ -1,4 +1,4 @@
-import { themeNames } from './themes.ts';
+import { frThemes } from './themes.ts';
 /**
  * Every text of the pages and emails, in French: the reference catalogue. `ar.ts` and `en.ts`
  * have exactly the same keys (checked by the compiler with `satisfies Catalogue`, and by a test
@@ -49,7 +49,7 @@ export const fr = {
     province_prefecture: 'Province ou préfecture',
   },
   /** The fund's usual themes; a call's own label is shown for any other code. */
-  themes: themeNames.fr,
+  themes: frThemes,
   criteria: {
     relevance: 'Pertinence',
     feasibility: 'Faisabilité',

@@ -5,44 +5,51 @@ import { inLanguage, type Localized } from '../domain/localized.ts';
  * The names of the fund's usual theme codes in each language, and how a call's texts are read in
  * one: apart from the catalogues, so that what serves only calls (GET /calls) carries no page text.
  */
-export const themeNames = {
-  fr: {
-    gouvernance: 'Gouvernance et régionalisation avancée',
-    'services-publics': 'Services publics locaux et formation',
-    numerique: 'Numérique',
-    climat: 'Développement durable et climat',
-    eau: 'Eau et stress hydrique',
-    patrimoine: 'Patrimoine et culture',
-    tourisme: 'Tourisme',
-    economie: 'Développement économique et entrepreneuriat',
-    jeunesse: 'Jeunesse',
-    mobilite: 'Mobilité urbaine',
-  },
-  ar: {
-    gouvernance: 'الحكامة والجهوية المتقدمة',
-    'services-publics': 'المرافق العمومية المحلية والتكوين',
-    numerique: 'الرقمنة',
-    climat: 'التنمية المستدامة والمناخ',
-    eau: 'الماء والإجهاد المائي',
-    patrimoine: 'التراث والثقافة',
-    tourisme: 'السياحة',
-    economie: 'التنمية الاقتصادية وريادة الأعمال',
-    jeunesse: 'الشباب',
-    mobilite: 'التنقل الحضري',
-  },
-  en: {
-    gouvernance: 'Governance and advanced regionalisation',
-    'services-publics': 'Local public services and training',
-    numerique: 'Digital',
-    climat: 'Sustainable development and climate',
-    eau: 'Water and water stress',
-    patrimoine: 'Heritage and culture',
-    tourisme: 'Tourism',
-    economie: 'Economic development and entrepreneurship',
-    jeunesse: 'Youth',
-    mobilite: 'Urban mobility',
-  },
-} satisfies Record<Language, Record<string, string>>;
+
+/** In French. */
+export const frThemes = {
+  gouvernance: 'Gouvernance et régionalisation avancée',
+  'services-publics': 'Services publics locaux et formation',
+  numerique: 'Numérique',
+  climat: 'Développement durable et climat',
+  eau: 'Eau et stress hydrique',
+  patrimoine: 'Patrimoine et culture',
+  tourisme: 'Tourisme',
+  economie: 'Développement économique et entrepreneuriat',
+  jeunesse: 'Jeunesse',
+  mobilite: 'Mobilité urbaine',
+};
+
+/** In Arabic. */
+export const arThemes = {
+  gouvernance: 'الحكامة والجهوية المتقدمة',
+  'services-publics': 'المرافق العمومية المحلية والتكوين',
+  numerique: 'الرقمنة',
+  climat: 'التنمية المستدامة والمناخ',
+  eau: 'الماء والإجهاد المائي',
+  patrimoine: 'التراث والثقافة',
+  tourisme: 'السياحة',
+  economie: 'التنمية الاقتصادية وريادة الأعمال',
+  jeunesse: 'الشباب',
+  mobilite: 'التنقل الحضري',
+};
+
+/** In English. */
+export const enThemes = {
+  gouvernance: 'Governance and advanced regionalisation',
+  'services-publics': 'Local public services and training',
+  numerique: 'Digital',
+  climat: 'Sustainable development and climate',
+  eau: 'Water and water stress',
+  patrimoine: 'Heritage and culture',
+  tourisme: 'Tourism',
+  economie: 'Economic development and entrepreneurship',
+  jeunesse: 'Youth',
+  mobilite: 'Urban mobility',
+};
+
+/** By language. (Each catalogue names its own object: a property read here would keep every catalogue in every bundle.) */
+export const themeNames: Record<Language, Readonly<Record<string, string>>> = { fr: frThemes, ar: arThemes, en: enThemes };
 
 /** What reading a call's texts needs of a catalogue: its language, and its names of the usual themes. */
 export interface CallTexts {

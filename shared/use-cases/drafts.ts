@@ -302,17 +302,31 @@ export interface FiledDraft {
 
 /**
  * The dossier becomes the application under the draft's id, through the path of
- * `POST /applications` (created, then its workflow started; undone if the start fails), then the
- * draft is marked filed. A retry finds the application made and its workflow started, and ends
- * the same way.
+ * `POST /applications`: the draft is marked filed (one conditional write from its status: a
+ * concurrent return or save makes it refuse) while the application is created, and its workflow
+ * starts once both hold — two round trips. Should the filing fail after the draft was marked, the
+ * application is undone and a retry finds the draft filed without its application: it files it
+ * again (`unfinished`), without marking anything twice.
  */
-async function file(ports: DraftPorts, draft: DraftRecord, call: CallRecord, event: DraftEvent, baseUrl: string): Promise<FiledDraft> {
+async function file(ports: DraftPorts, draft: DraftRecord, call: CallRecord, event: DraftEvent, baseUrl: string, unfinished = false): Promise<FiledDraft> {
   const dossier = parseOrThrow(dossierSchema, draft.dossier, 'Le dossier est incomplet.');
   const record = applicationFromDossier(draft, dossier, budgetRulesOf(call).madPerEur, event.at);
-  await fileApplication(ports, record, { at: event.at, status: 'SUBMITTED', actor: 'applicant' }, { owner: 'if-created' });
-  const changed = await ports.repository.changeDraftStatus(draft.id, { from: draft.status, to: 'SUBMITTED' }, event);
-  if (changed.outcome === 'refused') requireStatus(changed.current ?? { status: 'SUBMITTED' }, draft.status);
+  const mark = async () => {
+    const changed = await ports.repository.changeDraftStatus(draft.id, { from: draft.status, to: 'SUBMITTED' }, event);
+    if (changed.outcome === 'refused') requireStatus(changed.current ?? { status: 'SUBMITTED' }, draft.status);
+  };
+  await fileApplication(
+    ports,
+    record,
+    { at: event.at, status: 'SUBMITTED', actor: 'applicant' },
+    { owner: 'if-created', ...(unfinished ? {} : { alongside: mark }) },
+  );
   return { id: draft.id, status: 'SUBMITTED', trackingUrl: await trackingUrl(ports.signer, baseUrl, draft.id) };
+}
+
+/** A draft marked filed whose application is not there: its filing failed after the mark (see `file`). */
+async function filedWithoutApplication(ports: DraftPorts, draft: DraftRecord): Promise<boolean> {
+  return draft.status === 'SUBMITTED' && !(await ports.repository.getApplication(draft.id));
 }
 
 /**
@@ -325,6 +339,9 @@ export async function requestFiling(ports: DraftPorts, request: DraftRequest): P
   const { draft, call, role, contact } = await openDraft(ports, request);
   only('lead', role, 'demander le dépôt du dossier');
   if (draft.status === 'AWAITING_PARTNER') return { id: draft.id, status: 'AWAITING_PARTNER' };
+  if (!filingRulesOf(call).requirePartnerConfirmation && (await filedWithoutApplication(ports, draft))) {
+    return file(ports, draft, call, eventBy(role, contact, ports.clock.now().toISOString(), 'confirmed'), request.baseUrl, true);
+  }
   requireStatus(draft, 'DRAFT');
   const now = ports.clock.now();
   beforeClose(call, now);
@@ -360,7 +377,10 @@ export async function requestFiling(ports: DraftPorts, request: DraftRequest): P
 export async function confirmDraft(ports: DraftPorts, request: DraftRequest): Promise<FiledDraft> {
   const { draft, call, role, contact } = await openDraft(ports, request);
   only('partner', role, 'confirmer le dépôt du dossier');
-  if (draft.status === 'SUBMITTED' && (await ports.repository.getApplication(draft.id))) {
+  if (draft.status === 'SUBMITTED') {
+    if (await filedWithoutApplication(ports, draft)) {
+      return file(ports, draft, call, eventBy(role, contact, ports.clock.now().toISOString(), 'confirmed'), request.baseUrl, true);
+    }
     return { id: draft.id, status: 'SUBMITTED', trackingUrl: await trackingUrl(ports.signer, request.baseUrl, draft.id) };
   }
   requireStatus(draft, 'AWAITING_PARTNER');

@@ -72,21 +72,25 @@ async function undo(repository: Repository, id: string, key: string | undefined)
 
 /**
  * Files an application: creates it with its first history event, then starts its workflow (named
- * after its id, so a replay starts nothing new). If either step fails, the request that owns the
- * id — known in advance (`true`), or `'if-created'`: only when this very call created it — deletes
- * the application and frees its key (retried briefly), then rethrows for the caller to retry.
- * Should even that fail, the application waits, without workflow, for the retry that starts it
- * (`onUndoFailed`).
+ * after its id, so a replay starts nothing new). `claim.alongside`, when given, is a write that must
+ * hold too (a draft marked filed): made at the same time as the creation, and the workflow starts
+ * only once both have. If any step fails, the request that owns the id — known in advance
+ * (`true`), or `'if-created'`: only when this very call created it — deletes the application and
+ * frees its key (retried briefly), then rethrows for the caller to retry. Should even that fail,
+ * the application waits, without workflow, for the retry that starts it (`onUndoFailed`).
  */
 export async function fileApplication(
   ports: Pick<SubmitApplicationPorts, 'repository' | 'workflow' | 'onUndoFailed'>,
   record: ApplicationRecord,
   first: HistoryEvent,
-  claim: { owner: boolean | 'if-created'; idempotencyKey?: string | undefined },
+  claim: { owner: boolean | 'if-created'; idempotencyKey?: string | undefined; alongside?: () => Promise<unknown> },
 ): Promise<void> {
   let created = false;
   try {
-    created = (await ports.repository.createApplication(record, first)) === 'created';
+    const [creation, alongside] = await Promise.allSettled([ports.repository.createApplication(record, first), claim.alongside?.()]);
+    if (creation.status === 'rejected') throw creation.reason;
+    created = creation.value === 'created';
+    if (alongside.status === 'rejected') throw alongside.reason;
     await ports.workflow.start(record.id);
   } catch (error) {
     // Transient (throttling, 5xx) → 503 with Retry-After; anything else is a bug → 500. Either way

@@ -168,6 +168,26 @@ describe('applications', () => {
     expect(await repo.getHistory(app.id)).toEqual([first]);
   });
 
+  it('files in one write: the first event rides on the item until the first change writes its own item, and none is lost', async () => {
+    const app = sampleApplication({ id: unique('app') });
+    await repo.createApplication(app, { at: '2027-01-10T09:00:00.000Z', status: 'SUBMITTED', actor: 'applicant' });
+    const eventItems = async () =>
+      (
+        await table.doc.send(
+          new QueryCommand({
+            TableName: table.tableName,
+            KeyConditionExpression: 'pk = :pk AND begins_with(sk, :e)',
+            ExpressionAttributeValues: { ':pk': `APP#${app.id}`, ':e': 'EVENT#' },
+          }),
+        )
+      ).Items?.map((e) => e.status);
+    expect(await eventItems()).toEqual([]);
+    await repo.transition(app.id, 'IN_REVIEW', { at: '2027-01-10T09:01:00.000Z', status: 'IN_REVIEW', actor: 'workflow' });
+    await repo.transition(app.id, 'IN_COMMITTEE', { at: '2027-01-10T09:02:00.000Z', status: 'IN_COMMITTEE', actor: 'workflow' });
+    expect(await eventItems()).toEqual(['SUBMITTED', 'IN_REVIEW', 'IN_COMMITTEE']);
+    expect((await repo.getHistory(app.id)).map((e) => e.status)).toEqual(['SUBMITTED', 'IN_REVIEW', 'IN_COMMITTEE']);
+  });
+
   it('shows a status change in the history even before its event item is written', async () => {
     const app = sampleApplication({ id: unique('app') });
     await repo.createApplication(app, { at: '2027-01-10T09:00:00.000Z', status: 'SUBMITTED', actor: 'applicant' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { callCount, type DraftsResult, itemKind, type RoundTrip, sequentialRoundTrips } from '../../../bench/drafts.ts';
+import { callCount, type DraftsResult, fromFirstWrite, itemKind, type RoundTrip, sequentialRoundTrips } from '../../../bench/drafts.ts';
 import { bundleGrowth, type BundleSize } from '../../../bench/lib/bundle-sizes.ts';
 import { draftVerdicts } from '../../../bench/report.ts';
 import { summarize } from '../../../bench/lib/stats.ts';
@@ -29,6 +29,21 @@ describe('sequential round trips', () => {
     const trips = [trip('Query', 0, 10), trip('GetItem a', 0, 4), trip('GetItem b', 5, 9), trip('PutItem', 10, 12)];
     expect(sequentialRoundTrips(trips).chain.map((t) => t.what)).toEqual(['GetItem a', 'GetItem b', 'PutItem']);
     expect(sequentialRoundTrips([]).count).toBe(0);
+  });
+
+  it('takes the filing from its first write on: the reads that check before it are the confirmation’s', () => {
+    const confirmation = [
+      trip('GetItem draft', 0, 2),
+      trip('GetItem call', 2, 4),
+      trip('PutItem application', 5, 7),
+      trip('UpdateItem draft', 5.1, 7.2),
+      trip('GetItem application', 5.2, 6),
+      trip('StartExecution', 8, 9),
+    ];
+    const filing = fromFirstWrite(confirmation);
+    expect(filing.map((t) => t.what)).toEqual(['PutItem application', 'UpdateItem draft', 'GetItem application', 'StartExecution']);
+    expect(sequentialRoundTrips(filing).count).toBe(2);
+    expect(sequentialRoundTrips(confirmation).count).toBe(4);
   });
 
   it('names the item a call touches from its key', () => {
@@ -87,7 +102,7 @@ describe('the drafts verdicts', () => {
         bareUpdate: summarize([bare]),
         calls,
       },
-      filing: { filings: 1, confirmMs: summarize([1]), calls, sequentialSeen: [sequential] },
+      filing: { filings: 1, confirmMs: summarize([1]), calls, request: calls, sequentialSeen: [sequential] },
       bundles: { baseline: { commit: 'ba555cc', measuredAt: '', commitDate: '', esbuild: '', node: '', how: '' }, esbuild: '', growth: grown },
     };
   };

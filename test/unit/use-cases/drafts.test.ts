@@ -25,12 +25,23 @@ async function world(call: Partial<Call> = {}) {
   const mailer = new FakeMailer();
   const clock = new FakeClock('2027-01-10T09:00:00.000Z');
   const started: string[] = [];
-  const workflow: Workflow = { start: async (id) => void started.push(id), succeedTask: async () => undefined };
+  /** How many starts fail before one succeeds (the workflow service down for a moment). */
+  const failing = { starts: 0 };
+  const workflow: Workflow = {
+    start: async (id) => {
+      if (failing.starts > 0) {
+        failing.starts -= 1;
+        throw new Error('Step Functions unavailable');
+      }
+      started.push(id);
+    },
+    succeedTask: async () => undefined,
+  };
   const ports: DraftPorts = { repository, mailer, clock, workflow, signer: hmacSigner(async () => 'a-test-signing-secret-of-32-chars!') };
   const created = await createDraft(ports, { body: { callId: '2027-T1', leadAuthority: aDossier().leadAuthority }, language: 'en', baseUrl: BASE });
   const leadSig = new URL(created.editUrl).searchParams.get('sig') ?? '';
   const as = (sig: string) => ({ id: created.id, sig, baseUrl: BASE });
-  return { repository, mailer, clock, started, ports, created, lead: as(leadSig), as };
+  return { repository, mailer, clock, started, failing, ports, created, lead: as(leadSig), as };
 }
 
 const sigOf = (html: string, marker = '/drafts/') => {
@@ -95,6 +106,27 @@ describe('a draft from creation to filing', () => {
       ['confirmed', 'partner'],
     ]);
     expect(history[3]).toMatchObject({ email: PARTNER_CONTACT.email, sections: ['partnerAuthority'] });
+  });
+
+  it('a filing that fails after the draft was marked filed is undone, and the partner’s retry files it, once', async () => {
+    const { repository, mailer, started, failing, ports, lead, as, created } = await world({ requirePartnerConfirmation: true });
+    await saveDraft(ports, { ...lead, ifMatch: '"1"', body: aDossier() });
+    await invitePartner(ports, { ...lead, body: { contact: PARTNER_CONTACT } });
+    await requestFiling(ports, lead);
+    const partner = as(sigOf(mailer.to(PARTNER_CONTACT.email).at(-1)?.html ?? ''));
+    failing.starts = 1;
+    await expect(confirmDraft(ports, partner)).rejects.toThrow('Step Functions unavailable');
+    // Marked filed, but no application without its workflow is left behind.
+    expect((await repository.getDraft(created.id))?.status).toBe('SUBMITTED');
+    expect(await repository.getApplication(created.id)).toBeUndefined();
+    expect(started).toEqual([]);
+    const filed = await confirmDraft(ports, partner);
+    expect(filed).toMatchObject({ id: created.id, status: 'SUBMITTED' });
+    expect(await repository.getApplication(created.id)).toMatchObject({ status: 'SUBMITTED' });
+    expect(started).toEqual([created.id]);
+    expect(await confirmDraft(ports, partner)).toEqual(filed);
+    expect(started).toEqual([created.id]);
+    expect((await showDraft(ports, lead)).history.filter((e) => e.action === 'confirmed')).toHaveLength(1);
   });
 
   it('the partner sends it back with a comment: DRAFT again, the lead emailed the comment with its link', async () => {
