@@ -6,6 +6,7 @@ import { InvalidTransitionError, NotFoundError, TaskGoneError, TransientError, V
 import { allowedSources, canTransition, type Status } from '../domain/status.ts';
 import type { Repository, TaggedContact } from '../ports/index.ts';
 import { type Call, type CoChair, type CoChairSide, optionalCallFields, type Reviewer } from '../schemas/call.ts';
+import { dossierSections } from '../domain/dossier-sections.ts';
 import { errorName, isTransient } from './aws-errors.ts';
 import { gsi, internalAttributes, type Key, keyOf, keys, sortKeyOf, TABLE_SCHEMA } from './table-keys.ts';
 
@@ -827,12 +828,21 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
         ':cap': DRAFT_EVENTS_IN_ITEM,
         ':event': [{ at: save.at, role: save.by.role, tag: save.by.tag, action: 'saved', sections: Object.keys(clean(save.sections)) }],
       };
-      const set = Object.entries(clean(save.sections)).map(([section, value], i) => {
-        names[`#s${i}`] = section;
-        values[`:s${i}`] = value;
+      const sections = clean(save.sections);
+      const set: string[] = [];
+      if (dossierSections.every((section) => sections[section] !== undefined)) {
+        // Every section sent: the dossier is replaced whole (one path instead of four).
         names['#dossier'] = 'dossier';
-        return `#dossier.#s${i} = :s${i}`;
-      });
+        values[':dossier'] = sections;
+        set.push('#dossier = :dossier');
+      } else {
+        Object.entries(sections).forEach(([section, value], i) => {
+          names['#dossier'] = 'dossier';
+          names[`#s${i}`] = section;
+          values[`:s${i}`] = value;
+          set.push(`#dossier.#s${i} = :s${i}`);
+        });
+      }
       set.push('#version = :next', 'updatedAt = :at', 'history = list_append(history, :event)');
       // The one write of a save, and its only round trip: every rule is in its condition.
       const condition = '#status = :draft AND #version = :expected AND closesAt > :at AND linkTags.#role = :tag AND size(history) < :cap';

@@ -12,9 +12,7 @@ import { email, text } from './common.ts';
  * the same fields, bounds and strictness (an unknown field is refused, at any depth).
  */
 
-/** The dossier's top-level sections, as the draft's history names what a save changed. */
-export const dossierSections = ['project', 'leadAuthority', 'partnerAuthority', 'budget'] as const;
-export type DossierSection = (typeof dossierSections)[number];
+export { dossierSections, type DossierSection } from '../domain/dossier-sections.ts';
 
 export const dossierSchema = z
   .strictObject({ project: projectSchema, leadAuthority: authoritySchema, partnerAuthority: authoritySchema, budget: budgetSchema })

@@ -55,6 +55,10 @@ describe.each(repositories)('drafts in the repository %s', (_, make) => {
       event('created', draft.createdAt),
       event('saved', '2027-01-11T08:00:00.000Z', { sections: ['project', 'budget'] }),
     ]);
+    // Every section at once replaces the whole dossier.
+    const whole = aDossier({ project: { ...aDossier().project, title: 'Tout' } });
+    expect(await repository.saveDraft(draft.id, save(2, whole, '2027-01-11T08:00:02.000Z'))).toEqual({ outcome: 'saved', version: 3 });
+    expect((await repository.getDraft(draft.id))?.dossier).toEqual(whole);
   });
 
   it('two saves from the same version at once: exactly one is taken, the other is told the current draft', async () => {
