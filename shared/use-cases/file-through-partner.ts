@@ -46,12 +46,12 @@ export type ThroughPartnerResult =
  * application stored with only its two totals reads (one cost line, the request as the French side
  * of the fund, the rest the lead's cash). Complete by construction: the partner can confirm it.
  */
-export function dossierOf(input: ApplicationInput): Dossier {
+function dossierOf(input: ApplicationInput): Dossier {
   const { project, leadAuthority, partnerAuthority, budget } = input;
   return parseOrThrow(dossierSchema, { project, leadAuthority, partnerAuthority, budget: legacyBudget(budget) }, 'La candidature est invalide.');
 }
 
-const contactOf = (authority: ApplicationInput['leadAuthority']): DraftContact => ({ name: authority.contact.name, email: authority.contact.email });
+const contactIn = (authority: ApplicationInput['leadAuthority']): DraftContact => ({ name: authority.contact.name, email: authority.contact.email });
 
 /**
  * 1. Store the draft under `id` (the lead's, created now, its dossier complete) — a replay finds it.
@@ -69,8 +69,8 @@ export async function fileThroughPartner(ports: FileThroughPartnerPorts, request
   if (await repository.getApplication(id)) return { id, status: 'SUBMITTED', trackingUrl: await trackingUrl(signer, baseUrl, id) };
 
   const at = ports.clock.now().toISOString();
-  const lead = contactOf(input.leadAuthority);
-  const partner = contactOf(input.partnerAuthority);
+  const lead = contactIn(input.leadAuthority);
+  const partner = contactIn(input.partnerAuthority);
   const draft: DraftRecord = {
     id,
     callId: call.id,
