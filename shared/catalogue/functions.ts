@@ -57,9 +57,9 @@ const FUNCTIONS_TABLE = {
   'show-form': { kind: 'api', description: 'GET /: the application form and its script', ports: ['repository'], table: ['Query'] },
   'submit-application': {
     kind: 'api',
-    description: 'POST /applications: stores an application and starts its workflow',
-    ports: ['repository', 'signer', 'workflow', 'metrics'],
-    table: ['GetItem', 'Query', 'PutItem', 'DeleteItem'],
+    description: "POST /applications: stores an application and starts its workflow, or, where the call says so, asks the partner's confirmation first",
+    ports: ['repository', 'mailer', 'signer', 'workflow', 'metrics'],
+    table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
     workflow: 'start',
   },
   'track-application': {

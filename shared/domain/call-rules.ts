@@ -34,12 +34,29 @@ export function budgetRulesOf(call: Pick<Call, 'cofinancingCeiling' | 'grant' | 
   };
 }
 
-export function filingRulesOf(call: Pick<Call, 'partnerConfirmationDays' | 'requirePartnerConfirmation'>): {
+/**
+ * How an application of the call is filed. Unless the call says otherwise, the Moroccan partner
+ * confirms it when the call has a Moroccan side (both envelopes); a call written before the joint
+ * dossier (no Moroccan side) files at the applicant's request, as it always did.
+ */
+export function filingRulesOf(call: Pick<Call, 'partnerConfirmationDays' | 'requirePartnerConfirmation' | 'envelopes'>): {
   partnerConfirmationDays: number;
   requirePartnerConfirmation: boolean;
 } {
   return {
     partnerConfirmationDays: call.partnerConfirmationDays ?? DEFAULT_PARTNER_CONFIRMATION_DAYS,
-    requirePartnerConfirmation: call.requirePartnerConfirmation ?? true,
+    requirePartnerConfirmation: call.requirePartnerConfirmation ?? call.envelopes !== undefined,
   };
+}
+
+/**
+ * Until when the partner may confirm a request to file made at `requestedAt`: while the call is
+ * open, then for the call's partner days after the request (the window `canConfirmAt` checks).
+ */
+export function partnerConfirmationDeadline(
+  call: Pick<Call, 'closesAt' | 'partnerConfirmationDays' | 'requirePartnerConfirmation' | 'envelopes'>,
+  requestedAt: Date,
+): Date {
+  const days = filingRulesOf(call).partnerConfirmationDays;
+  return new Date(Math.max(Date.parse(call.closesAt), requestedAt.getTime() + days * 24 * 3600 * 1000));
 }

@@ -27,7 +27,7 @@ export const callSchema = z
     grant: z.strictObject({ min: positiveEuros, max: positiveEuros }),
     envelope: positiveEuros,
     // The joint dossier's rules. Optional: a call written before them reads with the defaults of
-    // shared/domain/call-rules.ts (a French side only, no partner confirmation window change).
+    // shared/domain/call-rules.ts (a French side only, filed without the partner's confirmation).
     /** Both sides of the fund: France in EUR (MEAE), Morocco in MAD (DGCT). */
     envelopes: z
       .strictObject({
@@ -45,7 +45,7 @@ export const callSchema = z
     grants: sideGrants.optional(),
     /** Days the partner has to confirm a request to file made before the close. */
     partnerConfirmationDays: z.number().int().min(1).max(60).optional(),
-    /** Whether the Moroccan partner must confirm before an application is filed (true by default). */
+    /** Whether the Moroccan partner must confirm before an application is filed (by default: when the call has both envelopes). */
     requirePartnerConfirmation: z.boolean().optional(),
   })
   .refine((c) => Date.parse(c.opensAt) < Date.parse(c.closesAt), {

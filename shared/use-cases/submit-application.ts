@@ -1,17 +1,21 @@
 import { createHash } from 'node:crypto';
 import type { ApplicationRecord, HistoryEvent, Language } from '../domain/application.ts';
+import { filingRulesOf } from '../domain/call-rules.ts';
 import { isCallOpen } from '../domain/eligibility.ts';
 import { CallClosedError, CallNotFoundError, IdempotencyConflictError, ValidationError } from '../domain/errors.ts';
 import { newId } from '../domain/ids.ts';
 import { trackingUrl } from '../links/links.ts';
-import type { Clock, Repository, Signer, Workflow } from '../ports/index.ts';
+import type { Clock, Mailer, Repository, Signer, Workflow } from '../ports/index.ts';
 import { applicationInputSchema } from '../schemas/application.ts';
+import { fileThroughPartner, type ThroughPartnerResult } from './file-through-partner.ts';
 import { parseOrThrow } from './validate.ts';
 
 export interface SubmitApplicationPorts {
   repository: Repository;
   workflow: Workflow;
   signer: Signer;
+  /** Where the call needs the partner's confirmation: the partner's link, the lead's notice. */
+  mailer: Mailer;
   clock: Clock;
   newId?: () => string;
   /** Called as soon as the application id is known (log correlation). */
@@ -31,11 +35,8 @@ export interface SubmitApplicationRequest {
   baseUrl: string;
 }
 
-export interface SubmitApplicationResult {
-  id: string;
-  status: 'SUBMITTED';
-  trackingUrl: string;
-}
+/** Filed (its workflow started), or, on a call where the partner confirms first, awaiting the partner. */
+export type SubmitApplicationResult = { id: string; status: 'SUBMITTED'; trackingUrl: string } | ThroughPartnerResult;
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_\-:.]{1,128}$/;
 
@@ -108,10 +109,13 @@ export async function fileApplication(
  * 2. The call must exist (404) and be open now (409).
  * 3. With a key: bind it to the body's SHA-256 and a new id, first writer wins; another body under
  *    the same key → 422; the same body → the id of the first request.
- * 4. Create the application (SUBMITTED, the applicant's language, first history event) — a
+ * 4. Where the call needs the partner's confirmation, nothing is filed yet: the body becomes a
+ *    joint dossier awaiting the partner, who is emailed its link to confirm it (file-through-partner.ts),
+ *    and steps 5–7 are the partner's confirmation's. Otherwise:
+ * 5. Create the application (SUBMITTED, the applicant's language, first history event) — a
  *    replay finds it created.
- * 5. Start its workflow (execution named after the id, so a replay starts nothing new).
- * 6. If 4 or 5 failed, the request that owns the id deletes the application and frees the key
+ * 6. Start its workflow (execution named after the id, so a replay starts nothing new).
+ * 7. If 5 or 6 failed, the request that owns the id deletes the application and frees the key
  *    (retried briefly), and the caller gets 503 to retry. Should even that fail, the application
  *    waits, without workflow, for the retry with the same key, which starts it (`onUndoFailed`).
  */
@@ -144,6 +148,9 @@ export async function submitApplication(ports: SubmitApplicationPorts, request: 
   const owner = id === candidate;
   ports.tagApplication?.(id);
 
+  if (filingRulesOf(call).requirePartnerConfirmation) {
+    return fileThroughPartner(ports, { input, call, id, language: request.language, baseUrl: request.baseUrl });
+  }
   const at = now.toISOString();
   const record: ApplicationRecord = { ...input, id, status: 'SUBMITTED', language: request.language, createdAt: at, updatedAt: at };
   await fileApplication(ports, record, { at, status: 'SUBMITTED', actor: 'applicant' }, { owner, idempotencyKey: key });

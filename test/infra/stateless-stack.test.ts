@@ -96,7 +96,16 @@ describe('functions', () => {
 });
 
 describe('grants', () => {
-  const mailers = ['drafts', 'notify-admins', 'notify-applicants', 'request-changes', 'request-committee-decision', 'request-review', 'send-reminders'];
+  const mailers = [
+    'drafts',
+    'notify-admins',
+    'notify-applicants',
+    'request-changes',
+    'request-committee-decision',
+    'request-review',
+    'send-reminders',
+    'submit-application',
+  ];
 
   it('only decide-task may resume a waiting task', () => {
     expect(granted('states:SendTaskSuccess')).toEqual(['decide-task']);

@@ -36,9 +36,9 @@ describe('wirePorts', () => {
     process.env.TABLE_NAME = TEST_ENV.TABLE_NAME;
     // What the declaration implies is required: a function that starts executions needs the ARN…
     delete process.env.STATE_MACHINE_ARN;
-    expect(() => wirePorts('submit-application', { repository: dynamodb, signer: secretSigner, workflow: stepFunctions, metrics: emfMetrics })).toThrow(
-      /STATE_MACHINE_ARN/,
-    );
+    expect(() =>
+      wirePorts('submit-application', { repository: dynamodb, mailer: sesMailer, signer: secretSigner, workflow: stepFunctions, metrics: emfMetrics }),
+    ).toThrow(/STATE_MACHINE_ARN/);
     expect(() => wirePorts('decide-task', { repository: dynamodb, signer: secretSigner, workflow: stepFunctions, metrics: emfMetrics })).not.toThrow();
     // …and one that emails links, the public base URL.
     delete process.env.BASE_URL;

@@ -45,13 +45,14 @@ describe('GET /calls', () => {
           ...open,
           title: open.title.fr,
           themes: open.themes.map((th) => ({ code: th.code, label: th.label.fr })),
-          // A call written before the joint dossier: a French side only, the default rules.
+          // A call written before the joint dossier: a French side only, the default rules (filed
+          // without the partner's confirmation, as it always was).
           envelopes: { FR: { amount: open.envelope, currency: 'EUR' }, MA: { amount: 0, currency: 'MAD' } },
           grants: { FR: open.grant, MA: { min: 0, max: 0 } },
           minLeadShare: 0,
           maxInKindShare: 1,
           partnerConfirmationDays: 14,
-          requirePartnerConfirmation: true,
+          requirePartnerConfirmation: false,
         },
       ],
     });
@@ -91,7 +92,7 @@ describe('GET /calls', () => {
     expect(res.headers?.Vary).toContain('Accept-Language');
   });
 
-  it('gives the joint dossier’s rules of a call with both sides of the fund', async () => {
+  it('gives the joint dossier’s rules of a call with both sides of the fund (the partner confirms, by default)', async () => {
     const twoSided = sampleCall({
       envelope: 300_000,
       envelopes: { FR: { amount: 300_000, currency: 'EUR' }, MA: { amount: 3_240_000, currency: 'MAD' } },

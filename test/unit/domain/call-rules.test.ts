@@ -14,11 +14,18 @@ const twoSided = {
 };
 
 describe('a call’s joint-dossier rules', () => {
-  it('read a call written before them as a French side only, with the partner confirming within the default window', () => {
+  it('read a call written before them as a French side only, filed without the partner’s confirmation', () => {
     const call = callSchema.parse(aCall());
     expect(envelopesOf(call)).toEqual({ FR: { amount: call.envelope, currency: 'EUR' }, MA: { amount: 0, currency: 'MAD' } });
     expect(budgetRulesOf(call)).toMatchObject({ minLeadShare: 0, maxInKindShare: 1, grants: { FR: call.grant, MA: { min: 0, max: 0 } } });
+    expect(filingRulesOf(call)).toEqual({ partnerConfirmationDays: DEFAULT_PARTNER_CONFIRMATION_DAYS, requirePartnerConfirmation: false });
+  });
+
+  it('ask the partner’s confirmation by default of a call with both envelopes, within the default window', () => {
+    const { requirePartnerConfirmation: _, partnerConfirmationDays: __, ...rules } = twoSided;
+    const call = callSchema.parse({ ...aCall({ envelope: 300_000 }), ...rules });
     expect(filingRulesOf(call)).toEqual({ partnerConfirmationDays: DEFAULT_PARTNER_CONFIRMATION_DAYS, requirePartnerConfirmation: true });
+    expect(filingRulesOf(callSchema.parse({ ...aCall(), requirePartnerConfirmation: true }))).toMatchObject({ requirePartnerConfirmation: true });
   });
 
   it('are data on the call when it gives them', () => {

@@ -21,7 +21,9 @@ const BASE = 'https://fonds.example.org';
 
 async function world(call: Partial<Call> = {}) {
   const repository = new MemoryRepository();
-  await repository.putCall(aCall({ madPerEur: 10.8, closesAt: '2027-03-31T23:59:59Z', partnerConfirmationDays: 10, ...call }));
+  await repository.putCall(
+    aCall({ madPerEur: 10.8, closesAt: '2027-03-31T23:59:59Z', partnerConfirmationDays: 10, requirePartnerConfirmation: true, ...call }),
+  );
   const mailer = new FakeMailer();
   const clock = new FakeClock('2027-01-10T09:00:00.000Z');
   const started: string[] = [];

@@ -18,7 +18,7 @@ const DAY = 24 * HOUR;
 /** A call closing on 31 March, and three drafts: one the lead alone builds, one with its partner, one filed. */
 async function world() {
   const repository = new MemoryRepository();
-  await repository.putCall(aCall({ madPerEur: 10.8, closesAt: CLOSES, partnerConfirmationDays: 10 }));
+  await repository.putCall(aCall({ madPerEur: 10.8, closesAt: CLOSES, partnerConfirmationDays: 10, requirePartnerConfirmation: true }));
   await repository.putCall(aCall({ id: '2027-T2', opensAt: '2027-01-01T00:00:00Z', closesAt: '2027-06-30T23:59:59Z' }));
   const mailer = new FakeMailer();
   const clock = new FakeClock('2027-03-01T09:00:00.000Z');
