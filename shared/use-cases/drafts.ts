@@ -47,7 +47,7 @@ import {
   newDraftSchema,
   returnSchema,
 } from '../schemas/dossier.ts';
-import { fileApplication } from './submit-application.ts';
+import { fileApplication } from './file-application.ts';
 import { parseOrThrow } from './validate.ts';
 
 /**

@@ -4,7 +4,7 @@ import { partnerConfirmationDeadline } from '../domain/call-rules.ts';
 import type { DraftContact, DraftEvent, DraftRecord } from '../domain/draft.ts';
 import { DraftStateError } from '../domain/errors.ts';
 import { confirmationRequestEmail, filingRequestedEmail } from '../emails/templates.ts';
-import { draftLink, trackingUrl } from '../links/links.ts';
+import { contactTag, draftLink, trackingUrl } from '../links/links.ts';
 import type { Clock, Mailer, Repository, Signer } from '../ports/index.ts';
 import type { ApplicationInput } from '../schemas/application.ts';
 import { type Dossier, dossierSchema } from '../schemas/dossier.ts';
@@ -82,6 +82,8 @@ export async function fileThroughPartner(ports: FileThroughPartnerPorts, request
     partner,
     createdAt: at,
     updatedAt: at,
+    closesAt: new Date(call.closesAt).toISOString(),
+    linkTags: { lead: await contactTag(signer, id, 'lead', lead.email), partner: await contactTag(signer, id, 'partner', partner.email) },
   };
   const event = (action: DraftEvent['action']): DraftEvent => ({ at, role: 'lead', email: lead.email, action });
   const created = (await repository.createDraft(draft, event('created'))) === 'created';
@@ -91,7 +93,7 @@ export async function fileThroughPartner(ports: FileThroughPartnerPorts, request
   if (created || !(await repository.getDraftHistory(id)).some((e) => e.action === 'submit-requested')) {
     const changed = await repository.changeDraftStatus(id, { from: 'DRAFT', to: 'AWAITING_PARTNER', version: 1 }, event('submit-requested'), {
       submitRequestedAt: at,
-      partner,
+      partner: { contact: partner, tag: draft.linkTags.partner ?? '' },
     });
     if (changed.outcome === 'changed') current = { ...draft, status: 'AWAITING_PARTNER', submitRequestedAt: at };
     if (changed.outcome === 'refused') current = changed.current;
