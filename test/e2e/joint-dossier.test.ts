@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../admin/cli.ts';
 import { demoJointCall } from '../../local/seed.ts';
 import type { MailboxEmail } from '../../local/services.ts';
@@ -401,5 +401,50 @@ describe('the joint dossier on the local stack', { timeout: 180_000 }, () => {
     expect(filed.history.map((h) => h.status)).toEqual(['SUBMITTED', 'IN_REVIEW']);
     expect((await getDraft(leadLinkAgain)).dossier.budget).toEqual(edited);
     expect(await e2e.emailsTo(mailbox, who.partner.email, /^Confirmation du dépôt attendue/)).toHaveLength(2);
+  });
+});
+
+describe('a restart between the request to file and the confirmation', { timeout: 180_000 }, () => {
+  const stacks: e2e.TestStack[] = [];
+  afterEach(async () => {
+    for (const s of stacks.splice(0).reverse()) await s.dispose();
+  });
+
+  it('keeps the draft awaiting the partner: the emailed link still opens the page and confirms', async () => {
+    e2e.showStackLinesOnFailure(() => stacks.flatMap((s, i) => [`--- stack ${i + 1} ---`, ...s.lines]));
+    const first = await e2e.startTestStack();
+    stacks.push(first);
+    const [firstApi, firstMailbox] = [first.stack.urls.api, first.stack.urls.mailbox];
+    const who = twoAuthorities();
+    const { id, leadLink } = await createDraft(jointCall.id, who, firstMailbox, firstApi);
+    await invite(leadLink, who, firstMailbox);
+    const dossier = { project: who.project(jointCall.closesAt), partnerAuthority: who.partnerAuthority, budget: aBudget() };
+    expect((await put(leadLink, 1, dossier)).status).toBe(200);
+    expect((await post(leadLink, 'submitDraft')).json).toMatchObject({ id, status: 'AWAITING_PARTNER' });
+    const { link, email } = await confirmationRequest(who, new Set(), firstMailbox);
+
+    // Ctrl-C, then `npm start` again: same data folder, same API port (the link names it).
+    await first.stop();
+    const second = await e2e.startTestStack({ dataDir: first.dataDir, port: first.stack.ports.api });
+    stacks.push(second);
+    expect(second.stack.urls.api).toBe(firstApi);
+    // Nothing seeded twice: the calls and their envelopes are those of before.
+    expect(first.lines.filter((l) => l.startsWith('seeded ')).map((l) => l.split(':')[0])).toEqual([
+      `seeded ${first.stack.demoCallId}`,
+      `seeded ${jointCall.id}`,
+    ]);
+    expect(second.lines.filter((l) => l.startsWith('seeded '))).toEqual([]);
+
+    // The partner finds the email in the mailbox, opens the link, and confirms.
+    expect((await e2e.emailsTo(second.stack.urls.mailbox, who.partner.email)).map((e) => e.messageId)).toContain(email.messageId);
+    const page = await openPage(link);
+    expect(page.status).toBe(200);
+    expect(page.html).toContain(who.project(jointCall.closesAt).title);
+    expect(await getDraft(link)).toMatchObject({ id, status: 'AWAITING_PARTNER', role: 'partner' });
+    const confirmed = await post(link, 'confirmDraft');
+    expect(confirmed).toMatchObject({ status: 201, json: { id, status: 'SUBMITTED' } });
+    const inReview = await e2e.waitForStatus(confirmed.json.trackingUrl as string, 'IN_REVIEW');
+    expect(inReview.history.map((h) => h.status)).toEqual(['SUBMITTED', 'IN_REVIEW']);
+    await waitForEmail(second.stack.urls.mailbox, { to: who.lead.email, subject: `Dossier reçu — ${who.project(jointCall.closesAt).title}` });
   });
 });
