@@ -8,8 +8,11 @@ import { ar, type Catalogue, en, fr } from '../shared/i18n/index.ts';
 import { localCredentials } from './services.ts';
 
 /**
- * The demo data of the local stack: a call open now, its reviewer roster and both co-chairs.
- * Idempotent: what exists is never overwritten (a restart keeps the envelope and any edit).
+ * The demo data of the local stack: two calls open now, each with its reviewer roster and both
+ * co-chairs. `DEMO-<year>` is a call as the fund ran them before the joint dossier (a French
+ * envelope in EUR, filed in one go); `DEMO-<year>-CONJOINT` is the joint dossier's call (both
+ * envelopes, the Moroccan one in MAD at a frozen rate, budget rules, the partner's confirmation).
+ * Idempotent: what exists is never overwritten (a restart keeps the envelopes and any edit).
  */
 
 /** The themes of the fund's calls, labelled in the three languages (the catalogues' names of the usual codes). */
@@ -38,6 +41,35 @@ export function demoCall(now: Date = new Date()): Call {
   });
 }
 
+/**
+ * `DEMO-<year>-CONJOINT`, open for the whole calendar year like `DEMO-<year>`: the joint dossier's
+ * call. A French envelope of 400 000 € and a Moroccan one of 4 320 000 MAD (400 000 € at 10.8 MAD
+ * for 1 €), each side's grant bounds, the lead's own share at least 10 % of the cost (at most half
+ * of it in kind), and the partner confirming each request to file within 10 days.
+ */
+export function demoJointCall(now: Date = new Date()): Call {
+  const first = demoCall(now);
+  const year = now.getUTCFullYear();
+  return callSchema.parse({
+    ...first,
+    id: `${first.id}-CONJOINT`,
+    title: {
+      fr: `Appel à projets ${year} (démonstration) — dossier conjoint, deux enveloppes`,
+      ar: `طلب مشاريع ${year} (للعرض) — ملف مشترك بغلافين ماليين`,
+      en: `Call for projects ${year} (demonstration) — joint dossier, two envelopes`,
+    },
+    cofinancingCeiling: 0.8,
+    envelope: 400_000,
+    envelopes: { FR: { amount: 400_000, currency: 'EUR' }, MA: { amount: 4_320_000, currency: 'MAD' } },
+    madPerEur: 10.8,
+    grants: { FR: first.grant, MA: { min: 50_000, max: 1_620_000 } },
+    minLeadShare: 0.1,
+    maxInKindShare: 0.5,
+    partnerConfirmationDays: 10,
+    requirePartnerConfirmation: true,
+  });
+}
+
 /** The instructeurs: one per ministry's delegation and one from a region, so conflicts can be shown. */
 export const demoReviewers: Reviewer[] = [
   { name: 'Camille Laurent', email: 'camille.laurent@example.org', authority: 'DAECT — ministère de l’Europe et des Affaires étrangères' },
@@ -50,15 +82,20 @@ export const demoCoChairs: CoChair[] = [
   { side: 'MA', name: 'Karim Bennani', email: 'copresidence.ma@example.org' },
 ].map((c) => coChairSchema.parse(c));
 
-export interface SeedResult {
+export interface SeededCall {
   callId: string;
+  /** What this run wrote (nothing: all of it was there). */
   created: Array<'call' | 'roster' | 'co-chairs'>;
 }
 
-/** Seeds through the repository: the same writes, keys and bookkeeping as production code. */
-export async function seedDemo(repository: Repository, now: Date = new Date()): Promise<SeedResult> {
-  const call = demoCall(now);
-  const created: SeedResult['created'] = [];
+/** `DEMO-<year>` (`callId`, `created`) and the joint dossier's call (`joint`). */
+export interface SeedResult extends SeededCall {
+  joint: SeededCall;
+}
+
+/** One call with the demo roster and co-chairs, each written only if it is not there. */
+async function seedCall(repository: Repository, call: Call): Promise<SeededCall> {
+  const created: SeededCall['created'] = [];
   if (!(await repository.getCall(call.id))) {
     await repository.putCall(call);
     created.push('call');
@@ -72,6 +109,12 @@ export async function seedDemo(repository: Repository, now: Date = new Date()): 
     created.push('co-chairs');
   }
   return { callId: call.id, created };
+}
+
+/** Seeds through the repository: the same writes, keys and bookkeeping as production code. */
+export async function seedDemo(repository: Repository, now: Date = new Date()): Promise<SeedResult> {
+  const first = await seedCall(repository, demoCall(now));
+  return { ...first, joint: await seedCall(repository, demoJointCall(now)) };
 }
 
 /** A repository on the local table, for the seed and for tests that arrange data as an admin would. */

@@ -100,8 +100,10 @@ export interface LocalStack {
   ports: { api: number; mailbox: number; dynamodb: number; stepFunctions: number };
   dataDir: string;
   tableName: string;
-  /** The seeded demo call. */
+  /** The seeded demo call (filed in one go). */
   demoCallId: string | undefined;
+  /** The seeded joint dossier's call (drafts, the partner's confirmation, two envelopes). */
+  jointCallId: string | undefined;
   /** Executions resumed from the journal at start. */
   resumedExecutions: string[];
   /** From the call to ready, in ms. */
@@ -162,12 +164,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const refs = { [template.table.logicalId]: TABLE_NAME };
     const secrets = track(stops)(await startSecretsManager({ file: signingSecretFile(dataDir), secretArn: signingSecretArnOf(template, refs), host }));
     let demoCallId: string | undefined;
+    let jointCallId: string | undefined;
     if (options.seed ?? true) {
       const { repository, close } = localRepository(dynamo.url, LOCAL_REGION, TABLE_NAME);
       try {
         const seeded = await seedDemo(repository);
         demoCallId = seeded.callId;
-        if (seeded.created.length > 0) say(`seeded ${seeded.callId}: ${seeded.created.join(', ')}`);
+        jointCallId = seeded.joint.callId;
+        for (const { callId, created } of [seeded, seeded.joint]) if (created.length > 0) say(`seeded ${callId}: ${created.join(', ')}`);
       } finally {
         close();
       }
@@ -306,6 +310,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dataDir,
       tableName: TABLE_NAME,
       demoCallId,
+      jointCallId,
       resumedExecutions: resumed,
       startupMs: Math.round(performance.now() - started),
       template,

@@ -93,6 +93,9 @@ export function banner(stack: Awaited<ReturnType<typeof startLocalStack>>, optio
     `  Mailbox            ${stack.urls.mailbox}`,
     `  API                ${stack.urls.api}  (${stack.template.routes.map((r) => `${r.method} ${r.path}`).join(', ')})`,
     ...(stack.demoCallId ? [`  Demo call          ${stack.demoCallId}  (GET ${stack.urls.api}${pathTo('listCalls')})`] : []),
+    ...(stack.jointCallId
+      ? [`  Joint dossier call ${stack.jointCallId}  (POST ${stack.urls.api}${pathTo('createDraft')}: both authorities, two envelopes)`]
+      : []),
     `  Data               ${stack.dataDir}`,
     ...(waits ? [`  Shortened waits    ${waits}`] : []),
     ...(Array.isArray(options.faults) ? [`  Fault switch       ${options.faults.length} rule(s) failing the functions' AWS calls (FAULTS)`] : []),

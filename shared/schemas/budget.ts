@@ -51,6 +51,10 @@ function budgetShape<Complete extends boolean>(complete: Complete) {
   });
   const otherFunder = z.strictObject({ name: need(text(200)), amount: need(wholeEuros) });
   const lines = z.array(line).max(BUDGET_LIMITS.maxLines, `${BUDGET_LIMITS.maxLines} lignes de dépense au plus`);
+  const others = z.array(otherFunder).max(BUDGET_LIMITS.maxOtherFunders, `${BUDGET_LIMITS.maxOtherFunders} autres cofinanceurs au plus`);
+  // No other co-funder is a complete answer: a dossier left without the list (the page's form sends
+  // no empty row) files with none, rather than waiting for a list nobody can fill.
+  const othersField = (complete ? others.default([]) : others.optional()) as Complete extends true ? z.ZodDefault<typeof others> : z.ZodOptional<typeof others>;
   return z.strictObject({
     lines: need(complete ? lines.min(1, 'au moins une ligne de dépense') : lines),
     funding: need(
@@ -59,7 +63,7 @@ function budgetShape<Complete extends boolean>(complete: Complete) {
         partner: need(contribution),
         fundFR: need(wholeEuros),
         fundMA: need(wholeDirhams),
-        others: need(z.array(otherFunder).max(BUDGET_LIMITS.maxOtherFunders, `${BUDGET_LIMITS.maxOtherFunders} autres cofinanceurs au plus`)),
+        others: othersField,
       }),
     ),
   });

@@ -5,6 +5,8 @@ import { newId } from '../../../shared/domain/ids.ts';
 import { formatEuros, textsFor } from '../../../shared/i18n/index.ts';
 import { formatMad } from '../../../shared/i18n/money.ts';
 import { contactTag, draftLink } from '../../../shared/links/links.ts';
+import { aDossier } from '../../fixtures/dossier.ts';
+import { aCommune } from '../../fixtures/domain.ts';
 import { screenshotsOf } from '../screenshots.ts';
 import { browserSession, expectAccessible, fakePorts, hasChromium, openCall, startDate } from './support.ts';
 
@@ -14,7 +16,8 @@ import { browserSession, expectAccessible, fakePorts, hasChromium, openCall, sta
  * and saves; the partner, who opened the page before that save, saves too and is shown, field by
  * field, what the lead changed, what they typed still in the fields and the lead's work taken in;
  * saving again puts it on top, undoing nothing of the lead's.
- * The pages are audited with axe-core and checked against docs/screenshots/draft*-<lang>.png.
+ * The pages (and the partner's, once the lead asked to file) are audited with axe-core and checked
+ * against docs/screenshots/draft*-<lang>.png.
  */
 
 vi.hoisted(() => {
@@ -102,7 +105,7 @@ describe.skipIf(!hasChromium)('the draft page in Chromium', { timeout: 180_000 }
   }, 60_000);
   afterAll(() => session.close());
 
-  describe.each(['fr', 'ar'] as const)('in %s', (lang) => {
+  describe.each(['fr', 'ar', 'en'] as const)('in %s', (lang) => {
     const t = textsFor(lang);
     const d = t.draft;
 
@@ -174,6 +177,31 @@ describe.skipIf(!hasChromium)('the draft page in Chromium', { timeout: 180_000 }
       await checked.locator('#conflict').waitFor(POLL);
       await expectAccessible(checked, `draft page, conflict (${lang})`);
       await screenshots.shot(checked, `draft-conflict-${lang}`, lang, [id]);
+    });
+
+    it('the partner’s confirmation: the page as the partner sees it once the lead asked to file, to confirm or send back', async () => {
+      const { id, lead: leadLink, partner: partnerLink } = await newDraft(session.api.url);
+      // The lead completes the dossier and asks to file, through the API as the page's script does.
+      const dossier = aDossier({ leadAuthority: aCommune('FR', 'Ville de Rennes', LEAD), partnerAuthority: aCommune('MA', 'Commune de Chefchaouen', PARTNER) });
+      const saved = await fetch(leadLink, { method: 'PUT', headers: { 'Content-Type': 'application/json', 'If-Match': '"1"' }, body: JSON.stringify(dossier) });
+      expect(saved.status).toBe(200);
+      const submit = new URL(leadLink);
+      submit.pathname = `${submit.pathname}/submit`;
+      const requested = await fetch(submit, { method: 'POST', headers: { 'Content-Type': 'application/json', Accept: 'application/json' }, body: '{}' });
+      expect(await requested.json()).toMatchObject({ id, status: 'AWAITING_PARTNER' });
+
+      const partner = await open(lang, { bypassCSP: true });
+      await partner.goto(`${partnerLink}&lang=${lang}`);
+      expect(await partner.locator('#draft-status').textContent()).toBe(d.statuses.AWAITING_PARTNER);
+      expect(await partner.locator('#draft-role').textContent()).toBe(d.roles.partner);
+      expect(await partner.locator('#confirm-title').textContent()).toBe(d.confirmHeading);
+      expect(await partner.getByRole('button', { name: d.confirm }).count()).toBe(1);
+      expect(await partner.getByRole('button', { name: d.return }).count()).toBe(1);
+      // Read only while it awaits the partner: no save button, the fields disabled.
+      expect(await partner.locator('#save').count()).toBe(0);
+      expect(await field(partner, 'project.title').isDisabled()).toBe(true);
+      await expectAccessible(partner, `draft page, partner's confirmation (${lang})`);
+      await screenshots.shot(partner, `draft-confirm-${lang}`, lang, [id]);
     });
   });
 

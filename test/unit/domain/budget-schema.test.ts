@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { budgetDraftSchema, budgetRulesSchema, budgetSchema } from '../../../shared/schemas/budget.ts';
+import { type Dossier, missingFields } from '../../../shared/schemas/dossier.ts';
 import { aBudget, budgetRules } from '../../fixtures/budget.ts';
+import { aDossier } from '../../fixtures/dossier.ts';
 
 /** The fields a parse complains about, each once (a value may break two checks). */
 const paths = (r: { success: boolean; error?: { issues: { path: PropertyKey[] }[] } }) => [...new Set(r.error?.issues.map((i) => i.path.join('.')))];
@@ -15,6 +17,14 @@ describe('budget schema (a budget to file)', () => {
   it('accepts the budget of the contract (lines, both authorities, both sides of the fund)', () => {
     const r = budgetSchema.safeParse(aBudget({ others: [{ name: 'Agence de l’eau', amount: 0 }] }));
     expect(r.success).toBe(true);
+  });
+
+  it('reads a budget that names no other co-funder as having none (the draft page sends no empty row)', () => {
+    const { others: _none, ...funding } = aBudget().funding;
+    const r = budgetSchema.safeParse({ ...aBudget(), funding });
+    expect(r.success).toBe(true);
+    expect(r.data?.funding.others).toEqual([]);
+    expect(missingFields(aDossier({ budget: { ...aBudget(), funding } as Dossier['budget'] }))).toEqual([]);
   });
 
   it.each([

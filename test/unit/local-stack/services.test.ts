@@ -5,7 +5,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESClient, SendEmailCommand } from '@aws-sdk/client-ses';
 import { GetSecretValueCommand, PutSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { demoCall, demoCoChairs, demoReviewers, localRepository, seedDemo } from '../../../local/seed.ts';
+import { demoCall, demoCoChairs, demoJointCall, demoReviewers, localRepository, seedDemo } from '../../../local/seed.ts';
 import {
   ensureTable,
   localCredentials,
@@ -83,16 +83,21 @@ describe('local services', () => {
     }
   });
 
-  it('seeds a call open now, three reviewers and both co-chairs, and never overwrites them', async () => {
+  it('seeds two calls open now (the joint dossier’s with both envelopes), three reviewers and both co-chairs each, and never overwrites them', async () => {
     const dynamo = await start(startDynamo({ dataDir }));
     await ensureTable(dynamo.url, region, table);
     const { repository, close } = localRepository(dynamo.url, region, table.TableName);
     try {
       const now = new Date('2027-06-15T10:00:00Z');
-      expect(await seedDemo(repository, now)).toEqual({ callId: 'DEMO-2027', created: ['call', 'roster', 'co-chairs'] });
+      const everything = ['call', 'roster', 'co-chairs'];
+      expect(await seedDemo(repository, now)).toEqual({
+        callId: 'DEMO-2027',
+        created: everything,
+        joint: { callId: 'DEMO-2027-CONJOINT', created: everything },
+      });
       await repository.putRoster('DEMO-2027', [demoReviewers[0]!]); // an admin trimmed the roster
 
-      expect(await seedDemo(repository, now)).toEqual({ callId: 'DEMO-2027', created: [] });
+      expect(await seedDemo(repository, now)).toEqual({ callId: 'DEMO-2027', created: [], joint: { callId: 'DEMO-2027-CONJOINT', created: [] } });
 
       const call = await repository.getCall('DEMO-2027');
       expect(call).toMatchObject({ ...demoCall(now), committed: 0 });
@@ -100,6 +105,13 @@ describe('local services', () => {
       expect(Date.parse(call!.closesAt)).toBeGreaterThan(now.getTime());
       expect(await repository.getRoster('DEMO-2027')).toHaveLength(1);
       expect((await repository.getCoChairs('DEMO-2027')).map((c) => c.side).sort()).toEqual(['FR', 'MA']);
+      // The joint dossier's call: both envelopes, open as long as the first, with its own roster and co-chairs.
+      const joint = await repository.getCall('DEMO-2027-CONJOINT');
+      expect(joint).toMatchObject({ ...demoJointCall(now), committed: 0, committedMA: 0, opensAt: call!.opensAt, closesAt: call!.closesAt });
+      expect(joint?.envelopes).toEqual({ FR: { amount: 400_000, currency: 'EUR' }, MA: { amount: 4_320_000, currency: 'MAD' } });
+      expect(joint?.requirePartnerConfirmation).toBe(true);
+      expect(await repository.getRoster('DEMO-2027-CONJOINT')).toHaveLength(3);
+      expect((await repository.getCoChairs('DEMO-2027-CONJOINT')).map((c) => c.side).sort()).toEqual(['FR', 'MA']);
       expect(demoCoChairs.every((c) => c.email.endsWith('@example.org'))).toBe(true);
     } finally {
       close();
