@@ -414,7 +414,7 @@ export const ar = {
       returned: 'أعادت الملف',
       confirmed: 'أكدت الإيداع',
     },
-    sectionsChanged: 'الأجزاء المعدلة: {sections}.',
+    sectionsChanged: 'الأجزاء المحفوظة: {sections}.',
     sections: { project: 'المشروع', leadAuthority: 'الجماعة الفرنسية', partnerAuthority: 'الجماعة المغربية', budget: 'الميزانية' },
     inviteHeading: 'دعوة الجماعة الشريكة',
     inviteHelp: 'سيتلقى الشخص المكلف بالتواصل رابطه الخاص عبر البريد الإلكتروني لاستكمال الملف.',

@@ -413,7 +413,7 @@ export const en = {
       returned: 'sent the dossier back',
       confirmed: 'confirmed the filing',
     },
-    sectionsChanged: 'Parts changed: {sections}.',
+    sectionsChanged: 'Parts saved: {sections}.',
     sections: { project: 'the project', leadAuthority: 'the French authority', partnerAuthority: 'the Moroccan authority', budget: 'the budget' },
     inviteHeading: 'Invite the partner authority',
     inviteHelp: 'Its contact will get its own link by email to complete the dossier.',

@@ -429,7 +429,7 @@ export const fr = {
       returned: 'a renvoyé le dossier',
       confirmed: 'a confirmé le dépôt',
     },
-    sectionsChanged: 'Parties modifiées : {sections}.',
+    sectionsChanged: 'Parties enregistrées : {sections}.',
     sections: { project: 'le projet', leadAuthority: 'la collectivité française', partnerAuthority: 'la collectivité marocaine', budget: 'le budget' },
     inviteHeading: 'Inviter la collectivité partenaire',
     inviteHelp: 'Son contact recevra par courriel son propre lien pour compléter le dossier.',

@@ -224,7 +224,9 @@ ${inputField(state, { name: `${key}.contact.email`, label: f.contactEmail, hint:
 ${inputField(state, { name: `${key}.contact.phone`, label: f.contactPhone, type: 'tel', attrs: html` maxlength="25" autocomplete="${section} tel" dir="ltr"${off}` })}
 </fieldset>`;
   };
-  const lines = Array.from({ length: rowCount(state.values, 'budget.lines', EMPTY_LINES) }, (_, i) => {
+  // Empty rows to add some only where the dossier can be changed; a page for reading shows what is there.
+  const spare = (rows: number) => (off === '' ? rows : 0);
+  const lines = Array.from({ length: rowCount(state.values, 'budget.lines', spare(EMPTY_LINES)) }, (_, i) => {
     const name = (column: string) => `budget.lines.${i}.${column}`;
     return html`<fieldset>
 <legend>${fill(d.line, { n: i + 1 })}</legend>
@@ -234,7 +236,7 @@ ${inputField(state, { name: name('label'), label: d.label, attrs: html` maxlengt
 ${inputField(state, { name: name('amount'), label: d.amount, attrs: html`${AMOUNT}${off}`, className: 'short' })}
 </fieldset>`;
   });
-  const others = Array.from({ length: rowCount(state.values, 'budget.funding.others', EMPTY_OTHERS) }, (_, i) => {
+  const others = Array.from({ length: rowCount(state.values, 'budget.funding.others', spare(EMPTY_OTHERS)) }, (_, i) => {
     const name = (column: string) => `budget.funding.others.${i}.${column}`;
     return html`<fieldset>
 <legend>${fill(d.other, { n: i + 1 })}</legend>

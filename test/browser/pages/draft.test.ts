@@ -32,7 +32,7 @@ const screenshots = screenshotsOf(import.meta.filename);
 const LEAD = { name: 'Claire Martin', email: 'claire.martin@example.org' };
 const PARTNER = { name: 'Youssef Alaoui', email: 'youssef.alaoui@example.org' };
 const POLL = { timeout: 15_000, interval: 100 };
-const call = { ...openCall(), madPerEur: 10.8 };
+const call = { ...openCall(), madPerEur: 10.8, requirePartnerConfirmation: true };
 
 /** A draft of the open call with both contacts, as the lead created it and invited the partner. */
 async function newDraft(apiUrl: string): Promise<{ id: string; lead: string; partner: string }> {

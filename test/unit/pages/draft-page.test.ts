@@ -65,7 +65,7 @@ describe('the draft page', () => {
     expect(page).toContain('En préparation');
     expect(page).toContain('la collectivité française (porteur du projet)');
     expect(page).toContain('a enregistré le dossier');
-    expect(page).toContain('Parties modifiées : le budget.');
+    expect(page).toContain('Parties enregistrées : le budget.');
     // The lead's actions, not the partner's.
     expect(page).toContain(`/drafts/${ID}/invite?sig=`);
     expect(page).toContain(`/drafts/${ID}/submit?sig=`);
@@ -150,6 +150,11 @@ describe('the draft page', () => {
     expect(page).toContain(`/drafts/${ID}/return?sig=`);
     expect(page).not.toContain('id="save"');
     expect(page).toMatch(/name="project\.title" value="[^"]*" maxlength="200" dir="auto" disabled/);
+    // What is there, without the empty rows a page to edit offers.
+    const stored = (model().view.dossier.budget?.lines ?? []).length;
+    expect(page).toContain(`name="budget.lines.${stored - 1}.amount"`);
+    expect(page).not.toContain(`name="budget.lines.${stored}.amount"`);
+    expect(draftPage(model(), frame('fr'), options())).toContain(`name="budget.lines.${stored + EMPTY_LINES - 1}.amount"`);
   });
 
   it('says when it was saved, in the page’s language', () => {
