@@ -3,7 +3,7 @@ import type { Repository } from '../ports/index.ts';
 import type { SubmitApplicationPorts } from './submit-application.ts';
 
 /** Pauses between attempts to undo a submission (the fault that made us undo may touch the table too). */
-const UNDO_BACKOFF_MS = [0, 250];
+const UNDO_BACKOFF_MS = [0, 250, 750];
 
 /**
  * Deletes the application and frees its key, retried briefly. Whether it was undone: when not, the

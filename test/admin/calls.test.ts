@@ -313,7 +313,7 @@ requirePartnerConfirmation: false
     expect(text).toMatch(/^Lead share\s+at least 0 % of the total cost \(default\)$/m);
     expect(text).toMatch(/^In-kind share\s+at most 100 % of the lead's contribution \(default\)$/m);
     expect(text).toMatch(/^MA grant\s+0 MAD to 0 MAD \(default\)$/m);
-    expect(text).toMatch(/^Partner confirms\s+yes \(default\)$/m);
+    expect(text).toMatch(/^Partner confirms\s+no \(default\)$/m);
     expect(text).toMatch(/^Confirmation window\s+14 day\(s\) .* \(default\)$/m);
     expect(await env.cli('calls', 'show', 'NOPE')).toMatchObject({ code: 1, stderr: 'coopfund admin: call NOPE not found (calls list shows them)\n' });
     expect(await env.cli('calls', 'show')).toMatchObject({ code: 2 });
