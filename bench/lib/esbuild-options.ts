@@ -10,6 +10,7 @@ import type { BuildOptions } from 'esbuild';
 /** The subset of `BundlingOptions` (aws-cdk-lib/aws-lambda-nodejs) that reaches esbuild. */
 export interface FunctionBundling {
   format?: 'esm' | 'cjs' | string;
+  charset?: string;
   target?: string;
   mainFields?: readonly string[];
   banner?: string;
@@ -50,6 +51,7 @@ const known = new Set<string>([
   'tsconfig',
   'inject',
   'metafile',
+  'charset',
 ]);
 
 export interface BundleTarget {
@@ -86,6 +88,8 @@ export function esbuildOptionsFor(bundling: FunctionBundling, target: BundleTarg
     ...(bundling.format ? { format: bundling.format as 'esm' | 'cjs' } : {}),
     outfile: `${target.outdir}/${outfileName(bundling)}`,
     ...(bundling.minify ? { minify: true } : {}),
+    // CDK passes `--charset=utf8` for Charset.UTF8; esbuild's default escapes to ASCII.
+    ...(bundling.charset === 'utf8' ? { charset: 'utf8' as const } : {}),
     ...(sourceMapOn ? { sourcemap: mode === 'default' ? true : (mode as 'external' | 'inline' | 'both') } : {}),
     // CDK passes `--sources-content=false` only when false; esbuild's default is true.
     ...(bundling.sourcesContent === false ? { sourcesContent: false } : {}),

@@ -28,13 +28,15 @@ describe('the bench bundles as CDK does', () => {
       external: [],
       metafile: true,
     });
+    // Texts as UTF-8, as CDK passes --charset=utf8.
+    expect(options).toMatchObject({ charset: 'utf8' });
     // Without keepNames, as CDK passes no --keep-names (error classes spell their names).
     expect(options).not.toHaveProperty('keepNames');
     expect(esbuildOptionsFor({ ...(FUNCTION_BUNDLING as FunctionBundling), keepNames: true }, target)).toMatchObject({ keepNames: true });
   });
 
   it('refuses an option it does not know rather than bundle differently from CDK', () => {
-    expect(() => esbuildOptionsFor({ ...(FUNCTION_BUNDLING as FunctionBundling), charset: 'utf8' } as FunctionBundling, target)).toThrow(/charset/);
+    expect(() => esbuildOptionsFor({ ...(FUNCTION_BUNDLING as FunctionBundling), preCompilation: true } as FunctionBundling, target)).toThrow(/preCompilation/);
   });
 
   it('leaves the SDK out only when CDK would', () => {
