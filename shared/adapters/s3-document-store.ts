@@ -9,6 +9,9 @@ import {
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import type { DocumentStore, StoredObject } from '../ports/index.ts';
+import { attachmentDisposition } from './s3-document-attachment.ts';
+
+export { attachmentDisposition };
 
 /** The tag GuardDuty Malware Protection for S3 puts on each object it scanned. */
 export const SCAN_TAG = 'GuardDutyMalwareScanStatus';
@@ -29,20 +32,6 @@ const isMissing = (error: unknown): boolean => {
   const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
   return e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404;
 };
-
-/**
- * `Content-Disposition: attachment` naming the file, as RFC 6266 says: `filename` an ASCII
- * fallback (anything else, quotes, backslashes and control characters become `_`), `filename*`
- * the exact name in UTF-8, percent-encoded as RFC 5987 says. Line breaks and other control
- * characters never reach the header, whatever the name.
- */
-export function attachmentDisposition(filename: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-  const clean = filename.replace(/[\u0000-\u001f\u007f-\u009f]/g, '').trim() || 'document';
-  const ascii = clean.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  const encoded = encodeURIComponent(clean).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encoded}`;
-}
 
 /** DeleteObjects takes at most 1,000 keys a request; ListObjectVersions pages by as many (`pageSize`: tests). */
 const PAGE = 1000;

@@ -1,7 +1,9 @@
 import { GetObjectCommand, GetObjectTaggingCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { s3DocumentStore, SCAN_TAG, scanVerdict } from '../../../shared/adapters/s3-document-store.ts';
+import { attachmentDisposition, s3DocumentStore, SCAN_TAG, scanVerdict } from '../../../shared/adapters/s3-document-store.ts';
+import { presignGet, s3DownloadLinks } from '../../../shared/adapters/s3-download-links.ts';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
 const s3 = mockClient(S3Client);
 afterEach(() => s3.reset());
@@ -64,5 +66,42 @@ describe('the S3 document store', () => {
     expect(scanVerdict('NO_THREATS_FOUND')).toBe('clean');
     for (const status of ['THREATS_FOUND', 'UNSUPPORTED', 'ACCESS_DENIED', 'FAILED']) expect(scanVerdict(status)).toBe('threat');
     expect(scanVerdict(undefined)).toBe('pending');
+  });
+});
+
+describe('download links without an S3 client', () => {
+  const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'session/token+1=' };
+  const signingDate = new Date('2027-03-04T05:06:07Z');
+  const disposition = attachmentDisposition('Délibération (conseil) n°12.pdf');
+
+  it.each([
+    ['in AWS', undefined],
+    ['locally, by path', 'http://127.0.0.1:4569'],
+  ])('are the very URL the SDK presigner makes, %s', async (_, endpoint) => {
+    const key = 'applications/app 1/doc+1';
+    const sdk = new S3Client({ region: 'eu-west-3', credentials, ...(endpoint ? { endpoint, forcePathStyle: true } : {}) });
+    const expected = await getSignedUrl(sdk, new GetObjectCommand({ Bucket: 'coopfund-documents', Key: key, ResponseContentDisposition: disposition }), {
+      expiresIn: 300,
+      signingDate,
+    });
+    const ours = presignGet(
+      { bucket: 'coopfund-documents', region: 'eu-west-3', credentials, ...(endpoint ? { endpoint } : {}), now: () => signingDate },
+      key,
+      {
+        disposition,
+        expiresInSeconds: 300,
+      },
+    );
+    expect(new URL(ours).origin + new URL(ours).pathname).toBe(new URL(expected).origin + new URL(expected).pathname);
+    expect(Object.fromEntries(new URL(ours).searchParams)).toEqual(Object.fromEntries(new URL(expected).searchParams));
+  });
+
+  it('refuse anything but a download link', async () => {
+    const store = s3DownloadLinks({ bucket: 'coopfund-documents', region: 'eu-west-3', credentials });
+    await expect(store.inspect('applications/a/d', 5)).rejects.toThrow(/only reads documents/);
+    await expect(store.removeAll('applications/a/')).rejects.toThrow(/only reads documents/);
+    expect(await store.presignDownload('applications/a/d', 'x.pdf', 60)).toMatch(
+      /^https:\/\/coopfund-documents\.s3\.eu-west-3\.amazonaws\.com\/applications\/a\/d\?/,
+    );
   });
 });
