@@ -35,7 +35,7 @@ export interface BuiltApp {
 }
 
 /**
- * The coopfund CDK app: a stateful stack (table, signing key) and a stateless one (functions, API,
+ * The coopfund CDK app: a stateful stack (table, signing key, documents bucket) and a stateless one (functions, API,
  * state machine) for one stage. Used by `infra/app.ts`, the infra tests and the local stack.
  * Throws a `ConfigError` naming any invalid setting.
  */
@@ -57,13 +57,15 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
 
   const prefix = `coopfund-${config.stage}`;
   const stateful = new StatefulStack(app, `${prefix}-stateful`, {
-    description: `coopfund ${config.stage}: table and signing key (retained)`,
+    description: `coopfund ${config.stage}: table, signing key and documents bucket (retained)`,
+    config,
   });
   const stateless = new StatelessStack(app, `${prefix}-stateless`, {
     description: `coopfund ${config.stage}: functions, REST API and workflow`,
     config,
     table: stateful.table,
     signingSecret: stateful.signingSecret,
+    documents: stateful.documentsExport,
   });
   Tags.of(app).add('project', 'coopfund');
   Tags.of(app).add('stage', config.stage);

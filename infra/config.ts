@@ -72,6 +72,17 @@ export const stageConfigSchema = z
       .refine((d) => retentionDays.has(d), `must be one of ${[...retentionDays].join(', ')} days`),
     /** A WAF web ACL in front of the API (managed rules and a per-IP rate limit). */
     wafEnabled: flag,
+    /**
+     * GuardDuty Malware Protection for S3 on the documents' bucket: each uploaded object is scanned
+     * and tagged with its verdict, which the functions read (a flagged document is refused).
+     */
+    malwareScan: flag,
+    /** Days a document's replaced or deleted versions are kept before the bucket expires them. */
+    documentVersionDays: z.coerce
+      .number({ message: 'expected a number of days' })
+      .int('expected a whole number of days')
+      .min(1, 'must be at least 1 day')
+      .max(3650, 'must be at most 3650 days (ten years)'),
     /** Steady-state requests per second across the API stage. */
     apiRateLimit: z.coerce.number({ message: 'expected a number' }).int().min(1).max(10_000),
     apiBurstLimit: z.coerce.number({ message: 'expected a number' }).int().min(1).max(5_000),
@@ -103,6 +114,8 @@ const dev: Omit<StageInput, 'stage'> = {
   linkTtlSeconds: 7 * DAY,
   logRetention: 14,
   wafEnabled: false,
+  malwareScan: false,
+  documentVersionDays: 7,
   apiRateLimit: 10,
   apiBurstLimit: 20,
   personalDataRetentionDays: 90,
@@ -121,6 +134,9 @@ const defaults: Record<StageName, Omit<StageInput, 'stage'>> = {
     linkTtlSeconds: 21 * DAY,
     logRetention: 365,
     wafEnabled: true,
+    malwareScan: true,
+    // Long enough to restore a document deleted by mistake, short enough that a purge is final soon.
+    documentVersionDays: 30,
     apiRateLimit: 20,
     apiBurstLimit: 40,
     // Five years after closing: long enough for the programme's audits, then purged.
@@ -140,6 +156,8 @@ export const overridableSettings = [
   'signingKeyGraceSeconds',
   'logRetention',
   'wafEnabled',
+  'malwareScan',
+  'documentVersionDays',
   'apiRateLimit',
   'apiBurstLimit',
   'personalDataRetentionDays',

@@ -28,6 +28,9 @@ export const discoverySchema = z.object({
   /** Secrets Manager's API for the signing key, and the secret's ARN (read and rotated through it). */
   secretsManagerEndpoint: url.optional(),
   signingSecretArn: z.string().startsWith('arn:').optional(),
+  /** The local S3 (path-style, `AWS_ENDPOINT_URL_S3`) and the documents' bucket it serves. */
+  s3Endpoint: url.optional(),
+  documentsBucket: z.string().min(3).optional(),
   /** The From address of the stack's emails (default: the `local` stage's). */
   senderEmail: z.email().optional(),
   /** When it was written (ISO). */

@@ -18,12 +18,14 @@ import type { MailboxEmail, RunningService } from './services.ts';
 import { localRepository, seedDemo } from './seed.ts';
 import { clearDiscovery, writeDiscovery } from './discovery.ts';
 import { createFaultSwitch } from './faults.ts';
+import { startS3 } from './s3.ts';
 import type { FaultRule, FaultSwitch } from './faults.ts';
 
 /**
  * The whole workflow on one machine, as a library: `npm start` (local/start.ts) and
  * the end-to-end tests both call `startLocalStack`. It synthesizes the CDK app, then runs dynalite,
- * aws-ses-v2-local, the Step Functions engine and the API Gateway, every function of the template
+ * aws-ses-v2-local, the Step Functions engine, the API Gateway and S3 (s3rver behind a POST policy
+ * checker, local/s3.ts), every function of the template
  * in worker threads of its own with its template's environment resolved to local values.
  */
 
@@ -42,6 +44,8 @@ export interface LocalStackOptions {
   port?: number;
   /** The mailbox (SES). Default 8005; 0 picks a free port. */
   mailboxPort?: number;
+  /** The S3 endpoint (documents), which browsers post to. Default: a free port. */
+  s3Port?: number;
   /** Internal endpoints (DynamoDB, Step Functions): free ports unless set. */
   dynamoPort?: number;
   sfnPort?: number;
@@ -96,8 +100,12 @@ export interface LocalStack {
     stepFunctions: string;
     /** Secrets Manager's API for the signing key (`AWS_ENDPOINT_URL_SECRETS_MANAGER`). */
     secretsManager: string;
+    /** The local S3 (`AWS_ENDPOINT_URL_S3`, path-style), where browsers upload documents. */
+    s3: string;
   };
-  ports: { api: number; mailbox: number; dynamodb: number; stepFunctions: number };
+  ports: { api: number; mailbox: number; dynamodb: number; stepFunctions: number; s3: number };
+  /** The documents' bucket, as the functions know it. */
+  documentsBucket: string;
   dataDir: string;
   tableName: string;
   /** The seeded demo call (filed in one go). */
@@ -121,6 +129,7 @@ export interface LocalStack {
 }
 
 export const TABLE_NAME = 'coopfund-local';
+export const DOCUMENTS_BUCKET = 'coopfund-local-documents';
 const repoRoot = resolve(import.meta.dirname, '..');
 const levels: Record<HandlerLogLevel, number> = { DEBUG: 10, INFO: 20, WARN: 30, ERROR: 40, SILENT: 100 };
 
@@ -161,7 +170,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     await ensureTable(dynamo.url, LOCAL_REGION, { ...template.table.createTableInput, TableName: TABLE_NAME });
     // The signing key, served as the template's secret: functions read it, and the admin CLI
     // rotates it, through Secrets Manager's own API.
-    const refs = { [template.table.logicalId]: TABLE_NAME };
+    const bucket = template.buckets[0];
+    if (!bucket) throw new Error('template: no AWS::S3::Bucket for the documents');
+    const refs = { [template.table.logicalId]: TABLE_NAME, [bucket.logicalId]: DOCUMENTS_BUCKET };
     const secrets = track(stops)(await startSecretsManager({ file: signingSecretFile(dataDir), secretArn: signingSecretArnOf(template, refs), host }));
     let demoCallId: string | undefined;
     let jointCallId: string | undefined;
@@ -223,6 +234,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }),
     );
     const baseUrl = `http://localhost:${gateway.port}`;
+    // Browsers post documents to it straight from the site's pages, as they post to S3 in AWS.
+    const s3 = track(stops)(
+      await startS3({
+        dataDir,
+        bucket: DOCUMENTS_BUCKET,
+        allowedOrigins: [baseUrl, `http://${host}:${gateway.port}`],
+        port: options.s3Port ?? 0,
+        host,
+      }),
+    );
 
     // With the fault switch, the functions (only they) reach the services through its proxies.
     let faults: FaultSwitch | undefined;
@@ -248,6 +269,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         AWS_ENDPOINT_URL_SESV2: endpoints.ses,
         AWS_ENDPOINT_URL_SFN: endpoints.sfn,
         AWS_ENDPOINT_URL_SECRETS_MANAGER: secrets.url,
+        AWS_ENDPOINT_URL_S3: s3.url,
         // Any other service a handler might call fails at once instead of reaching AWS.
         AWS_ENDPOINT_URL: 'http://127.0.0.1:9',
         AWS_EC2_METADATA_DISABLED: 'true',
@@ -293,6 +315,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       region: LOCAL_REGION,
       secretsManagerEndpoint: secrets.url,
       signingSecretArn: secrets.secretArn,
+      s3Endpoint: s3.url,
+      documentsBucket: DOCUMENTS_BUCKET,
       ...(typeof senderEmail === 'string' ? { senderEmail } : {}),
     });
     stops.push(() => clearDiscovery(dataDir));
@@ -305,8 +329,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         dynamodb: dynamo.url,
         stepFunctions: sfn.url,
         secretsManager: secrets.url,
+        s3: s3.url,
       },
-      ports: { api: gateway.port, mailbox: mailbox.port, dynamodb: dynamo.port, stepFunctions: sfn.port },
+      ports: { api: gateway.port, mailbox: mailbox.port, dynamodb: dynamo.port, stepFunctions: sfn.port, s3: s3.port },
+      documentsBucket: DOCUMENTS_BUCKET,
       dataDir,
       tableName: TABLE_NAME,
       demoCallId,

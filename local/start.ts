@@ -20,6 +20,7 @@ const usage = `Usage: npm start [-- --quiet] [-- --help]
 Environment:
   PORT                          API and form (default 3000)
   MAILBOX_PORT                  mailbox page and SES endpoint (default 8005)
+  S3_PORT                       S3 endpoint of the documents, which browsers upload to (default: a free port)
   DATA_DIR                      data kept across restarts (default .local)
   REVIEW_TIMEOUT_SECONDS        reviewer reminder after this wait (demo: e.g. 60)
   COMMITTEE_TIMEOUT_SECONDS     co-chair reminder after this wait
@@ -53,6 +54,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
   if (ttl !== undefined) timeouts.linkTtlSeconds = ttl;
 
   const lambdaIdle = int('LAMBDA_IDLE_SECONDS', 1, 86_400);
+  const s3Port = int('S3_PORT', 1, 65_535);
   const schedule = int('LOCAL_SCHEDULE_SECONDS', 1, 86_400);
 
   const level = (env.LOG_LEVEL ?? 'WARN').toUpperCase();
@@ -62,6 +64,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): LocalStackOptions {
   return {
     port: int('PORT', 1, 65_535) ?? 3000,
     mailboxPort: int('MAILBOX_PORT', 1, 65_535) ?? 8005,
+    ...(s3Port !== undefined ? { s3Port } : {}),
     dataDir: env.DATA_DIR || '.local',
     timeouts,
     handlerLogLevel: level as HandlerLogLevel,
@@ -91,6 +94,7 @@ export function banner(stack: Awaited<ReturnType<typeof startLocalStack>>, optio
       ? `  Application form   ${stack.urls.form}`
       : `  Application form   not served yet (the template has no GET /): POST ${stack.urls.api}${pathTo('submitApplication')} takes the JSON`,
     `  Mailbox            ${stack.urls.mailbox}`,
+    `  Documents (S3)     ${stack.urls.s3}/${stack.documentsBucket}  (AWS_ENDPOINT_URL_S3, path-style; not scanned for malware)`,
     `  API                ${stack.urls.api}  (${stack.template.routes.map((r) => `${r.method} ${r.path}`).join(', ')})`,
     ...(stack.demoCallId ? [`  Demo call          ${stack.demoCallId}  (GET ${stack.urls.api}${pathTo('listCalls')})`] : []),
     ...(stack.jointCallId

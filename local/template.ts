@@ -38,6 +38,13 @@ export interface LocalTable {
   timeToLiveAttribute?: string;
 }
 
+/** A bucket of the template: the local S3 serves it under a name the local stack picks. */
+export interface LocalBucket {
+  logicalId: string;
+  /** The literal BucketName of the template, if it sets one. */
+  templateBucketName?: string;
+}
+
 export interface LocalFunction {
   logicalId: string;
   /** Repo-relative handler module, from the resource's `coopfund:entry` metadata. */
@@ -82,6 +89,8 @@ export interface LocalTemplate {
   /** The one table (the first, if the app ever declares several: see `tables`). */
   table: LocalTable;
   tables: LocalTable[];
+  /** Every `AWS::S3::Bucket` (the documents' bucket). */
+  buckets: LocalBucket[];
   functions: Map<string, LocalFunction>;
   routes: LocalRoute[];
   /** The one state machine (the first, if several: see `stateMachines`). */
@@ -188,6 +197,12 @@ export function loadTemplate(cfn: object[]): LocalTemplate {
   const tables = Object.entries(resources)
     .filter(([, r]) => r.Type === 'AWS::DynamoDB::Table' || r.Type === 'AWS::DynamoDB::GlobalTable')
     .map(([id, r]) => tableOf(id, r, resolve));
+  const buckets = Object.entries(resources)
+    .filter(([, r]) => r.Type === 'AWS::S3::Bucket')
+    .map(([id, r]): LocalBucket => {
+      const name = r.Properties?.BucketName;
+      return { logicalId: id, ...(typeof name === 'string' ? { templateBucketName: name } : {}) };
+    });
   const routes = routesOf(resources, (id, where) => requireFunction(id, where));
   const stateMachines = Object.entries(resources)
     .filter(([, r]) => r.Type === 'AWS::StepFunctions::StateMachine')
@@ -200,6 +215,7 @@ export function loadTemplate(cfn: object[]): LocalTemplate {
       return t;
     },
     tables,
+    buckets,
     functions,
     routes,
     get stateMachine(): LocalStateMachine {

@@ -30,6 +30,7 @@ export function functionEnvironment(functionName: string, extra: Record<string, 
     [ENV.signingSecretArn]: 'arn:aws:secretsmanager:eu-west-3:000000000000:secret:coopfund-signing-AbCdEf',
     [ENV.linkTtlSeconds]: '604800',
     [ENV.metricsNamespace]: 'coopfund/bench',
+    [ENV.documentsBucket]: 'coopfund-bench-documents',
     ...extra,
   };
 }

@@ -1,5 +1,6 @@
 import { wirePorts } from '../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
+import { s3 } from '../../shared/adapters/wire-s3.ts';
 import { emfMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { ses } from '../../shared/adapters/wire-ses.ts';
 import { stepFunctions } from '../../shared/adapters/wire-sfn.ts';
@@ -15,7 +16,7 @@ import { json, seeOther } from '../../shared/http/responses.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { confirmDraft, createDraft, invitePartner, requestFiling, returnDraft, saveDraft, showDraftPage } from '../../shared/use-cases/drafts.ts';
 
-const ports = wirePorts('drafts', { repository: dynamodb, mailer: ses, signer: secretSigner, workflow: stepFunctions, metrics: emfMetrics });
+const ports = wirePorts('drafts', { repository: dynamodb, mailer: ses, signer: secretSigner, workflow: stepFunctions, metrics: emfMetrics, documents: s3 });
 const draftPorts = { ...ports, onUndoFailed: (applicationId: string) => logger.error('application stored without its workflow', { applicationId }) };
 
 type Route = Extract<RouteName, 'createDraft' | 'saveDraft' | 'saveDraftForm' | 'inviteToDraft' | 'submitDraft' | 'confirmDraft' | 'returnDraft'>;

@@ -1,5 +1,6 @@
 import { wirePorts } from '../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
+import { s3Reader } from '../../shared/adapters/wire-s3-reader.ts';
 import { secretSigner } from '../../shared/adapters/wire-signer.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { SCRIPT_CSP } from '../../shared/http/security-headers.ts';
@@ -9,7 +10,7 @@ import { json } from '../../shared/http/responses.ts';
 import { isDraftNotice } from '../../shared/pages/draft-page.ts';
 import { showDraft, showDraftPage } from '../../shared/use-cases/drafts.ts';
 
-const ports = wirePorts('show-draft', { repository: dynamodb, signer: secretSigner });
+const ports = wirePorts('show-draft', { repository: dynamodb, signer: secretSigner, documents: s3Reader });
 const pageOptions = { contact: ports.config.adminEmails[0], baseUrl: ports.config.baseUrl };
 
 /**

@@ -1,5 +1,6 @@
 import { wirePorts } from '../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
+import { s3Reader } from '../../shared/adapters/wire-s3-reader.ts';
 import { secretSigner } from '../../shared/adapters/wire-signer.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { tagApplication } from '../../shared/http/logger.ts';
@@ -10,7 +11,7 @@ import { html } from '../../shared/http/responses.ts';
 import { decisionPage } from '../../shared/pages/task-pages.ts';
 import { showTask } from '../../shared/use-cases/show-task.ts';
 
-const ports = wirePorts('show-task', { repository: dynamodb, signer: secretSigner });
+const ports = wirePorts('show-task', { repository: dynamodb, signer: secretSigner, documents: s3Reader });
 const contact = ports.config.adminEmails[0];
 
 /**

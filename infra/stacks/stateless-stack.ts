@@ -1,11 +1,13 @@
 import { CfnOutput, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { EmailIdentity } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
 import { ENV } from '../../shared/config/env.ts';
 import { metricsNamespace } from '../../shared/config/metrics.ts';
 import { senderDomain, type StageConfig } from '../config.ts';
+import type { DocumentsExport } from './stateful-stack.ts';
 import { Api } from '../constructs/api.ts';
 import { Observability } from '../constructs/observability.ts';
 import type { FunctionDefaults } from '../constructs/app-function.ts';
@@ -18,6 +20,8 @@ export interface StatelessStackProps extends StackProps {
   readonly table: ITable;
   /** The HMAC key of links and tracking tokens (stateful stack). */
   readonly signingSecret: ISecret;
+  /** The documents' bucket (stateful stack), by its exports. */
+  readonly documents: DocumentsExport;
 }
 
 /**
@@ -41,7 +45,9 @@ export class StatelessStack extends Stack {
     this.senderIdentityArn = this.formatArn({ service: 'ses', resource: 'identity', resourceName: senderDomain(config) });
     // The imported identity brings the `grantSendEmail` construct method, scoped to that ARN.
     const sender = EmailIdentity.fromEmailIdentityArn(this, 'Sender', this.senderIdentityArn);
-    const resources = { table: props.table, signingSecret: props.signingSecret, sender };
+    const bucket = Bucket.fromBucketAttributes(this, 'Documents', { bucketArn: props.documents.bucketArn, bucketName: props.documents.bucketName });
+    const documents = { bucket, scanned: config.malwareScan, arnExportName: props.documents.arnExportName };
+    const resources = { table: props.table, signingSecret: props.signingSecret, sender, documents };
 
     const defaults: FunctionDefaults = {
       environment: {
@@ -81,6 +87,7 @@ export class StatelessStack extends Stack {
     output('ApiUrl', this.api.url, 'Base URL of the REST API, no trailing slash');
     output('BaseUrl', config.baseUrl ?? this.api.url, 'Public base URL of every emailed link, no trailing slash');
     output('TableName', props.table.tableName, 'The one DynamoDB table');
+    output('DocumentsBucket', props.documents.bucketName, 'The documents applicants upload (S3), under applications/{id}/');
     output('StateMachineArn', this.workflow.stateMachine.stateMachineArn, 'The application workflow');
     output('AlarmTopicArn', this.observability.alarmTopic.topicArn, 'SNS topic of the alarms (email subscriptions of the admins)');
     output('DashboardName', this.observability.dashboard.dashboardName, 'CloudWatch dashboard');

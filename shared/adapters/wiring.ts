@@ -1,6 +1,6 @@
 import { FUNCTIONS, type FunctionDeclaration, type FunctionName, type PortName } from '../catalogue/functions.ts';
 import { loadConfig, type Config } from '../config/load.ts';
-import type { Clock, Mailer, Metrics, Repository, Signer, Workflow } from '../ports/index.ts';
+import type { Clock, DocumentStore, Mailer, Metrics, Repository, Signer, Workflow } from '../ports/index.ts';
 import { countedRepository } from './counted-repository.ts';
 
 /** Everything a use case may need, built from the environment. */
@@ -9,6 +9,8 @@ export interface Ports {
   mailer: Mailer;
   workflow: Workflow;
   signer: Signer;
+  /** The documents' bucket (`DOCUMENTS_BUCKET`). */
+  documents: DocumentStore;
   /** With a repository, every status the function writes is counted (shared/adapters/counted-repository.ts). */
   metrics: Metrics;
   clock: Clock;
@@ -26,6 +28,7 @@ export interface AdapterFactories {
   workflow: (config: Config) => Promise<Workflow>;
   signer: (config: Config) => Signer;
   metrics: (config: Config) => Metrics;
+  documents: (config: Config) => Promise<DocumentStore>;
 }
 
 /** Exactly the factories a function's declaration names: one more or one less does not compile. */
@@ -78,7 +81,8 @@ const built = new Map<FunctionName, Ports>();
  * The real adapters of function `name`, once per container: call at module scope, so that a
  * missing variable fails the cold start. What the declaration implies is required too: the state
  * machine's ARN for a function that starts executions, the public base URL for one that emails
- * links. AWS endpoints come from the SDK's own `AWS_ENDPOINT_URL_*` variables (local mode).
+ * links, the bucket for one that keeps documents. AWS endpoints come from the SDK's own
+ * `AWS_ENDPOINT_URL_*` variables (local mode).
  */
 export function wirePorts<N extends FunctionName>(name: N, adapters: AdaptersOf<N>): Ports {
   const existing = built.get(name);
@@ -89,9 +93,10 @@ export function wirePorts<N extends FunctionName>(name: N, adapters: AdaptersOf<
       ...(declaration.workflow === 'start' ? (['stateMachineArn'] as const) : []),
       ...(declaration.emailsLinks ? (['baseUrl'] as const) : []),
       ...(declaration.ports.includes('metrics') ? (['metricsNamespace'] as const) : []),
+      ...(declaration.ports.includes('documents') ? (['documentsBucket'] as const) : []),
     ],
   });
-  const { repository, mailer, workflow, signer, metrics: metricsOf } = adapters as Partial<AdapterFactories>;
+  const { repository, mailer, workflow, signer, documents, metrics: metricsOf } = adapters as Partial<AdapterFactories>;
   const metrics = metricsOf ? metricsOf(config) : unwiredMetrics();
   const table = repository ? lazy(() => repository(config)) : unwired<Repository>('repository');
   const ports: Ports = {
@@ -102,6 +107,7 @@ export function wirePorts<N extends FunctionName>(name: N, adapters: AdaptersOf<
     repository: repository && metricsOf ? countedRepository(table, metrics) : table,
     mailer: mailer ? lazy(() => mailer(config)) : unwired<Mailer>('mailer'),
     workflow: workflow ? lazy(() => workflow(config)) : unwired<Workflow>('workflow'),
+    documents: documents ? lazy(() => documents(config)) : unwired<DocumentStore>('documents'),
   };
   built.set(name, ports);
   return ports;

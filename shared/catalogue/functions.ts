@@ -9,7 +9,7 @@
  */
 
 /** The adapters a handler may wire (shared/adapters/wiring.ts). */
-export type PortName = 'repository' | 'mailer' | 'workflow' | 'signer' | 'metrics';
+export type PortName = 'repository' | 'mailer' | 'workflow' | 'signer' | 'metrics' | 'documents';
 
 /** What a repository may ask of the table (shared/adapters/dynamodb-repository.ts sends nothing else). */
 export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
@@ -36,6 +36,13 @@ export interface FunctionDeclaration {
    * actions and DescribeTable are none of them: the repository never sends them.
    */
   readonly table?: readonly TableAction[];
+  /**
+   * How the documents port may use the bucket (required when `ports` has `documents`), under
+   * `applications/` only: `read` presigns downloads (GetObject); `write` also presigns uploads
+   * (PutObject), inspects what was uploaded (its head, first bytes and scan tag) and deletes every
+   * version of an object (ListBucketVersions, DeleteObject, DeleteObjectVersion).
+   */
+  readonly documents?: 'read' | 'write';
   /** How the workflow port may use the state machine (required when `ports` has `workflow`). */
   readonly workflow?: 'start' | 'respond';
   /** It emails absolute links: the public base URL must be configured (fails the cold start otherwise). */
@@ -71,8 +78,9 @@ const FUNCTIONS_TABLE = {
   'show-task': {
     kind: 'api',
     description: 'GET and HEAD /tasks/{taskId}: the decision page (never writes)',
-    ports: ['repository', 'signer'],
+    ports: ['repository', 'signer', 'documents'],
     table: ['GetItem', 'Query'],
+    documents: 'read',
   },
   'decide-task': {
     kind: 'api',
@@ -84,15 +92,17 @@ const FUNCTIONS_TABLE = {
   'show-draft': {
     kind: 'api',
     description: 'GET and HEAD /drafts/{id}: a draft behind its edit link (never writes)',
-    ports: ['repository', 'signer'],
+    ports: ['repository', 'signer', 'documents'],
     table: ['GetItem', 'Query'],
+    documents: 'read',
   },
   drafts: {
     kind: 'api',
     description: 'POST /drafts, PUT and POST (its page) /drafts/{id}, invite, submit, confirm, return: the joint dossier before it is filed',
-    ports: ['repository', 'mailer', 'signer', 'workflow', 'metrics'],
+    ports: ['repository', 'mailer', 'signer', 'workflow', 'metrics', 'documents'],
     table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
     workflow: 'start',
+    documents: 'write',
   },
 
   // --- The workflow's tasks --------------------------------------------------------------------

@@ -23,6 +23,13 @@ export const ENV = {
   signingKeyMaxAgeSeconds: 'SIGNING_KEY_MAX_AGE_SECONDS',
   /** How long a decision link stays valid, in seconds. */
   linkTtlSeconds: 'LINK_TTL_SECONDS',
+  /** The bucket of applications' documents (functions that declare the documents port). */
+  documentsBucket: 'DOCUMENTS_BUCKET',
+  /**
+   * `true` where GuardDuty Malware Protection scans the bucket and tags each object with its verdict
+   * (the stage's `malwareScan`); otherwise documents are reported `unscanned`.
+   */
+  documentsScanned: 'DOCUMENTS_SCANNED',
   /** The CloudWatch namespace of the metrics a function writes (Powertools' own variable). */
   metricsNamespace: 'POWERTOOLS_METRICS_NAMESPACE',
 } as const;

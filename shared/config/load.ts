@@ -17,12 +17,16 @@ export interface Config {
   signingKeyMaxAgeSeconds: number;
   /** Only functions that declare the metrics port write metrics (shared/config/metrics.ts). */
   metricsNamespace?: string;
+  /** The documents' bucket: required of the functions that declare the documents port. */
+  documentsBucket?: string;
+  /** Whether GuardDuty tags the bucket's objects with a scan verdict (default false: `unscanned`). */
+  documentsScanned: boolean;
 }
 
 /** How long a container keeps the signing key before reading it again, unless configured. */
 export const DEFAULT_SIGNING_KEY_MAX_AGE_SECONDS = 300;
 
-type OptionalKey = 'stateMachineArn' | 'baseUrl' | 'metricsNamespace';
+type OptionalKey = 'stateMachineArn' | 'baseUrl' | 'metricsNamespace' | 'documentsBucket';
 
 export interface LoadConfigOptions {
   /** Optional settings this function cannot work without: a missing one fails the cold start. */
@@ -63,6 +67,12 @@ const schema = z
       .int('must be whole seconds')
       .min(60)
       .max(90 * 24 * 3600),
+    // S3's own rule for bucket names: lower case, digits, dots and hyphens, 3 to 63 characters.
+    [ENV.documentsBucket]: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be an S3 bucket name')
+      .optional(),
+    [ENV.documentsScanned]: z.enum(['true', 'false'], { message: 'must be true or false' }).optional(),
     // One of the two is needed to sign links; which one is checked below.
     [ENV.signingSecretArn]: nonEmpty.optional(),
     [ENV.signingSecret]: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -103,9 +113,11 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
         // Every link a retired version signed has lapsed one link lifetime after its retirement.
         signingKeyGraceSeconds: parsed.data[ENV.signingKeyGraceSeconds] ?? parsed.data[ENV.linkTtlSeconds],
         signingKeyMaxAgeSeconds: parsed.data[ENV.signingKeyMaxAgeSeconds] ?? DEFAULT_SIGNING_KEY_MAX_AGE_SECONDS,
+        documentsScanned: parsed.data[ENV.documentsScanned] === 'true',
         ...(parsed.data[ENV.stateMachineArn] ? { stateMachineArn: parsed.data[ENV.stateMachineArn] } : {}),
         ...(parsed.data[ENV.baseUrl] ? { baseUrl: parsed.data[ENV.baseUrl] } : {}),
         ...(parsed.data[ENV.metricsNamespace] ? { metricsNamespace: parsed.data[ENV.metricsNamespace] } : {}),
+        ...(parsed.data[ENV.documentsBucket] ? { documentsBucket: parsed.data[ENV.documentsBucket] } : {}),
       }
     : undefined;
   for (const key of options.require ?? []) {

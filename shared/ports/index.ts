@@ -210,3 +210,35 @@ export interface Metrics {
 export interface Clock {
   now(): Date;
 }
+
+/** Where a draft's documents are kept (S3; the local stack's S3-compatible server): objects under `applications/{id}/`. */
+export interface DocumentStore {
+  /**
+   * A presigned POST for exactly `key`: a size within 1..`maxBytes`, this `contentType`, valid for
+   * `expiresInSeconds`; `redirect` (the page's form, without JavaScript) becomes
+   * `success_action_redirect`. The browser posts `fields` and then the file to `url`.
+   */
+  presignUpload(input: {
+    key: string;
+    contentType: string;
+    maxBytes: number;
+    expiresInSeconds: number;
+    redirect?: string;
+  }): Promise<{ url: string; fields: Record<string, string> }>;
+  /** What is stored under `key`: its size, content type, its first `bytes` bytes and the malware scan's verdict; `undefined` when there is nothing. */
+  inspect(key: string, bytes: number): Promise<StoredObject | undefined>;
+  /** A GET link valid `expiresInSeconds` that downloads the object as an attachment named `filename`. */
+  presignDownload(key: string, filename: string, expiresInSeconds: number): Promise<string>;
+  /** Deletes the object and every version of it (nothing if there is none). */
+  remove(key: string): Promise<void>;
+  /** Deletes every object and every version under `prefix` (an application's purge). */
+  removeAll(prefix: string): Promise<number>;
+}
+
+export interface StoredObject {
+  size: number;
+  contentType: string | undefined;
+  head: Uint8Array;
+  /** GuardDuty Malware Protection's tag when the stage scans; `unscanned` where nothing scans (locally). */
+  scan: 'clean' | 'threat' | 'pending' | 'unscanned';
+}

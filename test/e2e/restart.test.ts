@@ -1,7 +1,10 @@
 import { writeFile } from 'node:fs/promises';
+import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { readDiscovery } from '../../local/discovery.ts';
 import { schedulesOf } from '../../local/scheduler.ts';
+import { localCredentials } from '../../local/services.ts';
 import { localRepository } from '../../local/seed.ts';
 import { LOCAL_REGION } from '../../local/template.ts';
 import { pathTo } from '../../shared/catalogue/routes.ts';
@@ -63,6 +66,28 @@ describe('a restart of the local stack', { timeout: 120_000 }, () => {
     expect(inCommittee).toMatchObject({ id, history: [{ status: 'SUBMITTED' }, { status: 'IN_REVIEW' }, { status: 'IN_COMMITTEE' }] });
     await waitForEmail(second.stack.urls.mailbox, { to: 'copresidence.fr@example.org', subject: `Décision du comité mixte attendue — ${body.project.title}` });
     await waitForEmail(second.stack.urls.mailbox, { to: 'copresidence.ma@example.org', subject: `Décision du comité mixte attendue — ${body.project.title}` });
+  });
+
+  it('keeps the documents: the S3 endpoint is in stack.json, and what was stored is there after the restart', async () => {
+    showStackLinesOnFailure(() => stacks.flatMap((s, i) => [`--- stack ${i + 1} ---`, ...s.lines]));
+    const first = await startTestStack();
+    stacks.push(first);
+    const info = await readDiscovery(first.dataDir);
+    expect(info).toMatchObject({ s3Endpoint: first.stack.urls.s3, documentsBucket: first.stack.documentsBucket });
+    const client = () => new S3Client({ endpoint: first.stack.urls.s3, forcePathStyle: true, region: LOCAL_REGION, credentials: localCredentials });
+    const before = client();
+    const key = 'applications/restart/doc-1';
+    await before.send(new PutObjectCommand({ Bucket: first.stack.documentsBucket, Key: key, Body: '%PDF-1.7 restart', ContentType: 'application/pdf' }));
+    before.destroy();
+
+    await first.stop();
+    const second = await startTestStack({ dataDir: first.dataDir, s3Port: first.stack.ports.s3 });
+    stacks.push(second);
+    expect(second.stack.urls.s3).toBe(first.stack.urls.s3);
+    const after = client();
+    const got = await after.send(new GetObjectCommand({ Bucket: second.stack.documentsBucket, Key: key }));
+    expect(await got.Body?.transformToString()).toBe('%PDF-1.7 restart');
+    after.destroy();
   });
 
   it('runs the template’s hourly sweep: one missed while the stack was down runs as it comes back, and reminds once', async () => {

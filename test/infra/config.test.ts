@@ -10,6 +10,13 @@ describe('stage configuration', () => {
     expect(loadStageConfig('prod', context({}))).toMatchObject({ stage: 'prod', wafEnabled: true });
   });
 
+  it('scans documents for malware in prod only, unless told otherwise', () => {
+    expect(loadStageConfig('dev', context({}))).toMatchObject({ malwareScan: false, documentVersionDays: 7 });
+    expect(loadStageConfig('local', context({}))).toMatchObject({ malwareScan: false });
+    expect(loadStageConfig('prod', context({}))).toMatchObject({ malwareScan: true, documentVersionDays: 30 });
+    expect(loadStageConfig('dev', context({ malwareScan: 'true', documentVersionDays: '14' }))).toMatchObject({ malwareScan: true, documentVersionDays: 14 });
+  });
+
   it('takes overrides from the CLI context, where every value is a string', () => {
     const config = loadStageConfig(
       'dev',
@@ -55,6 +62,8 @@ describe('stage configuration', () => {
     [{ linkTtlSeconds: '10' }, 'linkTtlSeconds'],
     [{ logRetention: '8' }, 'logRetention'],
     [{ wafEnabled: 'yes' }, 'wafEnabled'],
+    [{ malwareScan: 'on' }, 'malwareScan'],
+    [{ documentVersionDays: '0' }, 'documentVersionDays'],
     [{ adminEmails: 'admins' }, 'adminEmails'],
     [{ senderEmail: 'nobody' }, 'senderEmail'],
     [{ baseUrl: 'https://coopfund.example.org/' }, 'baseUrl'],

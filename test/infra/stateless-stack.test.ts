@@ -281,6 +281,7 @@ describe('outputs', () => {
       'ApiUrl',
       'BaseUrl',
       'DashboardName',
+      'DocumentsBucket',
       'PersonalDataRetentionDays',
       'SenderEmail',
       'SigningSecretArn',

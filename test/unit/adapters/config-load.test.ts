@@ -20,7 +20,19 @@ describe('loadConfig', () => {
       signingKeyGraceSeconds: 1_209_600,
       signingKeyMaxAgeSeconds: 300,
       baseUrl: 'https://fonds.example.org',
+      documentsScanned: false,
     });
+  });
+
+  it('reads the documents bucket and whether its objects are scanned', () => {
+    expect(loadConfig({ env: { ...valid, DOCUMENTS_BUCKET: 'coopfund-documents-1a2b', DOCUMENTS_SCANNED: 'true' } })).toMatchObject({
+      documentsBucket: 'coopfund-documents-1a2b',
+      documentsScanned: true,
+    });
+    expect(loadConfig({ env: { ...valid, DOCUMENTS_SCANNED: 'false' } }).documentsScanned).toBe(false);
+    expect(() => loadConfig({ env: { ...valid, DOCUMENTS_BUCKET: 'Not_A_Bucket' } })).toThrow(/DOCUMENTS_BUCKET/);
+    expect(() => loadConfig({ env: { ...valid, DOCUMENTS_SCANNED: 'yes' } })).toThrow(/DOCUMENTS_SCANNED/);
+    expect(() => loadConfig({ env: valid, require: ['documentsBucket'] })).toThrow(/DOCUMENTS_BUCKET must be set/);
   });
 
   it('reads the signing key grace period and maximum age; the grace defaults to the link lifetime', () => {

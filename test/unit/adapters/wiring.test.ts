@@ -8,6 +8,7 @@ import { dynamodb } from '../../../shared/adapters/wire-dynamodb.ts';
 import { ses as sesMailer } from '../../../shared/adapters/wire-ses.ts';
 import { stepFunctions } from '../../../shared/adapters/wire-sfn.ts';
 import { secretSigner } from '../../../shared/adapters/wire-signer.ts';
+import { s3Reader } from '../../../shared/adapters/wire-s3-reader.ts';
 import { emfMetrics } from '../../../shared/adapters/emf-metrics.ts';
 import { keys } from '../../../shared/adapters/table-keys.ts';
 import { TEST_ENV } from '../api/env.ts';
@@ -26,7 +27,7 @@ describe('wirePorts', () => {
     const ports = wirePorts('list-calls', { repository: dynamodb });
     expect(wirePorts('list-calls', { repository: dynamodb })).toBe(ports);
     // Another handler in the same process (tests, the bench) gets its own wiring.
-    expect(wirePorts('show-task', { repository: dynamodb, signer: secretSigner })).not.toBe(ports);
+    expect(wirePorts('show-task', { repository: dynamodb, signer: secretSigner, documents: s3Reader })).not.toBe(ports);
     expect(ports.config).toMatchObject({ tableName: TEST_ENV.TABLE_NAME, adminEmails: ['secretariat@coopfund.example.org', 'ops@coopfund.example.org'] });
   });
 
@@ -49,6 +50,9 @@ describe('wirePorts', () => {
     delete process.env.POWERTOOLS_METRICS_NAMESPACE;
     expect(() => wirePorts('notify-admins', { repository: dynamodb, mailer: sesMailer, metrics: emfMetrics })).toThrow(/POWERTOOLS_METRICS_NAMESPACE/);
     expect(() => wirePorts('list-calls', { repository: dynamodb })).not.toThrow();
+    // …and one that keeps documents, their bucket.
+    delete process.env.DOCUMENTS_BUCKET;
+    expect(() => wirePorts('show-task', { repository: dynamodb, signer: secretSigner, documents: s3Reader })).toThrow(/DOCUMENTS_BUCKET/);
   });
 
   it('adapters reach the configured table; a port is not a thenable', async () => {
@@ -61,7 +65,7 @@ describe('wirePorts', () => {
   });
 
   it('signs with the configured secret', async () => {
-    const ports = wirePorts('show-task', { repository: dynamodb, signer: secretSigner });
+    const ports = wirePorts('show-task', { repository: dynamodb, signer: secretSigner, documents: s3Reader });
     const { mac, version } = await ports.signer.sign(['track', 'app-1']);
     const key = { version, now: new Date(), accept: 'grace' } as const;
     expect(await ports.signer.macFor(['track', 'app-1'], key)).toBe(mac);

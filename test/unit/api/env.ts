@@ -4,6 +4,7 @@
  */
 export const TEST_ENV = {
   TABLE_NAME: 'coopfund-test',
+  DOCUMENTS_BUCKET: 'coopfund-test-documents',
   STATE_MACHINE_ARN: 'arn:aws:states:eu-west-3:123456789012:stateMachine:coopfund-workflow',
   SENDER_EMAIL: 'no-reply@coopfund.example.org',
   ADMIN_EMAILS: 'secretariat@coopfund.example.org, ops@coopfund.example.org',

@@ -3,6 +3,7 @@ import { memoryMetrics } from '../../../shared/adapters/memory-metrics.ts';
 import type { Ports } from '../../../shared/adapters/wiring.ts';
 import { matchRoute, ROUTES, routeNames } from '../../../shared/catalogue/routes.ts';
 import { hmacSigner } from '../../../shared/links/signing.ts';
+import type { DocumentStore } from '../../../shared/ports/index.ts';
 import { apiEvent, lambdaContext } from '../../fixtures/api-event.ts';
 import { FakeMailer } from '../../fixtures/fake-ports.ts';
 import { MemoryRepository } from '../../fixtures/memory-repository.ts';
@@ -21,6 +22,14 @@ import { TEST_ENV } from './env.ts';
  * What one request stores, the next one reads; what is emailed waits in `ports.mailer`.
  */
 
+/** No route tested here keeps documents yet: a call would be a test that forgot its store. */
+function unusedDocuments(): DocumentStore {
+  const fail = async (): Promise<never> => {
+    throw new Error('the in-process API has no document store');
+  };
+  return { presignUpload: fail, inspect: fail, presignDownload: fail, remove: fail, removeAll: fail };
+}
+
 /** Workflow executions started, by application id. */
 export const started: string[] = [];
 
@@ -30,6 +39,7 @@ export const ports = {
   workflow: { start: async (id: string) => void started.push(id), succeedTask: async () => undefined },
   signer: hmacSigner(async () => TEST_ENV.SIGNING_SECRET),
   metrics: memoryMetrics(),
+  documents: unusedDocuments(),
   clock: { now: () => new Date() },
   config: {
     tableName: TEST_ENV.TABLE_NAME,
@@ -40,6 +50,7 @@ export const ports = {
     linkTtlSeconds: Number(TEST_ENV.LINK_TTL_SECONDS),
     signingKeyGraceSeconds: Number(TEST_ENV.LINK_TTL_SECONDS),
     signingKeyMaxAgeSeconds: 300,
+    documentsScanned: false,
   },
 } satisfies Ports;
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { apiStageOf, gatewayResponsesOf, handlerLine, localFunction, stateMachineInfoOf, TABLE_NAME } from '../../../local/stack.ts';
+import { apiStageOf, DOCUMENTS_BUCKET, gatewayResponsesOf, handlerLine, localFunction, stateMachineInfoOf, TABLE_NAME } from '../../../local/stack.ts';
 import { optionsFromEnv } from '../../../local/start.ts';
 import { synthesizeTemplate } from '../../../local/template.ts';
 import type { LocalTemplate } from '../../../local/template.ts';
@@ -18,6 +18,7 @@ describe('the local stack, from the synthesized template', () => {
   beforeAll(async () => {
     template = await synthesizeTemplate({ stage: 'local', context: { reviewTimeoutSeconds: 7 } });
     locals.refs[template.table.logicalId] = TABLE_NAME;
+    locals.refs[template.buckets[0]?.logicalId ?? ''] = DOCUMENTS_BUCKET;
   }, 60_000);
 
   const fn = (entry: string) => {
@@ -42,6 +43,14 @@ describe('the local stack, from the synthesized template', () => {
     // Lambda's environment, not this process's.
     expect(submit.environment.HOME).toBeUndefined();
     expect(submit.timeoutSeconds).toBeGreaterThan(0);
+  });
+
+  it("gives the functions that keep documents the template's bucket, served locally and not scanned", () => {
+    expect(template.buckets).toHaveLength(1);
+    for (const entry of ['functions/drafts/handler.ts', 'functions/show-task/handler.ts']) {
+      expect(fn(entry).environment).toMatchObject({ DOCUMENTS_BUCKET, DOCUMENTS_SCANNED: 'false' });
+    }
+    expect(fn('functions/list-calls/handler.ts').environment.DOCUMENTS_BUCKET).toBeUndefined();
   });
 
   it('gives every function of the template a handler module that exists', async () => {
@@ -114,6 +123,8 @@ describe('npm start options', () => {
     expect(optionsFromEnv({})).toMatchObject({ port: 3000, mailboxPort: 8005, dataDir: '.local', timeouts: {} });
     expect(optionsFromEnv({}).lambdaIdleSeconds).toBeUndefined();
     expect(optionsFromEnv({ LAMBDA_IDLE_SECONDS: '10' })).toMatchObject({ lambdaIdleSeconds: 10 });
+    expect(optionsFromEnv({}).s3Port).toBeUndefined();
+    expect(optionsFromEnv({ S3_PORT: '4569' })).toMatchObject({ s3Port: 4569 });
   });
 
   it('refuses a value it cannot use, naming it', () => {
@@ -121,5 +132,6 @@ describe('npm start options', () => {
     expect(() => optionsFromEnv({ LINK_TTL_SECONDS: '5' })).toThrow('LINK_TTL_SECONDS=5');
     expect(() => optionsFromEnv({ LOG_LEVEL: 'loud' })).toThrow('LOG_LEVEL=loud');
     expect(() => optionsFromEnv({ LAMBDA_IDLE_SECONDS: '0' })).toThrow('LAMBDA_IDLE_SECONDS=0');
+    expect(() => optionsFromEnv({ S3_PORT: '70000' })).toThrow('S3_PORT=70000');
   });
 });
