@@ -13,12 +13,28 @@ import { draftProblem, formVersion, readDraftForm, staleDraftAnswer, toDraftPage
 import { unflatten } from '../../shared/http/form-fields.ts';
 import { json, seeOther } from '../../shared/http/responses.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
+import type { DocumentStore } from '../../shared/ports/index.ts';
+import { completeUpload, deleteDocument, requestUpload } from '../../shared/use-cases/documents.ts';
 import { confirmDraft, createDraft, invitePartner, requestFiling, returnDraft, saveDraft, showDraftPage } from '../../shared/use-cases/drafts.ts';
 
 const ports = wirePorts('drafts', { repository: dynamodb, mailer: ses, signer: secretSigner, workflow: stepFunctions, metrics: emfMetrics });
+// The documents port, once the function's declaration names it (shared/catalogue/functions.ts).
+const documentPorts = { ...ports, documents: (ports as typeof ports & { documents: DocumentStore }).documents };
 const draftPorts = { ...ports, onUndoFailed: (applicationId: string) => logger.error('application stored without its workflow', { applicationId }) };
 
-type Route = Extract<RouteName, 'createDraft' | 'saveDraft' | 'saveDraftForm' | 'inviteToDraft' | 'submitDraft' | 'confirmDraft' | 'returnDraft'>;
+type Route = Extract<
+  RouteName,
+  | 'createDraft'
+  | 'saveDraft'
+  | 'saveDraftForm'
+  | 'inviteToDraft'
+  | 'submitDraft'
+  | 'confirmDraft'
+  | 'returnDraft'
+  | 'requestDocumentUpload'
+  | 'completeDocument'
+  | 'deleteDocument'
+>;
 const pageOptions = { contact: ports.config.adminEmails[0], baseUrl: ports.config.baseUrl };
 
 /** A form's fields (the draft's page), or undefined for a JSON client. */
@@ -67,6 +83,12 @@ const actions: Record<Route, (event: ApiEvent<unknown>) => Promise<ApiResult>> =
     const result = await returnDraft(ports, { ...link(event), body: form ? unflatten(form) : event.body });
     return form ? toDraftPage(event, ports.config.baseUrl, 'returned') : json(200, result);
   },
+  requestDocumentUpload: async (event) => {
+    const { documentId, upload } = await requestUpload(documentPorts, { ...link(event), body: event.body });
+    return json(201, { documentId, upload });
+  },
+  completeDocument: async (event) => json(200, await completeUpload(documentPorts, { ...link(event), documentId: pathParam(event, 'documentId') })),
+  deleteDocument: async (event) => json(200, await deleteDocument(documentPorts, { ...link(event), documentId: pathParam(event, 'documentId') })),
 };
 
 function link(event: ApiEvent<unknown>) {
@@ -77,8 +99,9 @@ const byRoute = new Map(Object.entries(actions).map(([name, action]) => [`${ROUT
 
 /**
  * The joint dossier before it is filed: POST /drafts, PUT /drafts/{id} (JSON), POST /drafts/{id}
- * (the draft page's form), and the invite, submit, confirm and return actions (JSON, or the page's
- * small forms, answered with a page), each behind its edit link's `sig`. 64 KiB at most.
+ * (the draft page's form), the invite, submit, confirm and return actions (JSON, or the page's
+ * small forms, answered with a page), and the documents' upload, check and removal (JSON), each
+ * behind its edit link's `sig`. 64 KiB at most.
  */
 export const handler = apiHandler(
   'drafts',

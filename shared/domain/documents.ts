@@ -174,7 +174,7 @@ export const MAX_FILENAME = 200;
  * `notes.html.csv`, so nothing opens it as what it is not). Never empty.
  */
 export function sanitizeFilename(raw: string, format: DocumentFormat): string {
-  const cleaned = raw.normalize('NFC').replace(UNSAFE_IN_NAME, '');
+  const cleaned = raw.toWellFormed().normalize('NFC').replace(UNSAFE_IN_NAME, '');
   const base = (cleaned.split(/[/\\]/).pop() ?? '').replace(/^[\s.]+/, '').replace(/[\s.]+$/, '');
   const dot = base.lastIndexOf('.');
   const extension = dot > 0 ? base.slice(dot + 1).toLowerCase() : '';

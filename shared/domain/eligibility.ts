@@ -5,6 +5,7 @@ import type { ApplicationInput } from '../schemas/application.ts';
 import type { Budget } from '../schemas/budget.ts';
 import type { Call } from '../schemas/call.ts';
 import { checkBudget } from './budget.ts';
+import type { Issue } from './errors.ts';
 import { budgetRulesOf, documentRulesOf } from './call-rules.ts';
 import { type DraftDocument, type DocumentShortfall, documentShortfalls } from './documents.ts';
 
@@ -102,6 +103,17 @@ function budgetIneligibility(budget: Budget, call: Call): Ineligibility[] {
 export function shortfallReason(shortfall: DocumentShortfall, call: Pick<Call, 'documents'>): string {
   const label = call.documents?.find((d) => d.type === shortfall.type)?.label.fr ?? shortfall.type;
   return fill(fr.documents.shortfalls[shortfall.problem], { label: `« ${label} »` });
+}
+
+/**
+ * What a dossier still lacks of its documents, as issues naming each one (`documents.<type>`):
+ * what a request to file answers (422), and what the partner's confirmation checks again.
+ */
+export function documentIssues(call: Pick<Call, 'documents' | 'maxDocuments'>, documents: readonly Pick<DraftDocument, 'type' | 'status'>[]): Issue[] {
+  return documentShortfalls(documentRulesOf(call).documents, documents).map((shortfall) => ({
+    path: `documents.${shortfall.type}`,
+    message: shortfallReason(shortfall, call),
+  }));
 }
 
 /** Every required document of the call, of whichever side, present and accepted: one reason per one that is not. */

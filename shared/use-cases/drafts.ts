@@ -13,7 +13,8 @@ import {
   draftLinkExpiry,
   isBeforeClose,
 } from '../domain/draft.ts';
-import { isCallOpen } from '../domain/eligibility.ts';
+import { type DraftDocument, documentList } from '../domain/documents.ts';
+import { documentIssues, isCallOpen } from '../domain/eligibility.ts';
 import {
   BadSignatureError,
   CallClosedError,
@@ -83,7 +84,8 @@ export interface DraftView {
   callId: string;
   role: DraftRole;
   dossier: DossierDraft;
-  documents: never[];
+  /** Its documents, oldest first (shared/domain/documents.ts). */
+  documents: DraftDocument[];
   history: DraftEvent[];
   returnComment?: string;
 }
@@ -104,7 +106,7 @@ async function checkLink(ports: DraftPorts, request: Pick<DraftRequest, 'id' | '
 }
 
 /** The draft, its call and who acts, from an edit link: 403 forged or for a replaced contact, 404 unknown, 410 lapsed. */
-async function openDraft(ports: DraftPorts, request: Pick<DraftRequest, 'id' | 'sig'>) {
+export async function openDraft(ports: DraftPorts, request: Pick<DraftRequest, 'id' | 'sig'>) {
   const { role, tag } = await checkLink(ports, request);
   const draft = await ports.repository.getDraft(request.id);
   if (!draft) throw new NotFoundError('Ce dossier n’existe pas.');
@@ -121,7 +123,7 @@ function only(role: DraftRole, actual: DraftRole, what: string): void {
 }
 
 /** 410 once filed; 409 for a status the action does not start from. */
-function requireStatus(draft: Pick<DraftRecord, 'status'>, status: DraftStatus): void {
+export function requireStatus(draft: Pick<DraftRecord, 'status'>, status: DraftStatus): void {
   if (draft.status === status) return;
   if (draft.status === 'SUBMITTED') throw new DraftGoneError('Ce dossier est déjà déposé.');
   throw new DraftStateError(
@@ -129,7 +131,7 @@ function requireStatus(draft: Pick<DraftRecord, 'status'>, status: DraftStatus):
   );
 }
 
-function beforeClose(call: CallRecord, now: Date): void {
+export function beforeClose(call: CallRecord, now: Date): void {
   if (!isBeforeClose(call, now)) throw new DraftGoneError(`L’appel à projets « ${call.id} » est clos.`);
 }
 
@@ -162,7 +164,7 @@ async function viewOf(ports: DraftPorts, draft: DraftRecord, role: DraftRole): P
     callId: draft.callId,
     role,
     dossier: draft.dossier,
-    documents: [],
+    documents: documentList(draft.documents),
     history,
     ...(draft.returnComment === undefined ? {} : { returnComment: draft.returnComment }),
   };
@@ -310,6 +312,9 @@ export interface FiledDraft {
  */
 async function file(ports: DraftPorts, draft: DraftRecord, call: CallRecord, event: DraftEvent, baseUrl: string, unfinished = false): Promise<FiledDraft> {
   const dossier = parseOrThrow(dossierSchema, draft.dossier, 'Le dossier est incomplet.');
+  // Checked again here: a document removed between the request to file and this filing must not slip through.
+  const missingDocuments = documentIssues(call, documentList(draft.documents));
+  if (missingDocuments.length > 0) throw new DossierIncompleteError('Des pièces du dossier manquent ou ont été refusées.', missingDocuments);
   const record = applicationFromDossier(draft, dossier, budgetRulesOf(call).madPerEur, event.at);
   const mark = async () => {
     const changed = await ports.repository.changeDraftStatus(draft.id, { from: draft.status, to: 'SUBMITTED' }, event);
@@ -331,7 +336,7 @@ async function filedWithoutApplication(ports: DraftPorts, draft: DraftRecord): P
 
 /**
  * POST /drafts/{id}/submit (the lead). 1. A DRAFT of a call still open (410 otherwise). 2. Complete
- * (422 with every missing field). 3. A call that needs no confirmation files it at once; otherwise
+ * (422 with every missing field, and every required document not yet accepted, `documents.<type>`). 3. A call that needs no confirmation files it at once; otherwise
  * the draft awaits the partner (at the version that was checked: 409 if a save came between), who
  * is emailed its link to confirm, and the lead is told.
  */
@@ -345,7 +350,7 @@ export async function requestFiling(ports: DraftPorts, request: DraftRequest): P
   requireStatus(draft, 'DRAFT');
   const now = ports.clock.now();
   beforeClose(call, now);
-  const issues = missingFields(draft.dossier);
+  const issues = [...missingFields(draft.dossier), ...documentIssues(call, documentList(draft.documents))];
   if (issues.length > 0) throw new DossierIncompleteError('Le dossier est incomplet.', issues);
   const at = now.toISOString();
   const rules = filingRulesOf(call);
