@@ -32,7 +32,10 @@ describe.each(repositories)('draft documents in the repository %s', (_, make) =>
     const { repository, draft } = await created();
     expect(await repository.addDraftDocument(draft.id, aDocument('doc-1'), { max: 20, at: AT })).toEqual({ outcome: 'done' });
     expect(await repository.addDraftDocument(draft.id, aDocument('doc-2', { type: 'deliberation' }), { max: 20, at: AT })).toEqual({ outcome: 'done' });
-    expect(await repository.addDraftDocument(draft.id, aDocument('doc-1', { filename: 'other.xlsx' }), { max: 20, at: AT })).toMatchObject({ outcome: 'refused', reason: 'exists' });
+    expect(await repository.addDraftDocument(draft.id, aDocument('doc-1', { filename: 'other.xlsx' }), { max: 20, at: AT })).toMatchObject({
+      outcome: 'refused',
+      reason: 'exists',
+    });
     const stored = await repository.getDraft(draft.id);
     expect(stored?.documents).toEqual({ 'doc-1': aDocument('doc-1'), 'doc-2': aDocument('doc-2', { type: 'deliberation' }) });
     // The dossier's version is the saves': documents do not make a save stale.
@@ -43,11 +46,17 @@ describe.each(repositories)('draft documents in the repository %s', (_, make) =>
     const { repository, draft } = await created();
     for (let i = 0; i < 3; i++) await repository.addDraftDocument(draft.id, aDocument(`doc-${i}`), { max: 3, at: AT });
     expect(await repository.addDraftDocument(draft.id, aDocument('doc-4'), { max: 3, at: AT })).toMatchObject({ outcome: 'refused', reason: 'full' });
-    expect(await repository.addDraftDocument(draft.id, aDocument('doc-5'), { max: 20, at: '2027-04-01T00:00:00.000Z' })).toMatchObject({ outcome: 'refused', reason: 'closed' });
+    expect(await repository.addDraftDocument(draft.id, aDocument('doc-5'), { max: 20, at: '2027-04-01T00:00:00.000Z' })).toMatchObject({
+      outcome: 'refused',
+      reason: 'closed',
+    });
     expect(await repository.addDraftDocument('nobody', aDocument('doc-6'), { max: 20, at: AT })).toEqual({ outcome: 'refused', reason: 'missing' });
     expect(Object.keys((await repository.getDraft(draft.id))?.documents ?? {})).toEqual(['doc-0', 'doc-1', 'doc-2']);
     const filed = await created({ status: 'AWAITING_PARTNER' });
-    expect(await filed.repository.addDraftDocument(filed.draft.id, aDocument('doc-7'), { max: 20, at: AT })).toMatchObject({ outcome: 'refused', reason: 'status' });
+    expect(await filed.repository.addDraftDocument(filed.draft.id, aDocument('doc-7'), { max: 20, at: AT })).toMatchObject({
+      outcome: 'refused',
+      reason: 'status',
+    });
     expect((await filed.repository.getDraft(filed.draft.id))?.documents).toBeUndefined();
   });
 
@@ -56,11 +65,18 @@ describe.each(repositories)('draft documents in the repository %s', (_, make) =>
     await repository.addDraftDocument(draft.id, aDocument('doc-1'), { max: 20, at: AT });
     await repository.addDraftDocument(draft.id, aDocument('doc-2'), { max: 20, at: AT });
     const later = '2027-01-11T08:05:00.000Z';
-    expect(await repository.settleDraftDocument(draft.id, 'doc-1', { status: 'ACCEPTED', scan: 'unscanned', size: 1200, at: later })).toEqual({ outcome: 'done' });
-    expect(await repository.settleDraftDocument(draft.id, 'doc-2', { status: 'REFUSED', reason: 'wrong-format', size: 77, at: later })).toEqual({ outcome: 'done' });
+    expect(await repository.settleDraftDocument(draft.id, 'doc-1', { status: 'ACCEPTED', scan: 'unscanned', size: 1200, at: later })).toEqual({
+      outcome: 'done',
+    });
+    expect(await repository.settleDraftDocument(draft.id, 'doc-2', { status: 'REFUSED', reason: 'wrong-format', size: 77, at: later })).toEqual({
+      outcome: 'done',
+    });
     const again = await repository.settleDraftDocument(draft.id, 'doc-1', { status: 'REFUSED', reason: 'threat', size: 1, at: later });
     expect(again).toMatchObject({ outcome: 'refused', reason: 'settled' });
-    expect(await repository.settleDraftDocument(draft.id, 'doc-9', { status: 'ACCEPTED', scan: 'clean', size: 1, at: later })).toMatchObject({ outcome: 'refused', reason: 'absent' });
+    expect(await repository.settleDraftDocument(draft.id, 'doc-9', { status: 'ACCEPTED', scan: 'clean', size: 1, at: later })).toMatchObject({
+      outcome: 'refused',
+      reason: 'absent',
+    });
     const documents = (await repository.getDraft(draft.id))?.documents;
     expect(documents?.['doc-1']).toEqual(aDocument('doc-1', { status: 'ACCEPTED', scan: 'unscanned', size: 1200, checkedAt: later }));
     expect(documents?.['doc-2']).toEqual(aDocument('doc-2', { status: 'REFUSED', reason: 'wrong-format', size: 77, checkedAt: later }));
@@ -71,7 +87,10 @@ describe.each(repositories)('draft documents in the repository %s', (_, make) =>
     await repository.addDraftDocument(draft.id, aDocument('doc-1'), { max: 20, at: AT });
     expect(await repository.removeDraftDocument(draft.id, 'doc-1', AT)).toEqual({ outcome: 'done' });
     expect(await repository.removeDraftDocument(draft.id, 'doc-1', AT)).toMatchObject({ outcome: 'refused', reason: 'absent' });
-    expect(await repository.settleDraftDocument(draft.id, 'doc-1', { status: 'ACCEPTED', scan: 'clean', size: 1, at: AT })).toMatchObject({ outcome: 'refused', reason: 'absent' });
+    expect(await repository.settleDraftDocument(draft.id, 'doc-1', { status: 'ACCEPTED', scan: 'clean', size: 1, at: AT })).toMatchObject({
+      outcome: 'refused',
+      reason: 'absent',
+    });
     expect((await repository.getDraft(draft.id))?.documents).toBeUndefined();
     expect(await repository.removeDraftDocument('nobody', 'doc-1', AT)).toEqual({ outcome: 'refused', reason: 'missing' });
   });

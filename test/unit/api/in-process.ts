@@ -1,10 +1,12 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { memoryMetrics } from '../../../shared/adapters/memory-metrics.ts';
 import type { Ports } from '../../../shared/adapters/wiring.ts';
+import type { DocumentStore } from '../../../shared/ports/index.ts';
 import { matchRoute, ROUTES, routeNames } from '../../../shared/catalogue/routes.ts';
 import { hmacSigner } from '../../../shared/links/signing.ts';
 import { apiEvent, lambdaContext } from '../../fixtures/api-event.ts';
 import { FakeMailer } from '../../fixtures/fake-ports.ts';
+import { MemoryDocumentStore } from '../../fixtures/memory-documents.ts';
 import { MemoryRepository } from '../../fixtures/memory-repository.ts';
 import { TEST_ENV } from './env.ts';
 
@@ -30,6 +32,7 @@ export const ports = {
   workflow: { start: async (id: string) => void started.push(id), succeedTask: async () => undefined },
   signer: hmacSigner(async () => TEST_ENV.SIGNING_SECRET),
   metrics: memoryMetrics(),
+  documents: new MemoryDocumentStore(),
   clock: { now: () => new Date() },
   config: {
     tableName: TEST_ENV.TABLE_NAME,
@@ -41,7 +44,7 @@ export const ports = {
     signingKeyGraceSeconds: Number(TEST_ENV.LINK_TTL_SECONDS),
     signingKeyMaxAgeSeconds: 300,
   },
-} satisfies Ports;
+} satisfies Ports & { documents: DocumentStore };
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
