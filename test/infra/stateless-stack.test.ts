@@ -226,6 +226,9 @@ describe('REST API', () => {
       'POST /drafts/{id}/submit': 'drafts',
       'POST /drafts/{id}/confirm': 'drafts',
       'POST /drafts/{id}/return': 'drafts',
+      'POST /drafts/{id}/documents': 'drafts',
+      'POST /drafts/{id}/documents/{documentId}/complete': 'drafts',
+      'DELETE /drafts/{id}/documents/{documentId}': 'drafts',
     });
   });
 
@@ -233,8 +236,8 @@ describe('REST API', () => {
     synth.stateless.resourceCountIs('AWS::ApiGateway::RequestValidator', 1);
     const validated = resourcesOf('AWS::ApiGateway::Method').filter(([, m]) => m.Properties!.RequestValidatorId);
     expect(validated.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual([
-      ...['GET', 'GET', 'GET', 'GET', 'HEAD', 'HEAD'],
-      ...['POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'PUT'],
+      ...['DELETE', 'GET', 'GET', 'GET', 'GET', 'HEAD', 'HEAD'],
+      ...['POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'PUT'],
     ]);
   });
 
