@@ -1,6 +1,5 @@
 import { wirePorts } from '../../shared/adapters/wiring.ts';
 import { dynamodb } from '../../shared/adapters/wire-dynamodb.ts';
-import { s3 } from '../../shared/adapters/wire-s3.ts';
 import { emfMetrics } from '../../shared/adapters/emf-metrics.ts';
 import { ses } from '../../shared/adapters/wire-ses.ts';
 import { stepFunctions } from '../../shared/adapters/wire-sfn.ts';
@@ -16,7 +15,7 @@ import { json, seeOther } from '../../shared/http/responses.ts';
 import type { ApiEvent, ApiResult } from '../../shared/http/types.ts';
 import { confirmDraft, createDraft, invitePartner, requestFiling, returnDraft, saveDraft, showDraftPage } from '../../shared/use-cases/drafts.ts';
 
-const ports = wirePorts('drafts', { repository: dynamodb, mailer: ses, signer: secretSigner, workflow: stepFunctions, metrics: emfMetrics, documents: s3 });
+const ports = wirePorts('drafts', { repository: dynamodb, mailer: ses, signer: secretSigner, workflow: stepFunctions, metrics: emfMetrics });
 const draftPorts = { ...ports, onUndoFailed: (applicationId: string) => logger.error('application stored without its workflow', { applicationId }) };
 
 type Route = Extract<RouteName, 'createDraft' | 'saveDraft' | 'saveDraftForm' | 'inviteToDraft' | 'submitDraft' | 'confirmDraft' | 'returnDraft'>;
@@ -78,8 +77,9 @@ const byRoute = new Map(Object.entries(actions).map(([name, action]) => [`${ROUT
 
 /**
  * The joint dossier before it is filed: POST /drafts, PUT /drafts/{id} (JSON), POST /drafts/{id}
- * (the draft page's form), and the invite, submit, confirm and return actions (JSON, or the page's
- * small forms, answered with a page), each behind its edit link's `sig`. 64 KiB at most.
+ * (the draft page's form), the invite, submit, confirm and return actions (JSON, or the page's
+ * small forms, answered with a page), each behind its edit link's `sig`. 64 KiB at most. The
+ * documents are the draft-documents function's (it alone carries the S3 client).
  */
 export const handler = apiHandler(
   'drafts',

@@ -4,7 +4,7 @@ import type { DraftEvent, DraftRecord } from '../domain/draft.ts';
 import { asLocalized } from '../domain/localized.ts';
 import { InvalidTransitionError, NotFoundError, TaskGoneError, TransientError, ValidationError } from '../domain/errors.ts';
 import { allowedSources, canTransition, type Status } from '../domain/status.ts';
-import type { Repository, TaggedContact } from '../ports/index.ts';
+import type { DraftDocumentResult, Repository, TaggedContact } from '../ports/index.ts';
 import { type Call, type CoChair, type CoChairSide, optionalCallFields, type Reviewer } from '../schemas/call.ts';
 import { dossierSections } from '../domain/dossier-sections.ts';
 import { errorName, isTransient } from './aws-errors.ts';
@@ -118,7 +118,18 @@ const DRAFT_INTERNALS = ['history', 'editors', 'historyPages'] as const;
 function toDraftRecord(item: Item): DraftRecord {
   const out = strip<Item>(item);
   for (const name of DRAFT_INTERNALS) delete out[name];
+  // A draft whose last document was removed reads as one that never had any.
+  if (out.documents !== undefined && Object.keys(out.documents as Item).length === 0) delete out.documents;
   return out as unknown as DraftRecord;
+}
+
+/** Why a draft refuses a change of its documents, read after the write's condition failed: none when it is still open to it. */
+function draftRefusal(item: Item | undefined, at?: string): DraftDocumentResult | undefined {
+  if (!item) return { outcome: 'refused', reason: 'missing' };
+  if (item.status !== 'DRAFT') return { outcome: 'refused', reason: 'status', current: toDraftRecord(item) };
+  if (at !== undefined && !(typeof item.closesAt === 'string' && item.closesAt > at))
+    return { outcome: 'refused', reason: 'closed', current: toDraftRecord(item) };
+  return undefined;
 }
 
 /**
@@ -195,12 +206,12 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
   const del = (key: Key) => run('delete', () => doc.send(new DeleteCommand({ TableName, Key: key })));
 
   /**
-   * One conditional update of a task's item (`#status` is always bound): `false` when the condition
-   * did not hold, which for tasks is an answer (already claimed, not open, gone), not a failure.
+   * One conditional update of one item (`#status` is always bound): `false` when the condition did
+   * not hold, which is an answer (a task already claimed, a document already settled), not a failure.
    */
-  async function updateTaskIf(
+  async function updateIf(
     operation: string,
-    id: string,
+    key: Key,
     update: { set: string; condition: string; names?: Record<string, string>; values: Item },
   ): Promise<boolean> {
     try {
@@ -208,7 +219,7 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
         doc.send(
           new UpdateCommand({
             TableName,
-            Key: keys.task(id),
+            Key: key,
             UpdateExpression: update.set,
             ConditionExpression: update.condition,
             ExpressionAttributeNames: { '#status': 'status', ...update.names },
@@ -222,6 +233,9 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       throw error;
     }
   }
+
+  /** One conditional update of a task's item (see `updateIf`). */
+  const updateTaskIf = (operation: string, id: string, update: Parameters<typeof updateIf>[2]) => updateIf(operation, keys.task(id), update);
 
   /**
    * Writes the event a status change recorded on the item. The sort key comes from the item
@@ -327,6 +341,19 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       if (!isConditionFailed(error)) throw error;
     }
   }
+
+  /** One conditional update of a draft's documents (`#docs` is always bound too): `false` when the condition did not hold, nothing written. */
+  const updateDraftDocuments = (
+    operation: string,
+    id: string,
+    update: { expression: string; condition: string; names?: Record<string, string>; values: Item },
+  ) =>
+    updateIf(operation, keys.draft(id), {
+      set: update.expression,
+      condition: update.condition,
+      names: { '#docs': 'documents', ...update.names },
+      values: update.values,
+    });
 
   /** Replaces the items of a call's sub-list (roster, co-chairs) by `next`. */
   async function replaceList(callId: string, prefix: string, next: Map<string, Item>): Promise<void> {
@@ -952,6 +979,68 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
         ExpressionAttributeValues: { ':pk': gsi.draftsOf(callId) },
       });
       return items.map(toDraftRecord);
+    },
+
+    async addDraftDocument(id, document, { max, at }) {
+      const values = { ':draft': 'DRAFT', ':at': at };
+      for (let attempt = 0; attempt < 3; attempt++) {
+        // The one write of an upload: the status, the close, the count and the id are its condition.
+        const added = await updateDraftDocuments('addDraftDocument', id, {
+          expression: 'SET #docs.#doc = :document, updatedAt = :at',
+          condition: '#status = :draft AND closesAt > :at AND size(#docs) < :max AND attribute_not_exists(#docs.#doc)',
+          names: { '#doc': document.documentId },
+          values: { ...values, ':document': clean(document), ':max': max },
+        });
+        if (added) return { outcome: 'done' };
+        const item = await get(keys.draft(id));
+        const refused = draftRefusal(item, at);
+        if (refused) return refused;
+        const documents = item?.documents as Item | undefined;
+        if (documents === undefined) {
+          // A draft that never had a document: its map is written with this one (once; a twin finds it there).
+          const created = await updateDraftDocuments('addDraftDocument', id, {
+            expression: 'SET #docs = :documents, updatedAt = :at',
+            condition: '#status = :draft AND closesAt > :at AND attribute_not_exists(#docs)',
+            values: { ...values, ':documents': { [document.documentId]: clean(document) } },
+          });
+          if (created) return { outcome: 'done' };
+          continue;
+        }
+        if (documents[document.documentId] !== undefined) return { outcome: 'refused', reason: 'exists', current: toDraftRecord(item as Item) };
+        if (Object.keys(documents).length >= max) return { outcome: 'refused', reason: 'full', current: toDraftRecord(item as Item) };
+      }
+      throw new TransientError('the draft kept changing, try again');
+    },
+
+    async settleDraftDocument(id, documentId, settlement) {
+      const { status, size, at } = settlement;
+      const verdict = settlement.status === 'ACCEPTED' ? { name: 'scan', value: settlement.scan } : { name: 'reason', value: settlement.reason };
+      const settled = await updateDraftDocuments('settleDraftDocument', id, {
+        expression: 'SET #docs.#doc.#st = :to, #docs.#doc.#size = :size, #docs.#doc.#checked = :at, #docs.#doc.#verdict = :verdict, updatedAt = :at',
+        condition: '#status = :draft AND #docs.#doc.#st = :uploaded',
+        names: { '#doc': documentId, '#st': 'status', '#size': 'size', '#checked': 'checkedAt', '#verdict': verdict.name },
+        values: { ':draft': 'DRAFT', ':uploaded': 'UPLOADED', ':to': status, ':size': size, ':at': at, ':verdict': verdict.value },
+      });
+      if (settled) return { outcome: 'done' };
+      const item = await get(keys.draft(id));
+      const found = (item?.documents as Item | undefined)?.[documentId] as Item | undefined;
+      if (item && !found) return { outcome: 'refused', reason: 'absent', current: toDraftRecord(item) };
+      if (item && found?.status !== 'UPLOADED') return { outcome: 'refused', reason: 'settled', current: toDraftRecord(item) };
+      return draftRefusal(item) ?? { outcome: 'refused', reason: 'settled', current: toDraftRecord(item as Item) };
+    },
+
+    async removeDraftDocument(id, documentId, at) {
+      const removed = await updateDraftDocuments('removeDraftDocument', id, {
+        expression: 'REMOVE #docs.#doc SET updatedAt = :at',
+        condition: '#status = :draft AND attribute_exists(#docs.#doc)',
+        names: { '#doc': documentId },
+        values: { ':draft': 'DRAFT', ':at': at },
+      });
+      if (removed) return { outcome: 'done' };
+      const item = await get(keys.draft(id));
+      if (item && (item.documents as Item | undefined)?.[documentId] === undefined)
+        return { outcome: 'refused', reason: 'absent', current: toDraftRecord(item) };
+      return draftRefusal(item) ?? { outcome: 'refused', reason: 'absent', current: toDraftRecord(item as Item) };
     },
 
     async markEmailSent(key) {

@@ -99,9 +99,15 @@ const FUNCTIONS_TABLE = {
   drafts: {
     kind: 'api',
     description: 'POST /drafts, PUT and POST (its page) /drafts/{id}, invite, submit, confirm, return: the joint dossier before it is filed',
-    ports: ['repository', 'mailer', 'signer', 'workflow', 'metrics', 'documents'],
+    ports: ['repository', 'mailer', 'signer', 'workflow', 'metrics'],
     table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'DeleteItem'],
     workflow: 'start',
+  },
+  'draft-documents': {
+    kind: 'api',
+    description: "POST /drafts/{id}/documents, its complete, DELETE: a draft's documents, uploaded straight to S3 (the only function holding the S3 client)",
+    ports: ['repository', 'signer', 'metrics', 'documents'],
+    table: ['GetItem', 'UpdateItem'],
     documents: 'write',
   },
 

@@ -46,6 +46,11 @@ const ROUTES_TABLE = {
   submitDraft: { method: 'POST', path: '/drafts/{id}/submit', function: 'drafts', body: 'json-or-form', answers: 'negotiated' },
   confirmDraft: { method: 'POST', path: '/drafts/{id}/confirm', function: 'drafts', body: 'json-or-form', answers: 'negotiated' },
   returnDraft: { method: 'POST', path: '/drafts/{id}/return', function: 'drafts', body: 'json-or-form', answers: 'negotiated' },
+  // A draft's documents: the upload is granted here and sent straight to storage (never through
+  // the API), then checked by `complete`; either contact may add, complete or delete one.
+  requestDocumentUpload: { method: 'POST', path: '/drafts/{id}/documents', function: 'draft-documents', body: 'json', answers: 'json' },
+  completeDocument: { method: 'POST', path: '/drafts/{id}/documents/{documentId}/complete', function: 'draft-documents', body: 'none', answers: 'json' },
+  deleteDocument: { method: 'DELETE', path: '/drafts/{id}/documents/{documentId}', function: 'draft-documents', body: 'none', answers: 'json' },
 } as const satisfies Record<string, RouteDeclaration>;
 
 export type RouteName = keyof typeof ROUTES_TABLE;

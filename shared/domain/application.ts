@@ -2,6 +2,7 @@ import type { ApplicationInput } from '../schemas/application.ts';
 import type { Budget } from '../schemas/budget.ts';
 import type { Call, CoChairSide } from '../schemas/call.ts';
 import type { ReviewDecision, StoredCommitteeDecision } from '../schemas/decisions.ts';
+import type { DraftDocument } from './documents.ts';
 import type { Ineligibility } from './eligibility.ts';
 import type { Status } from './status.ts';
 
@@ -28,6 +29,8 @@ export type ApplicationBudget = ApplicationInput['budget'] & { lines?: Budget['l
 /** A stored application: the applicants' input plus what the workflow learnt about it. */
 export interface ApplicationRecord extends Omit<ApplicationInput, 'budget'> {
   budget: ApplicationBudget;
+  /** The documents of the draft it was filed from, oldest first (none for one filed without a draft). */
+  documents?: DraftDocument[];
   id: string;
   status: Status;
   language: Language;

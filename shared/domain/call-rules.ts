@@ -1,5 +1,5 @@
 import type { BudgetRules } from '../schemas/budget.ts';
-import type { Call } from '../schemas/call.ts';
+import type { Call, CallDocument } from '../schemas/call.ts';
 
 /**
  * A call's joint-dossier rules with their defaults. Calls written before the dossier carry only
@@ -59,4 +59,24 @@ export function partnerConfirmationDeadline(
 ): Date {
   const days = filingRulesOf(call).partnerConfirmationDays;
   return new Date(Math.max(Date.parse(call.closesAt), requestedAt.getTime() + days * 24 * 3600 * 1000));
+}
+
+/** A file's size limit when the call's document does not say (10 MB). */
+export const DEFAULT_DOCUMENT_MAX_BYTES = 10 * 1024 * 1024;
+
+/** Files an application may hold when the call does not say. */
+export const DEFAULT_MAX_DOCUMENTS = 20;
+
+/** A document the call asks for, with its size limit. */
+export type DocumentRule = Omit<CallDocument, 'maxBytes'> & { maxBytes: number };
+
+/**
+ * The documents of a call with their defaults: a call written before them asks for none, and an
+ * application holds 20 files at most.
+ */
+export function documentRulesOf(call: Pick<Call, 'documents' | 'maxDocuments'>): { documents: DocumentRule[]; maxDocuments: number } {
+  return {
+    documents: (call.documents ?? []).map((d) => ({ ...d, maxBytes: d.maxBytes ?? DEFAULT_DOCUMENT_MAX_BYTES })),
+    maxDocuments: call.maxDocuments ?? DEFAULT_MAX_DOCUMENTS,
+  };
 }

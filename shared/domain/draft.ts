@@ -2,6 +2,7 @@ import type { Dossier, DossierDraft, DossierSection } from '../schemas/dossier.t
 import { dossierSections } from '../schemas/dossier.ts';
 import type { ApplicationRecord, Language } from './application.ts';
 import { costTotal, requestedEur } from './budget.ts';
+import { type DraftDocument, documentList } from './documents.ts';
 
 /**
  * A draft: a dossier built on the server by both authorities before it is filed. Pure types and
@@ -47,6 +48,8 @@ export interface DraftRecord {
    * `contactTag`): a save checks it in its one write, so a replaced contact's links stop saving.
    */
   linkTags: { lead: string; partner?: string };
+  /** Its documents by id (shared/domain/documents.ts); none on a draft that never had one. */
+  documents?: Record<string, DraftDocument>;
 }
 
 export const draftActions = ['created', 'saved', 'invited', 'submit-requested', 'returned', 'confirmed'] as const;
@@ -114,12 +117,12 @@ export function contactOf(draft: Pick<DraftRecord, 'lead' | 'partner' | 'dossier
 }
 
 /**
- * The application a confirmed dossier becomes, under the draft's id: its budget keeps the cost
- * lines and sources, and carries the two figures everything downstream reads, in euros — the total
+ * The application a confirmed dossier becomes, under the draft's id, with the draft's documents
+ * (their objects stay under the same prefix): its budget keeps the cost lines and sources, and carries the two figures everything downstream reads, in euros — the total
  * cost (every line) and the request (both sides of the fund, the Moroccan one at the call's rate).
  */
 export function applicationFromDossier(
-  draft: Pick<DraftRecord, 'id' | 'callId' | 'language'>,
+  draft: Pick<DraftRecord, 'id' | 'callId' | 'language' | 'documents'>,
   dossier: Dossier,
   madPerEur: number,
   at: string,
@@ -136,5 +139,6 @@ export function applicationFromDossier(
     leadAuthority,
     partnerAuthority,
     budget: { totalCost: costTotal(budget), requestedAmount: requestedEur(budget, madPerEur), lines: budget.lines, funding: budget.funding },
+    ...(draft.documents && Object.keys(draft.documents).length > 0 ? { documents: documentList(draft.documents) } : {}),
   };
 }

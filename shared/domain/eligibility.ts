@@ -1,10 +1,13 @@
 import { budgetReason } from '../i18n/budget-reasons.ts';
+import { fill } from '../i18n/format.ts';
 import { fr } from '../i18n/fr.ts';
 import type { ApplicationInput } from '../schemas/application.ts';
 import type { Budget } from '../schemas/budget.ts';
 import type { Call } from '../schemas/call.ts';
 import { checkBudget } from './budget.ts';
-import { budgetRulesOf } from './call-rules.ts';
+import type { Issue } from './errors.ts';
+import { budgetRulesOf, documentRulesOf } from './call-rules.ts';
+import { type DraftDocument, type DocumentShortfall, documentShortfalls } from './documents.ts';
 
 /**
  * A failed eligibility rule: a stable code for machines and a French reason for people. A budget
@@ -15,6 +18,8 @@ export interface Ineligibility {
   rule: string;
   reason: string;
   values?: Record<string, number>;
+  /** The call's document type a document rule is about (`document-missing`, `-refused`, `-unchecked`). */
+  document?: string;
 }
 
 /**
@@ -23,6 +28,8 @@ export interface Ineligibility {
  */
 export type EligibilityInput = Omit<ApplicationInput, 'budget'> & {
   budget: ApplicationInput['budget'] & { lines?: Budget['lines']; funding?: Budget['funding'] };
+  /** Its documents (none for one filed without a draft). */
+  documents?: readonly Pick<DraftDocument, 'type' | 'status'>[];
 };
 
 type Rule = (a: EligibilityInput, c: Call) => Ineligibility | undefined;
@@ -92,16 +99,43 @@ function budgetIneligibility(budget: Budget, call: Call): Ineligibility[] {
   }));
 }
 
+/** A required document that does not count, in French, its label from the call (shared/i18n `documents.shortfalls`). */
+export function shortfallReason(shortfall: DocumentShortfall, call: Pick<Call, 'documents'>): string {
+  const label = call.documents?.find((d) => d.type === shortfall.type)?.label.fr ?? shortfall.type;
+  return fill(fr.documents.shortfalls[shortfall.problem], { label: `« ${label} »` });
+}
+
+/**
+ * What a dossier still lacks of its documents, as issues naming each one (`documents.<type>`):
+ * what a request to file answers (422), and what the partner's confirmation checks again.
+ */
+export function documentIssues(call: Pick<Call, 'documents' | 'maxDocuments'>, documents: readonly Pick<DraftDocument, 'type' | 'status'>[]): Issue[] {
+  return documentShortfalls(documentRulesOf(call).documents, documents).map((shortfall) => ({
+    path: `documents.${shortfall.type}`,
+    message: shortfallReason(shortfall, call),
+  }));
+}
+
+/** Every required document of the call, of whichever side, present and accepted: one reason per one that is not. */
+function documentIneligibility(application: EligibilityInput, call: Call): Ineligibility[] {
+  return documentShortfalls(documentRulesOf(call).documents, application.documents ?? []).map((shortfall) => ({
+    rule: `document-${shortfall.problem}`,
+    reason: shortfallReason(shortfall, call),
+    document: shortfall.type,
+  }));
+}
+
 /**
  * Every failed rule, in a stable order; an empty list means eligible. Pure. An application with a
  * budget of cost lines and sources is held to the call's budget rules; one with only its totals
- * keeps the two rules it was filed under (co-financing ceiling and grant bounds, in euros).
+ * keeps the two rules it was filed under (co-financing ceiling and grant bounds, in euros). Every
+ * document the call requires must be there and accepted.
  */
 export function checkEligibility(application: EligibilityInput, call: Call): Ineligibility[] {
   const { lines, funding } = application.budget;
   const apply = (list: Rule[]) => list.map((rule) => rule(application, call)).filter((r): r is Ineligibility => r !== undefined);
   const budget = lines && funding ? budgetIneligibility({ lines, funding }, call) : apply(totalsRules);
-  return [...apply(rules), ...budget, ...apply(datesRules)];
+  return [...apply(rules), ...budget, ...apply(datesRules), ...documentIneligibility(application, call)];
 }
 
 /** Whether a call accepts submissions at `now` (refused at the API otherwise, nothing stored). */

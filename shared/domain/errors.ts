@@ -19,6 +19,15 @@ export abstract class DomainError extends Error {
   abstract override readonly name: string;
 }
 
+/** A domain error that names the fields at fault (`issues`), as written by a rule. */
+abstract class IssuesError extends DomainError {
+  readonly issues: readonly Issue[];
+  constructor(message: string, issues: readonly Issue[] = []) {
+    super(message);
+    this.issues = issues;
+  }
+}
+
 /** Input the rules refuse; `issues` says which fields and why. */
 export class ValidationError extends DomainError {
   override readonly name = 'ValidationError';
@@ -76,11 +85,14 @@ export class DraftStateError extends DomainError {
   override readonly name = 'DraftStateError';
 }
 /** The lead asked to file a dossier that still lacks something; `issues` lists every missing field. */
-export class DossierIncompleteError extends DomainError {
+export class DossierIncompleteError extends IssuesError {
   override readonly name = 'DossierIncompleteError';
-  readonly issues: readonly Issue[];
-  constructor(message: string, issues: readonly Issue[] = []) {
-    super(message);
-    this.issues = issues;
-  }
+}
+/** A draft holds as many files as its call allows: one must go before another comes; `issues` names `documents`. */
+export class TooManyDocumentsError extends IssuesError {
+  override readonly name = 'TooManyDocumentsError';
+}
+/** `complete` before the file reached storage: nothing to check yet, nothing changed. */
+export class DocumentNotUploadedError extends IssuesError {
+  override readonly name = 'DocumentNotUploadedError';
 }

@@ -193,6 +193,27 @@ export const en = {
     'cofinancing-ceiling': 'The grant requested must not exceed the call’s co-financing ceiling.',
     'grant-bounds': 'The grant requested must be between the call’s minimum and maximum amounts.',
     'start-date': 'The project must start after the call closes.',
+    'document-missing': 'Every document the call requires must be attached to the application.',
+    'document-refused': 'Every required document must have been accepted (format, size, scan).',
+    'document-unchecked': 'Every required document must have been checked after its upload.',
+  },
+  documents: {
+    refusals: {
+      empty: 'The file is empty.',
+      'too-large': 'The file is larger than this document allows ({max}).',
+      'wrong-format': 'The file’s content does not match its stated format ({format}).',
+      'content-type': 'The file was not stored with the content type stated.',
+      threat: 'The malware scan flagged this file: it was deleted.',
+      'unknown-type': 'The call does not ask for this type of document.',
+      'format-not-allowed': 'Formats accepted for this document: {formats}.',
+      'too-many': 'An application holds at most {max} files: delete one before adding another.',
+      'not-uploaded': 'The file has not arrived yet: upload it, then try again.',
+    },
+    shortfalls: {
+      missing: 'Missing document: {label}.',
+      refused: 'Document refused: {label}. Upload a new file.',
+      unchecked: 'Document not checked: {label}. Finish its upload.',
+    },
   },
   budgetRules: {
     'budget-total': 'The budget must have costs: its total cost declared is {total}.',

@@ -26,6 +26,11 @@ export function formatPercent(t: Locale, share: number): string {
   return new Intl.NumberFormat(t.meta.locale, { style: 'percent', maximumFractionDigits: 1 }).format(share);
 }
 
+/** A size in megabytes (« 10 Mo », « 10 MB »): a document's limit. */
+export function formatMegabytes(t: Locale, bytes: number): string {
+  return new Intl.NumberFormat(t.meta.locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(bytes / (1024 * 1024));
+}
+
 /** A number of months, with the language's plural (« 24 mois », « 24 months », « 24 شهرًا »). */
 export function formatMonths(t: Locale, count: number): string {
   return new Intl.NumberFormat(t.meta.locale, { style: 'unit', unit: 'month', unitDisplay: 'long' }).format(count);

@@ -202,8 +202,30 @@ export const fr = {
     'cofinancing-ceiling': 'La subvention demandée ne doit pas dépasser le plafond de cofinancement de l’appel.',
     'grant-bounds': 'La subvention demandée doit être comprise entre les montants minimal et maximal de l’appel.',
     'start-date': 'Le projet doit commencer après la clôture de l’appel.',
+    'document-missing': 'Chaque pièce requise par l’appel doit être jointe au dossier.',
+    'document-refused': 'Chaque pièce requise doit avoir été acceptée (format, taille, analyse).',
+    'document-unchecked': 'Chaque pièce requise doit avoir été vérifiée après son envoi.',
   },
   /** The budget's rules (codes of shared/domain/budget.ts), with the figures of the application. */
+  /** The documents of a dossier: why a file is refused (codes of shared/domain/documents.ts and of the upload's request), what is missing. */
+  documents: {
+    refusals: {
+      empty: 'Le fichier est vide.',
+      'too-large': 'Le fichier dépasse la taille permise pour cette pièce ({max}).',
+      'wrong-format': 'Le contenu du fichier ne correspond pas à son format annoncé ({format}).',
+      'content-type': 'Le fichier n’a pas été enregistré avec le type de contenu annoncé.',
+      threat: 'L’analyse antivirus a signalé ce fichier : il a été supprimé.',
+      'unknown-type': 'L’appel ne demande pas ce type de pièce.',
+      'format-not-allowed': 'Formats acceptés pour cette pièce : {formats}.',
+      'too-many': 'Un dossier compte {max} fichiers au plus : supprimez-en un avant d’en ajouter un autre.',
+      'not-uploaded': 'Le fichier n’est pas encore arrivé : envoyez-le, puis réessayez.',
+    },
+    shortfalls: {
+      missing: 'Pièce manquante : {label}.',
+      refused: 'Pièce refusée : {label}. Envoyez un nouveau fichier.',
+      unchecked: 'Pièce non vérifiée : {label}. Terminez son envoi.',
+    },
+  },
   budgetRules: {
     'budget-total': 'Le budget doit comporter des dépenses : son coût total déclaré est de {total}.',
     'budget-balance': 'Les ressources, {sources}, doivent équilibrer les dépenses, {costs} : l’écart est de {difference}.',

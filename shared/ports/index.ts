@@ -1,4 +1,5 @@
 import type { ApplicationRecord, CallRecord, HistoryEvent, TaskRecord, TaskStage } from '../domain/application.ts';
+import type { DraftDocument } from '../domain/documents.ts';
 import type { DraftContact, DraftEvent, DraftRecord, DraftRole, DraftStatus } from '../domain/draft.ts';
 import type { Status } from '../domain/status.ts';
 import type { DossierDraft } from '../schemas/dossier.ts';
@@ -111,6 +112,20 @@ export interface Repository {
   moveDraftsClose(callId: string, closesAt: string): Promise<void>;
   /** Every draft of a call, oldest first, whatever its status: a Query of the gsi1 index, never a Scan. */
   listDrafts(callId: string): Promise<DraftRecord[]>;
+  /**
+   * Adds a document's record (`UPLOADED`) to a `DRAFT` of a call not yet closed at `at` that holds
+   * fewer than `max` documents, in one conditional write. `refused`: `missing` (no draft),
+   * `status` (not a `DRAFT`), `closed`, `full`, `exists` (that id is taken).
+   */
+  addDraftDocument(id: string, document: DraftDocument, limits: { max: number; at: string }): Promise<DraftDocumentResult>;
+  /**
+   * Settles an `UPLOADED` document of a `DRAFT` (`ACCEPTED` or `REFUSED`, with what the check
+   * found) in one conditional write. `refused`: `missing`, `status`, `absent` (no such document),
+   * `settled` (settled before: `current` says how).
+   */
+  settleDraftDocument(id: string, documentId: string, settlement: DocumentSettlement): Promise<DraftDocumentResult>;
+  /** Removes a document's record from a `DRAFT` in one conditional write. `refused`: `missing`, `status`, `absent`. */
+  removeDraftDocument(id: string, documentId: string, at: string): Promise<DraftDocumentResult>;
 
   /** Records that an email identified by `key` is being sent; `false` if it was already. */
   markEmailSent(key: string): Promise<boolean>;
@@ -130,6 +145,14 @@ export type DraftSaveResult =
   | { outcome: 'stale'; current: DraftRecord }
   /** `missing`: no such draft; `contact`: the link's contact is not the role's any more; `closed`: the call closed; `status`: not a `DRAFT`. */
   | { outcome: 'refused'; reason: 'missing' | 'contact' | 'closed' | 'status'; current?: DraftRecord };
+
+/** What `complete` found of an uploaded document. */
+export type DocumentSettlement = Pick<DraftDocument, 'size'> &
+  ({ status: 'ACCEPTED'; scan: NonNullable<DraftDocument['scan']> } | { status: 'REFUSED'; reason: NonNullable<DraftDocument['reason']> }) & { at: string };
+
+export type DraftDocumentResult =
+  | { outcome: 'done' }
+  | { outcome: 'refused'; reason: 'missing' | 'status' | 'closed' | 'full' | 'exists' | 'absent' | 'settled'; current?: DraftRecord };
 
 /** A contact with the tag its edit links carry. */
 export interface TaggedContact {

@@ -10,6 +10,33 @@ export const theme = z.strictObject({
   label: localizedText(120),
 });
 
+/** The formats a call may accept for a document (what `complete` recognises from the first bytes). */
+export const documentFormats = ['pdf', 'png', 'jpeg', 'xlsx', 'ods', 'csv'] as const;
+export const documentFormat = z.enum(documentFormats);
+export type DocumentFormat = z.infer<typeof documentFormat>;
+
+/** The code of a type of document (`deliberation-fr`, `budget-sheet`): unique in its call. */
+export const documentType = z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'type de pièce invalide (minuscules, chiffres, - et _)');
+
+/** Largest size a call may allow for one file (S3 presigned POSTs stay well under 5 GB). */
+export const MAX_DOCUMENT_BYTES = 100 * 1024 * 1024;
+
+/** A document a call asks for: who provides it (a side, or `any`), in which formats, how big at most. */
+export const callDocumentSchema = z.strictObject({
+  type: documentType,
+  side: z.enum(['FR', 'MA', 'any']),
+  /** In the fund's languages (French required). */
+  label: localizedText(200),
+  formats: z
+    .array(documentFormat)
+    .min(1, 'au moins un format')
+    .refine((formats) => new Set(formats).size === formats.length, 'format en double'),
+  /** Bytes a file may have (10 MB when the call does not say, shared/domain/call-rules.ts). */
+  maxBytes: z.number().int().min(1).max(MAX_DOCUMENT_BYTES).optional(),
+  required: z.boolean(),
+});
+export type CallDocument = z.infer<typeof callDocumentSchema>;
+
 /** A call for projects (appel à projets): every eligibility rule is data carried here. */
 export const callSchema = z
   .strictObject({
@@ -47,6 +74,14 @@ export const callSchema = z
     partnerConfirmationDays: z.number().int().min(1).max(60).optional(),
     /** Whether the Moroccan partner must confirm before an application is filed (by default: when the call has both envelopes). */
     requirePartnerConfirmation: z.boolean().optional(),
+    /** The documents an application gives (none for a call written before them). */
+    documents: z
+      .array(callDocumentSchema)
+      .max(40)
+      .refine((documents) => new Set(documents.map((d) => d.type)).size === documents.length, 'type de pièce en double')
+      .optional(),
+    /** Files an application may hold at most (20 when the call does not say). */
+    maxDocuments: z.number().int().min(1).max(100).optional(),
   })
   .refine((c) => Date.parse(c.opensAt) < Date.parse(c.closesAt), {
     message: 'la clôture doit suivre l’ouverture',

@@ -11,9 +11,9 @@ import {
   type DraftRole,
   type DraftStatus,
   draftLinkExpiry,
-  isBeforeClose,
 } from '../domain/draft.ts';
-import { isCallOpen } from '../domain/eligibility.ts';
+import { type DraftDocument, documentList } from '../domain/documents.ts';
+import { documentIssues, isCallOpen } from '../domain/eligibility.ts';
 import {
   BadSignatureError,
   CallClosedError,
@@ -34,8 +34,7 @@ import {
   draftReturnedEmail,
   filingRequestedEmail,
 } from '../emails/templates.ts';
-import { checkDraftLink, contactTag, draftLink, trackingUrl } from '../links/links.ts';
-import { sameMac } from '../links/signing.ts';
+import { contactTag, draftLink, trackingUrl } from '../links/links.ts';
 import type { Clock, Mailer, Repository, Signer, Workflow } from '../ports/index.ts';
 import {
   type DossierDraft,
@@ -47,6 +46,7 @@ import {
   newDraftSchema,
   returnSchema,
 } from '../schemas/dossier.ts';
+import { beforeClose, checkLink, type DraftRequest, openDraft, requireStatus } from './draft-access.ts';
 import { fileApplication } from './file-application.ts';
 import { parseOrThrow } from './validate.ts';
 
@@ -68,13 +68,6 @@ export interface DraftPorts {
   onUndoFailed?: (applicationId: string, error: unknown) => void;
 }
 
-/** A request made through an edit link: the draft's id and the link's `sig`. */
-export interface DraftRequest {
-  id: string;
-  sig: string | undefined;
-  baseUrl: string;
-}
-
 /** What a contact sees of a draft (`GET`, and a stale save's `current`). */
 export interface DraftView {
   id: string;
@@ -83,54 +76,15 @@ export interface DraftView {
   callId: string;
   role: DraftRole;
   dossier: DossierDraft;
-  documents: never[];
+  /** Its documents, oldest first (shared/domain/documents.ts). */
+  documents: DraftDocument[];
   history: DraftEvent[];
   returnComment?: string;
-}
-
-const DRAFT_ID = /^[A-Za-z0-9_-]{22}$/;
-
-/**
- * Who an edit link speaks for (role and contact tag), checked without any read: 404 for an id of
- * the wrong shape, 403 forged, 410 lapsed.
- */
-async function checkLink(ports: DraftPorts, request: Pick<DraftRequest, 'id' | 'sig'>): Promise<{ role: DraftRole; tag: string }> {
-  // Checked by shape before anything is read: a forged id costs no read.
-  if (!DRAFT_ID.test(request.id)) throw new NotFoundError('Ce dossier n’existe pas.');
-  const check = await checkDraftLink(ports.signer, request.id, request.sig, ports.clock.now());
-  if (!check.ok && check.reason === 'bad-signature') throw new BadSignatureError('Ce lien n’est pas valide.');
-  if (!check.ok) throw new DraftGoneError('Ce lien a expiré.');
-  return check;
-}
-
-/** The draft, its call and who acts, from an edit link: 403 forged or for a replaced contact, 404 unknown, 410 lapsed. */
-async function openDraft(ports: DraftPorts, request: Pick<DraftRequest, 'id' | 'sig'>) {
-  const { role, tag } = await checkLink(ports, request);
-  const draft = await ports.repository.getDraft(request.id);
-  if (!draft) throw new NotFoundError('Ce dossier n’existe pas.');
-  const contact = contactOf(draft, role);
-  if (!contact || !sameMac(await contactTag(ports.signer, draft.id, role, contact.email), tag)) throw new BadSignatureError('Ce lien n’est pas valide.');
-  const call = await ports.repository.getCall(draft.callId);
-  if (!call) throw new NotFoundError(`L’appel à projets « ${draft.callId} » n’existe plus.`);
-  return { draft, call, role, contact };
 }
 
 function only(role: DraftRole, actual: DraftRole, what: string): void {
   if (actual !== role)
     throw new WrongRoleError(role === 'lead' ? `Seule la collectivité française peut ${what}.` : `Seule la collectivité partenaire peut ${what}.`);
-}
-
-/** 410 once filed; 409 for a status the action does not start from. */
-function requireStatus(draft: Pick<DraftRecord, 'status'>, status: DraftStatus): void {
-  if (draft.status === status) return;
-  if (draft.status === 'SUBMITTED') throw new DraftGoneError('Ce dossier est déjà déposé.');
-  throw new DraftStateError(
-    draft.status === 'AWAITING_PARTNER' ? 'Le dossier attend la confirmation de la collectivité partenaire.' : 'Le dossier est en cours de préparation.',
-  );
-}
-
-function beforeClose(call: CallRecord, now: Date): void {
-  if (!isBeforeClose(call, now)) throw new DraftGoneError(`L’appel à projets « ${call.id} » est clos.`);
 }
 
 /** Until when a draft's edit links work: the call's close, plus the partner's confirmation window. */
@@ -162,7 +116,7 @@ async function viewOf(ports: DraftPorts, draft: DraftRecord, role: DraftRole): P
     callId: draft.callId,
     role,
     dossier: draft.dossier,
-    documents: [],
+    documents: documentList(draft.documents),
     history,
     ...(draft.returnComment === undefined ? {} : { returnComment: draft.returnComment }),
   };
@@ -310,6 +264,9 @@ export interface FiledDraft {
  */
 async function file(ports: DraftPorts, draft: DraftRecord, call: CallRecord, event: DraftEvent, baseUrl: string, unfinished = false): Promise<FiledDraft> {
   const dossier = parseOrThrow(dossierSchema, draft.dossier, 'Le dossier est incomplet.');
+  // Checked again here: a document removed between the request to file and this filing must not slip through.
+  const missingDocuments = documentIssues(call, documentList(draft.documents));
+  if (missingDocuments.length > 0) throw new DossierIncompleteError('Des pièces du dossier manquent ou ont été refusées.', missingDocuments);
   const record = applicationFromDossier(draft, dossier, budgetRulesOf(call).madPerEur, event.at);
   const mark = async () => {
     const changed = await ports.repository.changeDraftStatus(draft.id, { from: draft.status, to: 'SUBMITTED' }, event);
@@ -331,7 +288,7 @@ async function filedWithoutApplication(ports: DraftPorts, draft: DraftRecord): P
 
 /**
  * POST /drafts/{id}/submit (the lead). 1. A DRAFT of a call still open (410 otherwise). 2. Complete
- * (422 with every missing field). 3. A call that needs no confirmation files it at once; otherwise
+ * (422 with every missing field, and every required document not yet accepted, `documents.<type>`). 3. A call that needs no confirmation files it at once; otherwise
  * the draft awaits the partner (at the version that was checked: 409 if a save came between), who
  * is emailed its link to confirm, and the lead is told.
  */
@@ -345,7 +302,7 @@ export async function requestFiling(ports: DraftPorts, request: DraftRequest): P
   requireStatus(draft, 'DRAFT');
   const now = ports.clock.now();
   beforeClose(call, now);
-  const issues = missingFields(draft.dossier);
+  const issues = [...missingFields(draft.dossier), ...documentIssues(call, documentList(draft.documents))];
   if (issues.length > 0) throw new DossierIncompleteError('Le dossier est incomplet.', issues);
   const at = now.toISOString();
   const rules = filingRulesOf(call);

@@ -1,4 +1,4 @@
-import { budgetRulesOf, type Envelopes, envelopesOf, filingRulesOf } from '../domain/call-rules.ts';
+import { budgetRulesOf, type DocumentRule, documentRulesOf, type Envelopes, envelopesOf, filingRulesOf } from '../domain/call-rules.ts';
 import { isCallOpen } from '../domain/eligibility.ts';
 import { type CallTexts, localize, themeLabel } from '../i18n/themes.ts';
 import type { Clock, Repository } from '../ports/index.ts';
@@ -29,6 +29,10 @@ export interface PublicCall {
   grants: BudgetRules['grants'];
   partnerConfirmationDays: number;
   requirePartnerConfirmation: boolean;
+  /** The documents an application gives, each label in the reader's language (none for a call written before them). */
+  documents: (Omit<DocumentRule, 'label'> & { label: string })[];
+  /** Files an application may hold at most. */
+  maxDocuments: number;
 }
 
 /**
@@ -59,12 +63,15 @@ export async function listCalls({ repository, clock }: { repository: Repository;
       ...(c.grants ? { grants: c.grants } : {}),
       ...(c.partnerConfirmationDays !== undefined ? { partnerConfirmationDays: c.partnerConfirmationDays } : {}),
       ...(c.requirePartnerConfirmation !== undefined ? { requirePartnerConfirmation: c.requirePartnerConfirmation } : {}),
+      ...(c.documents ? { documents: c.documents } : {}),
+      ...(c.maxDocuments !== undefined ? { maxDocuments: c.maxDocuments } : {}),
     }));
 }
 
 /** GET /calls: a call with its title and theme labels in the reader's language (French where it has none). */
 export function publicCall(call: OpenCall, t: CallTexts): PublicCall {
   const rules = budgetRulesOf(call);
+  const { documents, maxDocuments } = documentRulesOf(call);
   return {
     ...call,
     // Every rule with its value, the defaults of a call written before the dossier included.
@@ -76,5 +83,7 @@ export function publicCall(call: OpenCall, t: CallTexts): PublicCall {
     ...filingRulesOf(call),
     title: localize(t, call.title),
     themes: call.themes.map((th) => ({ code: th.code, label: themeLabel(t, th.code, th.label) })),
+    documents: documents.map((d) => ({ ...d, label: localize(t, d.label) })),
+    maxDocuments,
   };
 }

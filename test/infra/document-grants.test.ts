@@ -51,9 +51,9 @@ const NEEDS: Record<string, string[]> = {
 };
 
 describe('S3 grants: each function holds what its documents declaration says, no other', () => {
-  it('gives the documents port to drafts (write), show-draft and show-task (read), and no other function', () => {
+  it('gives the documents port to draft-documents (write), show-draft and show-task (read), and no other function', () => {
     const withDocuments = functionNames.filter((n) => declared(n) !== undefined);
-    expect(Object.fromEntries(withDocuments.map((n) => [n, declared(n)]))).toEqual({ drafts: 'write', 'show-draft': 'read', 'show-task': 'read' });
+    expect(Object.fromEntries(withDocuments.map((n) => [n, declared(n)]))).toEqual({ 'draft-documents': 'write', 'show-draft': 'read', 'show-task': 'read' });
     for (const name of functionNames) {
       const seen = dev.get(name);
       expect((FUNCTIONS[name].ports as readonly string[]).includes('documents'), name).toBe(declared(name) !== undefined);
@@ -75,11 +75,11 @@ describe('S3 grants: each function holds what its documents declaration says, no
     expect(prod.get(name)?.env.DOCUMENTS_SCANNED).toBe('true');
   });
 
-  it('drafts may presign uploads, inspect, and delete every version, under applications/ only; tags only where scanned', () => {
+  it('draft-documents may presign uploads, inspect, and delete every version, under applications/ only; tags only where scanned', () => {
     const objectActions = ['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:GetObject', 's3:PutObject'];
-    expect(actions(dev.get('drafts')?.s3 ?? [])).toEqual([...objectActions, 's3:ListBucketVersions'].sort());
-    expect(actions(prod.get('drafts')?.s3 ?? [])).toEqual([...objectActions, 's3:GetObjectTagging', 's3:ListBucketVersions'].sort());
-    for (const s of prod.get('drafts')?.s3 ?? []) {
+    expect(actions(dev.get('draft-documents')?.s3 ?? [])).toEqual([...objectActions, 's3:ListBucketVersions'].sort());
+    expect(actions(prod.get('draft-documents')?.s3 ?? [])).toEqual([...objectActions, 's3:GetObjectTagging', 's3:ListBucketVersions'].sort());
+    for (const s of prod.get('draft-documents')?.s3 ?? []) {
       if ([s.Action].flat().includes('s3:ListBucketVersions')) {
         expect(s.Condition).toEqual({ StringLike: { 's3:prefix': 'applications/*' } });
         expect(JSON.stringify(s.Resource)).not.toContain('/');
@@ -87,14 +87,14 @@ describe('S3 grants: each function holds what its documents declaration says, no
         expect(JSON.stringify(s.Resource)).toContain('/applications/*');
       }
     }
-    expect(prod.get('drafts')?.env.DOCUMENTS_SCANNED).toBe('true');
+    expect(prod.get('draft-documents')?.env.DOCUMENTS_SCANNED).toBe('true');
   });
 
   it('covers every command the adapter sends, in a stage that scans', () => {
     const source = readFileSync(join(import.meta.dirname, '..', '..', 'shared', 'adapters', 's3-document-store.ts'), 'utf8');
     const sent = [...new Set([...source.matchAll(/new (\w+)Command\(/g)].map((m) => m[1] as string))].sort();
     expect(sent).toEqual(Object.keys(NEEDS).sort());
-    const granted = new Set(actions(prod.get('drafts')?.s3 ?? []));
+    const granted = new Set(actions(prod.get('draft-documents')?.s3 ?? []));
     for (const command of sent) for (const action of NEEDS[command] ?? []) expect(granted, command).toContain(action);
     // The presigned POST is checked by S3 against the signer's right to PutObject.
     expect(granted).toContain('s3:PutObject');

@@ -136,6 +136,7 @@ describe('grants', () => {
     expect(granted('secretsmanager:GetSecretValue')).toEqual(
       [
         'decide-task',
+        'draft-documents',
         'drafts',
         'notify-applicants',
         'request-changes',
@@ -226,6 +227,9 @@ describe('REST API', () => {
       'POST /drafts/{id}/submit': 'drafts',
       'POST /drafts/{id}/confirm': 'drafts',
       'POST /drafts/{id}/return': 'drafts',
+      'POST /drafts/{id}/documents': 'draft-documents',
+      'POST /drafts/{id}/documents/{documentId}/complete': 'draft-documents',
+      'DELETE /drafts/{id}/documents/{documentId}': 'draft-documents',
     });
   });
 
@@ -233,8 +237,8 @@ describe('REST API', () => {
     synth.stateless.resourceCountIs('AWS::ApiGateway::RequestValidator', 1);
     const validated = resourcesOf('AWS::ApiGateway::Method').filter(([, m]) => m.Properties!.RequestValidatorId);
     expect(validated.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual([
-      ...['GET', 'GET', 'GET', 'GET', 'HEAD', 'HEAD'],
-      ...['POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'PUT'],
+      ...['DELETE', 'GET', 'GET', 'GET', 'GET', 'HEAD', 'HEAD'],
+      ...['POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'PUT'],
     ]);
   });
 

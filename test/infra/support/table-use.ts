@@ -49,6 +49,9 @@ export const REPOSITORY_ACTIONS: { readonly [M in keyof Repository]: readonly Ta
   setDraftPartner: ['UpdateItem'],
   moveDraftsClose: ['Query', 'UpdateItem'],
   listDrafts: ['Query'],
+  addDraftDocument: ['UpdateItem', 'GetItem'],
+  settleDraftDocument: ['UpdateItem', 'GetItem'],
+  removeDraftDocument: ['UpdateItem', 'GetItem'],
   markEmailSent: ['PutItem'],
   unmarkEmailSent: ['DeleteItem'],
 };

@@ -53,6 +53,9 @@ describe('GET /calls', () => {
           maxInKindShare: 1,
           partnerConfirmationDays: 14,
           requirePartnerConfirmation: false,
+          // A call written before documents asks for none, and allows 20 files.
+          documents: [],
+          maxDocuments: 20,
         },
       ],
     });
@@ -114,6 +117,8 @@ describe('GET /calls', () => {
           grants: twoSided.grants,
           partnerConfirmationDays: 10,
           requirePartnerConfirmation: true,
+          documents: [],
+          maxDocuments: 20,
         },
       ],
     });

@@ -6,6 +6,7 @@ import { hmacSigner } from '../../../shared/links/signing.ts';
 import type { DocumentStore } from '../../../shared/ports/index.ts';
 import { apiEvent, lambdaContext } from '../../fixtures/api-event.ts';
 import { FakeMailer } from '../../fixtures/fake-ports.ts';
+import { MemoryDocumentStore } from '../../fixtures/memory-documents.ts';
 import { MemoryRepository } from '../../fixtures/memory-repository.ts';
 import { TEST_ENV } from './env.ts';
 
@@ -22,14 +23,6 @@ import { TEST_ENV } from './env.ts';
  * What one request stores, the next one reads; what is emailed waits in `ports.mailer`.
  */
 
-/** No route tested here keeps documents yet: a call would be a test that forgot its store. */
-function unusedDocuments(): DocumentStore {
-  const fail = async (): Promise<never> => {
-    throw new Error('the in-process API has no document store');
-  };
-  return { presignUpload: fail, inspect: fail, presignDownload: fail, remove: fail, removeAll: fail };
-}
-
 /** Workflow executions started, by application id. */
 export const started: string[] = [];
 
@@ -39,7 +32,7 @@ export const ports = {
   workflow: { start: async (id: string) => void started.push(id), succeedTask: async () => undefined },
   signer: hmacSigner(async () => TEST_ENV.SIGNING_SECRET),
   metrics: memoryMetrics(),
-  documents: unusedDocuments(),
+  documents: new MemoryDocumentStore(),
   clock: { now: () => new Date() },
   config: {
     tableName: TEST_ENV.TABLE_NAME,
@@ -52,7 +45,7 @@ export const ports = {
     signingKeyMaxAgeSeconds: 300,
     documentsScanned: false,
   },
-} satisfies Ports;
+} satisfies Ports & { documents: DocumentStore };
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 

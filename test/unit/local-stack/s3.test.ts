@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { attachmentDisposition, s3DocumentStore } from '../../../shared/adapters/s3-document-store.ts';
-import { s3DownloadLinks } from '../../../shared/adapters/s3-download-links.ts';
 import type { DocumentStore } from '../../../shared/ports/index.ts';
 import { checkPost, type LocalS3, startS3 } from '../../../local/s3.ts';
 import { localCredentials } from '../../../local/services.ts';

@@ -47,7 +47,7 @@ describe('the local stack, from the synthesized template', () => {
 
   it("gives the functions that keep documents the template's bucket, served locally and not scanned", () => {
     expect(template.buckets).toHaveLength(1);
-    for (const entry of ['functions/drafts/handler.ts', 'functions/show-task/handler.ts']) {
+    for (const entry of ['functions/draft-documents/handler.ts', 'functions/show-task/handler.ts']) {
       expect(fn(entry).environment).toMatchObject({ DOCUMENTS_BUCKET, DOCUMENTS_SCANNED: 'false' });
     }
     expect(fn('functions/list-calls/handler.ts').environment.DOCUMENTS_BUCKET).toBeUndefined();
