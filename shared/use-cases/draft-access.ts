@@ -1,9 +1,11 @@
 import type { CallRecord } from '../domain/application.ts';
-import { contactOf, type DraftRecord, type DraftRole, type DraftStatus, isBeforeClose } from '../domain/draft.ts';
+import type { Language } from '../domain/application.ts';
+import { contactOf, type DraftContact, type DraftRecord, type DraftRole, type DraftStatus, isBeforeClose } from '../domain/draft.ts';
 import { BadSignatureError, DraftGoneError, DraftStateError, NotFoundError } from '../domain/errors.ts';
 import { checkDraftLink, contactTag } from '../links/links.ts';
 import { sameMac } from '../links/signing.ts';
 import type { Clock, Repository, Signer } from '../ports/index.ts';
+import type { DossierDraft } from '../schemas/dossier.ts';
 
 /**
  * Opening a draft through an edit link, and the rules every action on it starts from: what the
@@ -62,4 +64,32 @@ export function requireStatus(draft: Pick<DraftRecord, 'status'>, status: DraftS
 
 export function beforeClose(call: CallRecord, now: Date): void {
   if (!isBeforeClose(call, now)) throw new DraftGoneError(`L’appel à projets « ${call.id} » est clos.`);
+}
+
+/**
+ * A new draft, version 1, at `at`: with its call's close and the tag its contacts' edit links
+ * carry (the partner's when it is known already), which a save checks in its one write.
+ */
+export async function newDraftRecord(
+  signer: Signer,
+  draft: { id: string; call: CallRecord; language: Language; dossier: DossierDraft; lead: DraftContact; partner?: DraftContact; at: string },
+): Promise<DraftRecord> {
+  const { id, call, lead, partner, at } = draft;
+  return {
+    id,
+    callId: call.id,
+    status: 'DRAFT',
+    version: 1,
+    language: draft.language,
+    dossier: draft.dossier,
+    lead,
+    ...(partner ? { partner } : {}),
+    createdAt: at,
+    updatedAt: at,
+    closesAt: new Date(call.closesAt).toISOString(),
+    linkTags: {
+      lead: await contactTag(signer, id, 'lead', lead.email),
+      ...(partner ? { partner: await contactTag(signer, id, 'partner', partner.email) } : {}),
+    },
+  };
 }

@@ -46,7 +46,7 @@ import {
   newDraftSchema,
   returnSchema,
 } from '../schemas/dossier.ts';
-import { beforeClose, checkLink, type DraftRequest, openDraft, requireStatus } from './draft-access.ts';
+import { beforeClose, checkLink, type DraftRequest, newDraftRecord, openDraft, requireStatus } from './draft-access.ts';
 import { fileApplication } from './file-application.ts';
 import { parseOrThrow } from './validate.ts';
 
@@ -139,19 +139,7 @@ export async function createDraft(
   const at = now.toISOString();
   const lead = { name: input.leadAuthority.contact.name, email: input.leadAuthority.contact.email };
   const id = (ports.newId ?? newId)();
-  const draft: DraftRecord = {
-    id,
-    callId: call.id,
-    status: 'DRAFT',
-    version: 1,
-    language: request.language,
-    dossier: { leadAuthority: input.leadAuthority },
-    lead,
-    createdAt: at,
-    updatedAt: at,
-    closesAt: new Date(call.closesAt).toISOString(),
-    linkTags: { lead: await contactTag(ports.signer, id, 'lead', lead.email) },
-  };
+  const draft = await newDraftRecord(ports.signer, { id, call, language: request.language, dossier: { leadAuthority: input.leadAuthority }, lead, at });
   await ports.repository.createDraft(draft, eventBy('lead', lead, at, 'created'));
   const expires = linkExpiry(call);
   const editUrl = await draftLink(ports.signer, request.baseUrl, draft.id, 'lead', lead.email, expires);

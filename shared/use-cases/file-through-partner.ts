@@ -4,10 +4,11 @@ import { partnerConfirmationDeadline } from '../domain/call-rules.ts';
 import type { DraftContact, DraftEvent, DraftRecord } from '../domain/draft.ts';
 import { DraftStateError } from '../domain/errors.ts';
 import { confirmationRequestEmail, filingRequestedEmail } from '../emails/templates.ts';
-import { contactTag, draftLink, trackingUrl } from '../links/links.ts';
+import { draftLink, trackingUrl } from '../links/links.ts';
 import type { Clock, Mailer, Repository, Signer } from '../ports/index.ts';
 import type { ApplicationInput } from '../schemas/application.ts';
 import { type Dossier, dossierSchema } from '../schemas/dossier.ts';
+import { newDraftRecord } from './draft-access.ts';
 import { about, linkExpiry } from './drafts.ts';
 import { parseOrThrow } from './validate.ts';
 import { sendOnce } from './workflow-support.ts';
@@ -71,20 +72,7 @@ export async function fileThroughPartner(ports: FileThroughPartnerPorts, request
   const at = ports.clock.now().toISOString();
   const lead = contactIn(input.leadAuthority);
   const partner = contactIn(input.partnerAuthority);
-  const draft: DraftRecord = {
-    id,
-    callId: call.id,
-    status: 'DRAFT',
-    version: 1,
-    language: request.language,
-    dossier: dossierOf(input),
-    lead,
-    partner,
-    createdAt: at,
-    updatedAt: at,
-    closesAt: new Date(call.closesAt).toISOString(),
-    linkTags: { lead: await contactTag(signer, id, 'lead', lead.email), partner: await contactTag(signer, id, 'partner', partner.email) },
-  };
+  const draft = await newDraftRecord(signer, { id, call, language: request.language, dossier: dossierOf(input), lead, partner, at });
   const event = (action: DraftEvent['action']): DraftEvent => ({ at, role: 'lead', email: lead.email, action });
   const created = (await repository.createDraft(draft, event('created'))) === 'created';
   // A replay finds the draft: asked already (answered as it is now), or not yet (the first request
