@@ -1,6 +1,6 @@
-import { createHash, createHmac } from 'node:crypto';
 import type { DocumentStore } from '../ports/index.ts';
 import { attachmentDisposition } from './s3-document-attachment.ts';
+import { amzDateOf, sha256Hex, sigV4Signature } from './sigv4.ts';
 
 export interface DownloadLinkSigner {
   bucket: string;
@@ -13,8 +13,6 @@ export interface DownloadLinkSigner {
 
 /** RFC 3986 percent-encoding, as SigV4 wants it. */
 const encode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-const sha256 = (s: string) => createHash('sha256').update(s, 'utf8').digest('hex');
-const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data, 'utf8').digest();
 
 /**
  * A presigned GetObject URL (SigV4 in the query string, as S3's presigner makes it), computed
@@ -24,10 +22,7 @@ export function presignGet(signer: DownloadLinkSigner, key: string, options: { d
   const { bucket, region, credentials } = signer;
   const base = signer.endpoint ? new URL(`${signer.endpoint.replace(/\/$/, '')}/${bucket}/`) : new URL(`https://${bucket}.s3.${region}.amazonaws.com/`);
   const path = `${base.pathname}${key.split('/').map(encode).join('/')}`;
-  const amzDate = (signer.now?.() ?? new Date())
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '');
+  const amzDate = amzDateOf(signer.now?.() ?? new Date());
   const day = amzDate.slice(0, 8);
   const scope = `${day}/${region}/s3/aws4_request`;
   const query: Record<string, string> = {
@@ -48,9 +43,8 @@ export function presignGet(signer: DownloadLinkSigner, key: string, options: { d
     .map((k) => `${encode(k)}=${encode(query[k] as string)}`)
     .join('&');
   const canonicalRequest = ['GET', path, canonicalQuery, `host:${base.host}`, '', 'host', 'UNSIGNED-PAYLOAD'].join('\n');
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');
-  const signingKey = hmac(hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, day), region), 's3'), 'aws4_request');
-  const signature = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256Hex(canonicalRequest)].join('\n');
+  const signature = sigV4Signature(credentials.secretAccessKey, { day, region, service: 's3' }, stringToSign);
   return `${base.protocol}//${base.host}${path}?${canonicalQuery}&X-Amz-Signature=${signature}`;
 }
 

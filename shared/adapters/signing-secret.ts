@@ -3,6 +3,7 @@ import { TransientError } from '../domain/errors.ts';
 import { type KeyRing, parseKeyRing } from '../links/key-ring.ts';
 import type { KeySource } from '../links/signing.ts';
 import { isTransient } from './aws-errors.ts';
+import { credentialsFromEnv, signedJsonHeaders } from './sigv4.ts';
 
 export interface SigningKeySourceOptions {
   /** Read again after this many seconds: how soon a container sees a rotation. */
@@ -67,6 +68,45 @@ export function signingKeySource(options: SigningKeySourceOptions): KeySource {
   };
 }
 
+/** Why Secrets Manager refused: its error's `__type` as the error's name, and the HTTP status, as the SDK reports them. */
+class SecretsManagerError extends Error {
+  override readonly name: string;
+  readonly $metadata: { httpStatusCode: number };
+  constructor(name: string, message: string, status: number) {
+    super(message);
+    this.name = name;
+    this.$metadata = { httpStatusCode: status };
+  }
+}
+
+/**
+ * Secrets Manager's GetSecretValue as one signed JSON request (shared/adapters/sigv4.ts), without
+ * the SDK's client (30 KB in each of the many functions that sign links). The endpoint is
+ * `AWS_ENDPOINT_URL_SECRETS_MANAGER` (the local stack's), else the secret's region's.
+ */
+export async function getSecretString(arn: string, env: Record<string, string | undefined> = process.env, send: typeof fetch = fetch): Promise<string> {
+  const region = arn.split(':')[3] || env.AWS_REGION || env.AWS_DEFAULT_REGION;
+  if (!region) throw new Error(`no region in ${arn} nor in AWS_REGION`);
+  const url = new URL(env.AWS_ENDPOINT_URL_SECRETS_MANAGER ?? env.AWS_ENDPOINT_URL ?? `https://secretsmanager.${region}.amazonaws.com/`);
+  const body = JSON.stringify({ SecretId: arn });
+  const headers = signedJsonHeaders({
+    url,
+    region,
+    service: 'secretsmanager',
+    target: 'secretsmanager.GetSecretValue',
+    body,
+    credentials: credentialsFromEnv(env),
+    now: new Date(),
+  });
+  const response = await send(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(5000) });
+  const answer = (await response.json().catch(() => ({}))) as { SecretString?: string; __type?: string; message?: string; Message?: string };
+  if (!response.ok) {
+    const name = (answer.__type ?? 'SecretsManagerError').split('#').pop() ?? 'SecretsManagerError';
+    throw new SecretsManagerError(name, answer.message ?? answer.Message ?? `Secrets Manager answered ${response.status}`, response.status);
+  }
+  return answer.SecretString ?? '';
+}
+
 /**
  * The signing secret's value: SIGNING_SECRET when set (tests, benchmarks), else the Secrets
  * Manager secret named by SIGNING_SECRET_ARN (in AWS, and on the local stack through its Secrets
@@ -77,16 +117,10 @@ export async function readSigningSecret(env: Record<string, string | undefined> 
   if (local) return local;
   const arn = env[ENV.signingSecretArn];
   if (!arn) throw new Error(`${ENV.signingSecretArn} must be set`);
-  // Loaded on first use only: most invocations never need the client.
-  const { SecretsManagerClient, GetSecretValueCommand } = await import('@aws-sdk/client-secrets-manager');
-  const client = new SecretsManagerClient({});
   try {
-    const out = await client.send(new GetSecretValueCommand({ SecretId: arn }));
-    return out.SecretString ?? '';
+    return await getSecretString(arn, env);
   } catch (error) {
     if (isTransient(error)) throw new TransientError('the signing secret is unavailable');
     throw error;
-  } finally {
-    client.destroy();
   }
 }

@@ -1,5 +1,6 @@
 import type { Config } from '../config/load.ts';
 import type { DocumentStore } from '../ports/index.ts';
+import { credentialsFromEnv } from './sigv4.ts';
 
 /**
  * Download links only (`wirePorts(…, { documents: s3Reader })`), for the functions whose row says
@@ -19,9 +20,7 @@ export async function s3Reader(config: Config): Promise<DocumentStore> {
     ...(env.AWS_ENDPOINT_URL_S3 ? { endpoint: env.AWS_ENDPOINT_URL_S3 } : {}),
     // Read at each link: the runtime's credentials are those of the function's role.
     get credentials() {
-      const { AWS_ACCESS_KEY_ID: accessKeyId, AWS_SECRET_ACCESS_KEY: secretAccessKey, AWS_SESSION_TOKEN: sessionToken } = process.env;
-      if (!accessKeyId || !secretAccessKey) throw new Error('no AWS credentials in the environment to sign download links');
-      return { accessKeyId, secretAccessKey, ...(sessionToken ? { sessionToken } : {}) };
+      return credentialsFromEnv();
     },
   });
 }
