@@ -1,6 +1,6 @@
 import { budgetReason } from '../i18n/budget-reasons.ts';
 import { fill } from '../i18n/format.ts';
-import { fr } from '../i18n/fr.ts';
+import { frBudgetRules, frDocumentShortfalls, frMeta } from '../i18n/fr-rules.ts';
 import type { ApplicationInput } from '../schemas/application.ts';
 import type { Budget } from '../schemas/budget.ts';
 import type { Call } from '../schemas/call.ts';
@@ -94,7 +94,7 @@ const datesRules: Rule[] = [
 function budgetIneligibility(budget: Budget, call: Call): Ineligibility[] {
   return checkBudget(budget, budgetRulesOf(call)).map((failure) => ({
     rule: failure.rule,
-    reason: budgetReason(fr, failure, call.madPerEur),
+    reason: budgetReason({ meta: frMeta, budgetRules: frBudgetRules }, failure, call.madPerEur),
     values: failure.values,
   }));
 }
@@ -102,7 +102,7 @@ function budgetIneligibility(budget: Budget, call: Call): Ineligibility[] {
 /** A required document that does not count, in French, its label from the call (shared/i18n `documents.shortfalls`). */
 export function shortfallReason(shortfall: DocumentShortfall, call: Pick<Call, 'documents'>): string {
   const label = call.documents?.find((d) => d.type === shortfall.type)?.label.fr ?? shortfall.type;
-  return fill(fr.documents.shortfalls[shortfall.problem], { label: `« ${label} »` });
+  return fill(frDocumentShortfalls[shortfall.problem], { label: `« ${label} »` });
 }
 
 /**

@@ -1,3 +1,4 @@
+import { frBudgetRules, frDocumentShortfalls, frMeta } from './fr-rules.ts';
 import { frThemes } from './themes.ts';
 /**
  * Every text of the pages and emails, in French: the reference catalogue. `ar.ts` and `en.ts`
@@ -5,15 +6,7 @@ import { frThemes } from './themes.ts';
  * that also compares the `{placeholders}`). Texts are plain text; the renderers escape them.
  */
 export const fr = {
-  meta: {
-    lang: 'fr',
-    dir: 'ltr' as 'ltr' | 'rtl',
-    locale: 'fr-FR',
-    timeZone: 'Europe/Paris',
-    timeZoneLabel: 'heure de Paris',
-    /** The language's own name, for the language switcher. */
-    name: 'Français',
-  },
+  meta: frMeta,
   site: {
     name: 'Dispositif conjoint de soutien à la coopération décentralisée franco-marocaine',
     owners: 'Ministère de l’Europe et des Affaires étrangères (DAECT) · Ministère de l’Intérieur du Royaume du Maroc (DGCT)',
@@ -220,22 +213,9 @@ export const fr = {
       'too-many': 'Un dossier compte {max} fichiers au plus : supprimez-en un avant d’en ajouter un autre.',
       'not-uploaded': 'Le fichier n’est pas encore arrivé : envoyez-le, puis réessayez.',
     },
-    shortfalls: {
-      missing: 'Pièce manquante : {label}.',
-      refused: 'Pièce refusée : {label}. Envoyez un nouveau fichier.',
-      unchecked: 'Pièce non vérifiée : {label}. Terminez son envoi.',
-    },
+    shortfalls: frDocumentShortfalls,
   },
-  budgetRules: {
-    'budget-total': 'Le budget doit comporter des dépenses : son coût total déclaré est de {total}.',
-    'budget-balance': 'Les ressources, {sources}, doivent équilibrer les dépenses, {costs} : l’écart est de {difference}.',
-    'cofinancing-ceiling': 'La subvention demandée au dispositif, {requested}, dépasse {ceiling} du coût total de {total}, soit {max} au plus.',
-    'lead-share': 'La contribution propre du porteur, {lead}, doit atteindre {minShare} du coût total de {total}, soit {min} au moins.',
-    'in-kind-share':
-      'La contribution en nature du porteur, {inKind}, ne doit pas dépasser {maxShare} de sa contribution de {contribution}, soit {max} au plus.',
-    'grant-bounds-fr': 'La subvention demandée au côté français, {requested}, doit être comprise entre {min} et {max}.',
-    'grant-bounds-ma': 'La subvention demandée au côté marocain, {requested}, doit être comprise entre {min} et {max}.',
-  },
+  budgetRules: frBudgetRules,
   tracking: {
     title: 'Suivi de la candidature',
     submitted: 'Votre candidature a bien été déposée. Un accusé de réception est envoyé aux deux contacts.',
