@@ -40,6 +40,7 @@ export const globalOptions: Record<string, OptionDef> = {
   'base-url': { type: 'string', value: '<url>', description: "the links' base URL, instead of BaseUrl" },
   sender: { type: 'string', value: '<email>', description: 'the From address, instead of SenderEmail' },
   'signing-secret-arn': { type: 'string', value: '<arn>', description: 'the signing key, instead of SigningSecretArn' },
+  'documents-bucket': { type: 'string', value: '<name>', description: "the documents' bucket, instead of DocumentsBucket" },
   debug: { type: 'boolean', description: 'print stack traces' },
   help: { type: 'boolean', short: 'h', description: 'this help' },
 };
@@ -266,6 +267,7 @@ export async function run(argv: string[], io: Io, options: RunOptions = {}): Pro
                   ['baseUrl', 'base-url'],
                   ['sender', 'sender'],
                   ['signingSecretArn', 'signing-secret-arn'],
+                  ['documentsBucket', 'documents-bucket'],
                 ] as const
               ).flatMap(([key, flag]) => (value(flag) ? [[key, value(flag)]] : [])),
             ),

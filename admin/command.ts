@@ -55,6 +55,9 @@ export const bool = (ctx: CommandContext, name: string): boolean => ctx.values[n
 export const when = (iso: string | undefined): string => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}`.trim() : '');
 /** `50 000`: whole euros with French grouping (plain spaces, so columns align). */
 export const euros = (amount: number | undefined): string => (amount === undefined ? '' : amount.toLocaleString('fr-FR').replace(/[\u00a0\u202f]/g, ' '));
+/** `512 B`, `48 KB`, `3.2 MB`: a file's size as people read it (1 KB = 1,024 bytes). */
+export const fileSize = (bytes: number): string =>
+  bytes < 1024 ? `${bytes} B` : bytes < 1024 ** 2 ? `${Math.round(bytes / 1024)} KB` : `${(bytes / 1024 ** 2).toFixed(1)} MB`;
 /**
  * `324 000 (30 000 EUR)`: whole dirhams with their value in euros when the call has a rate; `-` when
  * there is no amount on the Moroccan side (an old budget, a grant not made yet).

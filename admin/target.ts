@@ -10,7 +10,7 @@ import { parseKeyRing } from '../shared/links/key-ring.ts';
 import { hmacSigner } from '../shared/links/signing.ts';
 import type { Mailer, Workflow } from '../shared/ports/index.ts';
 import { isRunning, readDiscovery, discoveryFile } from '../local/discovery.ts';
-import type { AdminPorts, SigningSecretStore } from './use-cases/context.ts';
+import type { AdminDocumentStore, AdminPorts, SigningSecretStore } from './use-cases/context.ts';
 
 /**
  * Where the admin CLI acts: the local stack (found through DATA_DIR, as `npm start` records it)
@@ -36,6 +36,7 @@ export interface TargetOptions {
   baseUrl?: string;
   sender?: string;
   signingSecretArn?: string;
+  documentsBucket?: string;
   /** The local stack's data folder. */
   dataDir: string;
 }
@@ -54,13 +55,14 @@ export interface Target {
    * Checks, before a command writes anything, that the target provides what it will need (the
    * signing key is fetched): a missing piece fails first, not halfway through.
    */
-  prepare(needs: ReadonlyArray<'signer' | 'mailer' | 'workflow' | 'baseUrl'>): Promise<void>;
+  prepare(needs: ReadonlyArray<'signer' | 'mailer' | 'workflow' | 'baseUrl' | 'documents'>): Promise<void>;
   close(): void;
 }
 
 /** The stateless stack's outputs the CLI reads (ids from infra/stacks/stateless-stack.ts). */
 export interface StackOutputs {
   TableName?: string;
+  DocumentsBucket?: string;
   StateMachineArn?: string;
   BaseUrl?: string;
   ApiUrl?: string;
@@ -117,9 +119,29 @@ interface Wiring {
   personalDataRetentionDays?: number;
   /** The signing secret's ARN (its absence fails the commands that need it, with `missing.secret`). */
   secretArn?: string;
+  documentsBucket?: string;
+  /** Whether the stage may have scanned documents: GuardDuty's tag is then read (never locally). */
+  documentsScanned: boolean;
   clientConfig: Record<string, unknown>;
-  endpoints: { dynamodb?: string; sfn?: string; ses?: string; secretsManager?: string };
-  missing: { stateMachine: string; baseUrl: string; sender: string; secret: string };
+  endpoints: { dynamodb?: string; sfn?: string; ses?: string; secretsManager?: string; s3?: string };
+  missing: { stateMachine: string; baseUrl: string; sender: string; secret: string; documents: string };
+}
+
+/**
+ * The documents' store, its S3 client loaded on first use (most commands never touch the bucket):
+ * every call waits for it.
+ */
+function lazyDocuments(load: () => Promise<AdminDocumentStore>): AdminDocumentStore {
+  let store: Promise<AdminDocumentStore> | undefined;
+  const get = () => (store ??= load());
+  return {
+    presignUpload: async (input) => (await get()).presignUpload(input),
+    inspect: async (key, bytes) => (await get()).inspect(key, bytes),
+    presignDownload: async (key, filename, seconds) => (await get()).presignDownload(key, filename, seconds),
+    remove: async (key) => (await get()).remove(key),
+    removeAll: async (prefix) => (await get()).removeAll(prefix),
+    download: async (key) => (await get()).download(key),
+  };
 }
 
 function wire(w: Wiring): Target {
@@ -133,6 +155,7 @@ function wire(w: Wiring): Target {
   const doc = DynamoDBDocumentClient.from(dynamo, { marshallOptions: { removeUndefinedValues: true } });
   let mailer: Mailer | undefined;
   let workflow: Workflow | undefined;
+  let documents: AdminDocumentStore | undefined;
   const signingSecret: SigningSecretStore = {
     label: w.secretArn ?? 'no signing secret',
     read: async () => readSecret(required(w.secretArn, w.missing.secret), config(w.endpoints.secretsManager)),
@@ -161,6 +184,14 @@ function wire(w: Wiring): Target {
     },
     get config() {
       return { baseUrl: required(w.baseUrl, w.missing.baseUrl).replace(/\/+$/, '') };
+    },
+    get documents() {
+      const bucket = required(w.documentsBucket, w.missing.documents);
+      documents ??= lazyDocuments(async () => {
+        const { adminS3Client, s3AdminDocuments } = await import('./s3-documents.ts');
+        return s3AdminDocuments(client(adminS3Client(w.clientConfig, w.endpoints.s3)), bucket, { scanned: w.documentsScanned });
+      });
+      return documents;
     },
   };
   return {
@@ -229,14 +260,23 @@ async function localTarget(options: TargetOptions): Promise<Target> {
     baseUrl: options.baseUrl ?? info.apiUrl,
     senderEmail: options.sender ?? info.senderEmail ?? LOCAL_SENDER,
     ...optional('secretArn', info.secretsManagerEndpoint ? info.signingSecretArn : undefined),
+    ...optional('documentsBucket', options.documentsBucket ?? (info.s3Endpoint ? info.documentsBucket : undefined)),
+    documentsScanned: false,
     clientConfig: { region: info.region, credentials: { accessKeyId: 'local', secretAccessKey: 'local' } },
     endpoints: {
       dynamodb: info.dynamodbEndpoint,
       sfn: info.sfnEndpoint,
       ses: info.mailboxUrl.replace(/\/+$/, ''),
       ...(info.secretsManagerEndpoint ? { secretsManager: info.secretsManagerEndpoint } : {}),
+      ...(info.s3Endpoint ? { s3: info.s3Endpoint } : {}),
     },
-    missing: { stateMachine: 'the local stack records no state machine', baseUrl: 'the local stack records no API URL', sender: 'no sender', secret: restart },
+    missing: {
+      stateMachine: 'the local stack records no state machine',
+      baseUrl: 'the local stack records no API URL',
+      sender: 'no sender',
+      secret: restart,
+      documents: 'the local stack records no S3 endpoint for the documents (it was started by an older version): restart it with `npm start`',
+    },
   });
 }
 
@@ -262,6 +302,9 @@ async function deployedTarget(options: TargetOptions, stage: string, describeSta
     ...optional('senderEmail', options.sender ?? outputs.SenderEmail),
     ...(Number.isInteger(retention) && retention > 0 ? { personalDataRetentionDays: retention } : {}),
     ...optional('secretArn', secretArn),
+    ...optional('documentsBucket', options.documentsBucket ?? outputs.DocumentsBucket),
+    // A stage's documents may carry GuardDuty's verdict (its `malwareScan`): read it, never assume it.
+    documentsScanned: true,
     clientConfig,
     endpoints: {},
     missing: {
@@ -269,6 +312,7 @@ async function deployedTarget(options: TargetOptions, stage: string, describeSta
       stateMachine: `this command starts executions: ${flag('state-machine')}`,
       baseUrl: `this command emails links: ${flag('base-url')}`,
       sender: `this command sends email: ${flag('sender')}`,
+      documents: `this command reads or deletes documents: ${flag('documents-bucket')}`,
     },
   });
 }

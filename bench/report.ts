@@ -1,4 +1,5 @@
 import { DYNAMODB_ONLY, floorKey, type BundlesResult, type FunctionBundle } from './bundles.ts';
+import { DOCUMENT_TARGETS, DOCUMENTS_BASELINE, type DocumentsResult, s3ClientOnlyWhereWritten } from './documents.ts';
 import { BUNDLE_BASELINE, DRAFT_TARGETS, type DraftsResult } from './drafts.ts';
 import type { OverheadResult } from './handler-overhead.ts';
 import type { MemoryResult, MemorySample } from './memory.ts';
@@ -7,6 +8,7 @@ import type { StartupResult } from './startup.ts';
 import type { PathRun, WorkflowResult } from './workflow.ts';
 import { PRICES } from './lib/cost.ts';
 import { count, kb, ms, table, times, usd, verdict } from './lib/format.ts';
+import type { BundleBaseline, BundleGrowth } from './lib/bundle-sizes.ts';
 import type { Machine } from './lib/node.ts';
 import { median, ratio } from './lib/stats.ts';
 
@@ -33,6 +35,7 @@ export interface BenchResults {
   startup?: StartupResult;
   memory?: MemoryResult;
   drafts?: DraftsResult;
+  documents?: DocumentsResult;
   errors: Record<string, string>;
 }
 
@@ -112,18 +115,49 @@ export function verdicts(r: BenchResults): Verdicts {
     ]);
   }
   if (r.drafts) rows.push(...draftVerdicts(r.drafts));
+  if (r.documents) rows.push(...documentVerdicts(r.documents));
   return { rows };
 }
 
 const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)} %`;
 
-export function draftVerdicts(d: DraftsResult): Array<[string, string, string]> {
-  const x = ratio(d.save.draftSave.median, d.save.bareUpdate.median);
-  const g = d.bundles.growth;
+/** The verdict row of a bundle growth against a baseline (§7 against ba555cc, §8 against e326155). */
+function growthVerdict(section: string, g: BundleGrowth, commit: string): [string, string, string] {
   const compared = g.rows.filter((row) => row.growth !== undefined);
   const over = compared.filter((row) => row.over);
   const worst = [...compared].sort((a, b) => (b.growth ?? 0) - (a.growth ?? 0))[0];
   const added = g.rows.length - compared.length;
+  return [
+    `${section} no bundle grows > ${Math.round(g.limit * 100)} % since ${commit}`,
+    `${worst ? `largest ${worst.name} ${pct(worst.growth ?? 0)}; ` : ''}${over.length} of ${compared.length} over${over.length ? ` (${over.map((row) => `${row.name} ${pct(row.growth ?? 0)}`).join(', ')})` : ''}; ${added} new function${added === 1 ? '' : 's'}`,
+    verdict(g.met),
+  ];
+}
+
+export function documentVerdicts(d: DocumentsResult): Array<[string, string, string]> {
+  const worst = [...d.uploads].sort((a, b) => a.ratio - b.ratio)[0];
+  const holders = d.bundles.s3Client.filter((row) => row.holdsClient);
+  return [
+    [
+      `§8 upload through the presigned POST ≥ ${DOCUMENT_TARGETS.postVsPut}× a PutObject of the same bytes (median MB/s)`,
+      d.uploads.map((u) => `${mbOf(u.bytes)}: ${times(u.ratio)} (${mbps(u.postMBps)} vs ${mbps(u.putMBps)})`).join('; '),
+      verdict(worst !== undefined && worst.ratio >= DOCUMENT_TARGETS.postVsPut),
+    ],
+    growthVerdict('§8', d.bundles.growth, d.bundles.baseline.commit),
+    [
+      "§8 the S3 client only in functions declared `documents: 'write'`",
+      `held by ${holders.map((row) => `${row.name} (${row.documents ?? 'no documents port'})`).join(', ') || 'none'}; ${d.bundles.s3Client.filter((row) => row.documents === 'read').length} reading function(s) without it`,
+      verdict(s3ClientOnlyWhereWritten(d.bundles.s3Client)),
+    ],
+  ];
+}
+
+const mbOf = (bytes: number) => `${Math.round(bytes / 2 ** 20)} MB`;
+const mbps = (value: number) => (Number.isFinite(value) ? `${value.toFixed(1)} MB/s` : 'n/a');
+
+export function draftVerdicts(d: DraftsResult): Array<[string, string, string]> {
+  const x = ratio(d.save.draftSave.median, d.save.bareUpdate.median);
+  const g = d.bundles.growth;
   return [
     [
       `§7 draft save ≤ ${DRAFT_TARGETS.saveVsBare}× a bare conditional UpdateItem (median)`,
@@ -135,11 +169,7 @@ export function draftVerdicts(d: DraftsResult): Array<[string, string, string]> 
       `${d.filing.calls.sequential} (${d.filing.calls.chain.join(' → ')}); the whole confirmation ${d.filing.request.sequential}, its checks' reads included`,
       verdict(Math.max(d.filing.calls.sequential, ...d.filing.sequentialSeen) <= DRAFT_TARGETS.filingRoundTrips),
     ],
-    [
-      `§7 no bundle grows > ${Math.round(g.limit * 100)} % since ${d.bundles.baseline.commit}`,
-      `${worst ? `largest ${worst.name} ${pct(worst.growth ?? 0)}; ` : ''}${over.length} of ${compared.length} over${over.length ? ` (${over.map((row) => `${row.name} ${pct(row.growth ?? 0)}`).join(', ')})` : ''}; ${added} new function${added === 1 ? '' : 's'}`,
-      verdict(g.met),
-    ],
+    growthVerdict('§7', g, d.bundles.baseline.commit),
   ];
 }
 
@@ -173,7 +203,7 @@ export function renderReport(r: BenchResults): string {
   out.push('');
   out.push(
     '**Reproduce:** `npm run bench` (= `node_modules/.bin/node bench/run.ts`: everything, a few minutes); `npm run bench -- --quick` (fewer samples); one section: ' +
-      '`node_modules/.bin/node bench/scale.ts` (likewise `bundles`, `handler-overhead`, `workflow`, `startup`, `memory`, `drafts`; `--quick` works there too). ' +
+      '`node_modules/.bin/node bench/scale.ts` (likewise `bundles`, `handler-overhead`, `workflow`, `startup`, `memory`, `drafts`, `documents`; `--quick` works there too). ' +
       "The listing's query shape is a test: `npx vitest run test/unit/bench`.",
   );
   out.push('');
@@ -193,6 +223,7 @@ export function renderReport(r: BenchResults): string {
   if (r.startup) out.push(...startupSection(r.startup));
   if (r.memory) out.push(...memorySection(r.memory));
   if (r.drafts) out.push(...draftsSection(r.drafts));
+  if (r.documents) out.push(...documentsSection(r.documents));
   return `${out.join('\n').trimEnd()}\n`;
 }
 
@@ -638,11 +669,22 @@ function draftsSection(d: DraftsResult): string[] {
   out.push('');
   for (const [i, what] of d.filing.request.chain.entries()) out.push(`${i + 1}. ${what}: ${ROUND_TRIP_PURPOSES[what] ?? '—'}`);
   out.push('');
-  const g = d.bundles.growth;
-  const base = d.bundles.baseline;
+  out.push(...growthSection(d.bundles, BUNDLE_BASELINE, 'the joint dossier work'));
+  return out;
+}
+
+/** Every function's bundle against a baseline's, with what grew most. */
+function growthSection(
+  b: { baseline: Omit<BundleBaseline, 'functions'>; esbuild: string; growth: BundleGrowth },
+  baselineFile: string,
+  before: string,
+): string[] {
+  const out: string[] = [];
+  const g = b.growth;
+  const base = b.baseline;
   out.push(
-    `**Bundles since ${base.commit}** (the commit before the joint dossier work, ${base.commitDate.slice(0, 10)}): every function bundled with \`FUNCTION_BUNDLING\` ` +
-      `(esbuild ${d.bundles.esbuild}), its bytes compared with \`${BUNDLE_BASELINE}\` (measured ${base.measuredAt.slice(0, 10)} in a git worktree of that commit, esbuild ${base.esbuild}, the same options and dependencies; bench/baseline/measure-bundles.ts says how). ` +
+    `**Bundles since ${base.commit}** (the commit before ${before}, ${base.commitDate.slice(0, 10)}): every function bundled with \`FUNCTION_BUNDLING\` ` +
+      `(esbuild ${b.esbuild}), its bytes compared with \`${baselineFile}\` (measured ${base.measuredAt.slice(0, 10)} in a git worktree of that commit, esbuild ${base.esbuild}, the same options and dependencies; bench/baseline/measure-bundles.ts says how). ` +
       `Target: none grows more than ${Math.round(g.limit * 100)} %; "grew most" lists the packages and folders that added the most bytes.`,
   );
   out.push('');
@@ -661,6 +703,47 @@ function draftsSection(d: DraftsResult): string[] {
   );
   out.push('');
   if (g.removed.length > 0) out.push(`No longer built: ${g.removed.join(', ')}.`, '');
+  return out;
+}
+
+function documentsSection(d: DocumentsResult): string[] {
+  const out: string[] = [];
+  const rounds = d.uploads[0]?.rounds ?? 0;
+  out.push('## 8. Documents');
+  out.push('');
+  out.push(
+    "**Uploads.** The local stack's S3 (s3rver behind its POST-policy checker, local/s3.ts), the client set up as shared/adapters/wire-s3.ts sets it up. " +
+      `At each size, alternately, ${rounds} times each after a warm-up, with the same random bytes (a PDF signature first): an upload through the presigned POST ` +
+      "(shared/adapters/s3-document-store.ts `presignUpload` for a fresh key, then the fields and the file posted as `multipart/form-data` to the endpoint, as the page's form does; " +
+      'the body encoded before the clock starts, as a browser encodes it natively while it sends), and a PutObject of the same bytes to the same endpoint. ' +
+      "A third variant posts the form encoded by Node's FormData as it is sent: the page's script in a browser does not pay that. " +
+      `Throughput = size ÷ median time (MB = 2^20 bytes). Target: the POST ≥ ${DOCUMENT_TARGETS.postVsPut}× the PutObject at every size. ` +
+      `Presigning itself (signing in the process, no request): ${ms(d.presignMs.median)} median.`,
+  );
+  out.push('');
+  out.push(
+    table(
+      ['size', 'presigned POST', 'PutObject', 'POST ÷ PUT', 'POST, p99', 'PUT, p99', 'POST encoded by FormData'],
+      d.uploads.map((u) => [mbOf(u.bytes), mbps(u.postMBps), mbps(u.putMBps), times(u.ratio), ms(u.post.p99), ms(u.put.p99), mbps(u.formMBps)]),
+      ['l', 'r', 'r', 'r', 'r', 'r', 'r'],
+    ),
+  );
+  out.push('');
+  out.push(
+    'Locally the checker reads the whole form before it forwards it to s3rver (it must check the policy and the real size first), where a PutObject is streamed ' +
+      'through: the POST pays its bytes twice on the loopback. In AWS, S3 checks the policy itself, with no such hop.',
+  );
+  out.push('');
+  out.push(...growthSection(d.bundles, DOCUMENTS_BASELINE, 'the documents work'));
+  const holders = d.bundles.s3Client.filter((row) => row.holdsClient);
+  out.push(
+    `**The S3 client** (\`@aws-sdk/client-s3\` in the bundle's metafile) is in ${holders.map((row) => `${row.name} (\`documents: '${row.documents ?? 'none'}'\`)`).join(', ') || 'no function'}. ` +
+      `The functions that only read documents (${d.bundles.s3Client
+        .filter((row) => row.documents === 'read')
+        .map((row) => `${row.name}${row.holdsClient ? ' ❌ holds it' : ''}`)
+        .join(', ')}) sign their download links without it (shared/adapters/wire-s3-reader.ts).`,
+  );
+  out.push('');
   return out;
 }
 

@@ -3,6 +3,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { benchBundles, type BundlesResult } from './bundles.ts';
+import type { DocumentsResult } from './documents.ts';
 import type { DraftsResult } from './drafts.ts';
 import type { OverheadResult } from './handler-overhead.ts';
 import { machine, repoRoot } from './lib/node.ts';
@@ -27,7 +28,7 @@ import type { WorkflowResult } from './workflow.ts';
  * fails is reported as such in BENCHMARKS.md; the others still run. Nothing here fails on a time.
  */
 
-const sections = ['bundles', 'overhead', 'workflow', 'scale', 'startup', 'memory', 'drafts'] as const;
+const sections = ['bundles', 'overhead', 'workflow', 'scale', 'startup', 'memory', 'drafts', 'documents'] as const;
 type Section = (typeof sections)[number];
 
 async function main(): Promise<void> {
@@ -81,6 +82,7 @@ async function main(): Promise<void> {
     results.startup = await step<StartupResult>('startup', '5. Start-up', () => child('bench/startup.ts', 300_000));
     results.memory = await step<MemoryResult>('memory', '6. Memory of the local stack', () => child('bench/memory.ts', 300_000));
     results.drafts = await step<DraftsResult>('drafts', '7. Drafts (the joint dossier)', () => child('bench/drafts.ts', 300_000));
+    results.documents = await step<DocumentsResult>('documents', '8. Documents (uploads, bundles)', () => child('bench/documents.ts', 420_000));
   } finally {
     await rm(workDir, { recursive: true, force: true, maxRetries: 3 });
   }

@@ -5,12 +5,21 @@ import type { Status } from '#shared/domain/status.ts';
 import { catalogues, type Language } from '#shared/i18n/index.ts';
 import { reviewCriteria } from '#shared/schemas/decisions.ts';
 import { listApplications, showApplication } from '../use-cases/applications.ts';
+import { fetchDocuments, type FetchedDocument } from '../use-cases/documents.ts';
 import { exportCall, type ExportRow } from '../use-cases/export-call.ts';
-import { bool, type CommandDef, dirhams, euros, langOption, language, str, when } from '../command.ts';
+import { bool, type CommandDef, dirhams, euros, fileSize, langOption, language, str, when } from '../command.ts';
+import { localFolder } from '../files.ts';
 import { csv, facts, json, table, UTF8_BOM } from '../output.ts';
 import { UsageError } from '../target.ts';
 
 const jsonOption = { json: { type: 'boolean', description: 'print JSON instead of a table' } } as const;
+
+/** Why a document was not fetched, as `applications documents` says it. */
+const SKIPPED: Record<NonNullable<FetchedDocument['reason']>, string> = {
+  threat: 'flagged by the malware scan',
+  'scan-pending': 'its malware scan has not finished, try again later',
+  missing: 'no longer in the bucket',
+};
 
 /** `FR 30 000 EUR, MA 324 000 MAD (30 000 EUR)`; France alone when nothing is on the Moroccan side. */
 const bySide = (fr: number, ma: number | undefined, maInEur: number | undefined): string =>
@@ -74,6 +83,9 @@ const EXPORT_COLUMNS: Column[] = [
   [{ fr: 'Montant accordé côté français (EUR)', ar: 'المبلغ الممنوح من الجانب الفرنسي (يورو)', en: 'Granted by the French side (EUR)' }, (r) => r.grantedFR],
   [{ fr: 'Montant accordé côté marocain (MAD)', ar: 'المبلغ الممنوح من الجانب المغربي (درهم)', en: 'Granted by the Moroccan side (MAD)' }, (r) => r.grantedMA],
   [{ fr: 'Date de décision', ar: 'تاريخ القرار', en: 'Decided' }, (r) => r.decidedAt],
+  [{ fr: 'Pièces acceptées (nombre)', ar: 'الوثائق المقبولة (العدد)', en: 'Accepted documents (count)' }, (r) => r.documents.length],
+  // One name a line: a file name may hold a comma or a semicolon, never a line break.
+  [{ fr: 'Pièces acceptées', ar: 'الوثائق المقبولة', en: 'Accepted documents' }, (r) => r.documents.join('\n')],
 ];
 
 export const applicationCommands: CommandDef[] = [
@@ -158,12 +170,13 @@ Examples:
     path: ['applications', 'show'],
     args: '<applicationId>',
     positionals: { min: 1, max: 1 },
-    summary: 'Show an application, its history and the decisions it waits for',
+    summary: 'Show an application, its documents, its history and the decisions it waits for',
     options: jsonOption,
     async run(ctx) {
       const details = await showApplication((await ctx.target()).ports, ctx.positionals[0] ?? '');
       if (bool(ctx, 'json')) return ctx.out(json(details));
       const a = details.application;
+      const documents = a.documents ?? [];
       const contact = (c: { name: string; email: string; phone?: string }) =>
         a.personalDataPurgedAt ? '(purged)' : [c.name, `<${c.email}>`, c.phone].filter(Boolean).join(' ');
       const lines = [
@@ -201,6 +214,17 @@ Examples:
           80,
         ),
         '',
+        ...(documents.length > 0
+          ? [
+              'Documents',
+              table(
+                ['TYPE', 'FILE', 'SIZE', 'STATUS', 'REASON', 'SCAN'],
+                documents.map((d) => [d.type, d.filename, fileSize(d.size), d.status, d.reason, d.scan]),
+                80,
+              ),
+            ]
+          : ['No documents']),
+        '',
         details.openTasks.length > 0 ? 'Waiting for' : 'Waiting for no decision',
         ...(details.openTasks.length > 0
           ? [
@@ -215,6 +239,59 @@ Examples:
       ctx.out(lines.join('\n'));
       if (a.status === 'ERROR') ctx.note(`to run its workflow again: npm run admin -- executions retry ${a.id}`);
       if (details.openTasks.length > 0) ctx.note(`to send fresh links: npm run admin -- tasks resend ${a.id}`);
+      if (documents.some((d) => d.status === 'ACCEPTED'))
+        ctx.note(`to fetch its accepted documents: npm run admin -- applications documents ${a.id} --to <folder>`);
+    },
+  },
+  {
+    path: ['applications', 'documents'],
+    args: '<applicationId>',
+    positionals: { min: 1, max: 1 },
+    summary: "Fetch an application's accepted documents into a folder",
+    details: `Saves each ACCEPTED document of the application in the folder (created if needed), under
+the name the applicant gave it, made safe for any file system again (no path, no control
+character, none of <>:"|?*, at most 255 bytes; " (2)" before the extension when two documents
+share a name). A refused or unchecked upload is never fetched. Where the stage scans documents
+for malware, the verdict is read again first: a file flagged, or whose scan has not finished, is
+skipped and said so. A file already in the folder is kept, unless --force. Lists what was
+written, kept and skipped; nothing else is changed, in the folder or the bucket.
+
+Examples:
+  npm run admin -- applications documents 01JD5Z8Q4X3M2N1P0R9S8T7V6W --to ./dossier
+  npm run admin -- applications documents 01JD5Z8Q4X3M2N1P0R9S8T7V6W --to ./dossier --force --stage prod`,
+    options: {
+      to: { type: 'string', value: '<folder>', description: 'where to save them (required)' },
+      force: { type: 'boolean', description: 'replace a file of the same name already in the folder' },
+      ...jsonOption,
+    },
+    async run(ctx) {
+      const to = str(ctx, 'to');
+      if (!to) throw new UsageError('--to <folder> is required');
+      const target = await ctx.target();
+      await target.prepare(['documents']);
+      const result = await fetchDocuments(target.ports, {
+        applicationId: ctx.positionals[0] ?? '',
+        folder: await localFolder(to, ctx.io.cwd),
+        replace: bool(ctx, 'force'),
+        progress: ctx.progress,
+      });
+      if (bool(ctx, 'json')) return ctx.out(json(result));
+      const outcome = (d: FetchedDocument) =>
+        d.outcome === 'skipped' ? `skipped: ${SKIPPED[d.reason ?? 'missing']}` : d.outcome === 'kept' ? 'kept: already there (--force replaces it)' : 'written';
+      if (result.documents.length > 0) {
+        ctx.out(
+          table(
+            ['FILE', 'TYPE', 'SIZE', 'OUTCOME'],
+            result.documents.map((d) => [d.file, d.type, fileSize(d.size), outcome(d)]),
+            80,
+          ),
+        );
+      }
+      const count = (o: FetchedDocument['outcome']) => result.documents.filter((d) => d.outcome === o).length;
+      ctx.note(
+        `${count('written')} document(s) written to ${result.folder}, ${count('kept')} kept, ${count('skipped')} skipped` +
+          (result.notAccepted > 0 ? `; ${result.notAccepted} upload(s) not accepted, not fetched` : ''),
+      );
     },
   },
   {
@@ -222,7 +299,8 @@ Examples:
     summary: "Export a call's applications to CSV for the joint steering committee",
     details: `UTF-8 with a byte order mark (spreadsheets then show accents and Arabic correctly), RFC 4180
 quoting, one row per application: partners, theme, amounts, co-financing share, the reviewer's
-scores and the committee's decision. No contact details. To stdout unless --out is given.
+scores, the committee's decision, and its accepted documents (their count, and their file names,
+one a line in the cell). No contact details. To stdout unless --out is given.
 Amounts are whole numbers with no thousands separator. Beside the whole request in EUR, each
 side's: France in EUR, Morocco in MAD and in EUR at the call's frozen rate (empty for an
 application filed with the old budget, which asked France alone); then what each side granted.

@@ -83,10 +83,12 @@ e.g. NoReviewerAvailableError → reviewers set).`,
     summary: 'Remove the personal data of applications closed before a date',
     details: `For applications in a final status (INELIGIBLE, WITHDRAWN, APPROVED, REJECTED) that reached it
 before the date: removes both contacts (names, emails, phones), the project summary and the
-free-text comments (reviewer, committee), makes free-text history reasons generic and deletes
-their decision links. Keeps authorities, title, theme, amounts, scores, statuses, decisions and
-the history. Without --closed-before, a deployed stage uses its personalDataRetentionDays setting.
-Run with --dry-run first. Point-in-time backups keep the data 35 more days (docs/operations.md).`,
+free-text comments (reviewer, committee), makes free-text history reasons generic, deletes
+their decision links and their documents from the bucket (every object under applications/<id>/,
+every version). Keeps authorities, title, theme, amounts, scores, statuses, decisions, the
+history and the list of documents (types, names, sizes). Without --closed-before, a deployed stage
+uses its personalDataRetentionDays setting. Run with --dry-run first. Point-in-time backups keep
+the table's data 35 more days (docs/operations.md).`,
     options: {
       'closed-before': { type: 'string', value: '<date>', description: 'YYYY-MM-DD (UTC) or an ISO timestamp' },
       'dry-run': { type: 'boolean', description: 'list what would be purged, change nothing' },
@@ -102,13 +104,15 @@ Run with --dry-run first. Point-in-time backups keep the data 35 more days (docs
         ctx.note(`the ${target.label} keeps personal data ${target.personalDataRetentionDays} days after closing`);
       } else throw new UsageError('--closed-before <date> is required');
       const dryRun = bool(ctx, 'dry-run');
+      // The bucket must be reachable before the first application is changed.
+      if (!dryRun) await target.prepare(['documents']);
       const result = await purgePersonalData(target.ports, { closedBefore, dryRun, progress: ctx.progress });
       if (bool(ctx, 'json')) return ctx.out(json(result));
       if (result.purged.length > 0) {
         ctx.out(
           table(
-            ['APPLICATION', 'CALL', 'STATUS', 'CLOSED (UTC)'],
-            result.purged.map((p) => [p.id, p.callId, p.status, when(p.closedAt)]),
+            ['APPLICATION', 'CALL', 'STATUS', 'CLOSED (UTC)', ...(dryRun ? [] : ['OBJECTS DELETED'])],
+            result.purged.map((p) => [p.id, p.callId, p.status, when(p.closedAt), ...(dryRun ? [] : [p.objectsDeleted])]),
           ),
         );
       }

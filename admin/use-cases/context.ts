@@ -1,4 +1,4 @@
-import type { Clock, Mailer, Repository, Signer, Workflow } from '../../shared/ports/index.ts';
+import type { Clock, DocumentStore, Mailer, Repository, Signer, Workflow } from '../../shared/ports/index.ts';
 
 /**
  * What the admin use cases work with: the same ports as the functions, wired by the CLI to the
@@ -12,6 +12,22 @@ export interface AdminPorts {
   signer: Signer;
   clock: Clock;
   config: AdminConfig;
+  /** The documents' bucket (the stage's `DocumentsBucket` output, or the local stack's S3). */
+  documents: AdminDocumentStore;
+}
+
+/**
+ * The functions' documents port, and what only the CLI does with it: read a whole object, to save
+ * it in a folder (the functions never read a document: they sign links to it).
+ */
+export interface AdminDocumentStore extends DocumentStore {
+  /** The object under `key` as it arrives, with its size; `undefined` when there is none. */
+  download(key: string): Promise<DocumentDownload | undefined>;
+}
+
+export interface DocumentDownload {
+  size: number;
+  body: AsyncIterable<Uint8Array>;
 }
 
 export interface AdminConfig {

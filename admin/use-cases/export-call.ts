@@ -41,6 +41,8 @@ export interface ExportRow {
   /** What the Moroccan side granted, in MAD (0 for an award from the French envelope alone). */
   grantedMA?: number;
   decidedAt?: string;
+  /** The file names of its accepted documents, oldest first (a refused or unchecked file is no paper of the dossier). */
+  documents: string[];
 }
 
 export interface CallExport {
@@ -55,6 +57,7 @@ export function exportRow(app: ApplicationRecord, call: Pick<CallRecord, 'themes
   const { requestedFR, requestedMA, requestedMAInEur } = applicationAmounts(app, call.madPerEur);
   const scores = review ? Object.fromEntries(reviewCriteria.map((c) => [c, review[c]])) : {};
   const values = Object.values(scores) as number[];
+  const accepted = (app.documents ?? []).filter((d) => d.status === 'ACCEPTED');
   return {
     id: app.id,
     status: app.status,
@@ -84,6 +87,7 @@ export function exportRow(app: ApplicationRecord, call: Pick<CallRecord, 'themes
           decidedAt: app.decision.at,
         }
       : {}),
+    documents: accepted.map((d) => d.filename),
   };
 }
 
@@ -93,7 +97,8 @@ export function exportRow(app: ApplicationRecord, call: Pick<CallRecord, 'themes
  * 2. Read every status's applications from the index (paginated), reporting progress.
  * 3. One row each, by submission date: partners, theme, amounts (each side's request in its
  *    currency, the Moroccan one in EUR too), co-financing share, the
- *    reviewer's scores and the committee's decision. No contact details. The theme's label in
+ *    reviewer's scores, the committee's decision, the names of its accepted documents. No
+ *    contact details. The theme's label in
  *    `language` (the call's own, else French).
  */
 export async function exportCall(

@@ -1,5 +1,6 @@
 import type { ApplicationRecord, HistoryEvent } from '../../shared/domain/application.ts';
 import { ValidationError } from '../../shared/domain/errors.ts';
+import { documentPrefix } from '../../shared/domain/documents.ts';
 import { isFinal, statuses } from '../../shared/domain/status.ts';
 import type { Status } from '../../shared/domain/status.ts';
 import { ENVELOPE_EXHAUSTED } from '../../shared/use-cases/award-grant.ts';
@@ -29,7 +30,8 @@ export function redactedReason(event: HistoryEvent): string | undefined {
  * What an application keeps once purged: authorities (public bodies), project title, theme,
  * dates, amounts, scores, statuses, decisions and who took them in office (reviewer, co-chairs).
  * Goes: both contacts (name, email, phone), the summary, the free-text comments, an error's cause
- * (an SES rejection may quote an address).
+ * (an SES rejection may quote an address). Its documents go too, objects and versions (`purgePersonalData`);
+ * their list stays on the record (types, names, sizes, statuses), as the history of what was filed.
  */
 export function redactedFields(app: ApplicationRecord): Partial<ApplicationRecord> {
   const noContact = { name: '', email: '' };
@@ -57,6 +59,8 @@ export interface PurgeCandidate {
   status: Status;
   /** When it reached its final status. */
   closedAt: string;
+  /** Objects (every version of its documents) deleted from the bucket; absent in a dry run. */
+  objectsDeleted?: number;
 }
 
 export interface PurgeResult {
@@ -75,12 +79,16 @@ export interface PurgeResult {
  *    whose last change is before the date; their closing time is confirmed from the history.
  * 3. Unless a dry run, for each: blank contacts, summary and comments (one patch), make
  *    free-text history reasons generic, delete its tasks (recipients, tokens, decisions' text),
- *    then stamp `personalDataPurgedAt`, last, so that an interrupted purge is simply run again.
+ *    delete every object and every version under `applications/{id}/` (its documents, refused
+ *    ones and abandoned uploads included), then stamp `personalDataPurgedAt`, last, so that an
+ *    interrupted purge is simply run again.
  */
 export async function purgePersonalData(
-  { repository, clock }: Pick<AdminPorts, 'repository' | 'clock'>,
+  ports: Pick<AdminPorts, 'repository' | 'clock' | 'documents'>,
   request: { closedBefore: Date; dryRun?: boolean; progress?: Progress },
 ): Promise<PurgeResult> {
+  // `documents` is read only when something is deleted: a dry run needs no bucket.
+  const { repository, clock } = ports;
   const now = clock.now();
   if (Number.isNaN(request.closedBefore.getTime())) throw new ValidationError('closed-before is not a date');
   if (request.closedBefore.getTime() > now.getTime()) {
@@ -98,12 +106,14 @@ export async function purgePersonalData(
       const history = await repository.getHistory(app.id);
       const closedAt = history.findLast((e) => e.status === app.status)?.at ?? app.updatedAt;
       if (closedAt >= cutoff) continue;
-      result.purged.push({ id: app.id, callId: app.callId, status: app.status, closedAt });
+      const candidate: PurgeCandidate = { id: app.id, callId: app.callId, status: app.status, closedAt };
+      result.purged.push(candidate);
       if (dryRun) continue;
 
       await repository.patchApplication(app.id, redactedFields(app));
       await repository.redactHistory(app.id, redactedReason);
       for (const task of await repository.listTasks(app.id)) await repository.deleteTask(task.id);
+      candidate.objectsDeleted = await ports.documents.removeAll(documentPrefix(app.id));
       await repository.patchApplication(app.id, { personalDataPurgedAt: clock.now().toISOString() });
     }
   }

@@ -201,7 +201,8 @@ describe('export', () => {
         'Collectivité partenaire (MA),Type (partenaire),Durée (mois),Début,Coût total (EUR),Montant demandé (EUR),' +
         'Montant demandé côté français (EUR),Montant demandé côté marocain (MAD),Montant demandé côté marocain (EUR),' +
         'Taux de cofinancement,Avis de l’instructeur,Note : Pertinence,Note : Faisabilité,Note : Qualité du partenariat,Note : Impact,' +
-        'Note moyenne,Décision,Montant accordé côté français (EUR),Montant accordé côté marocain (MAD),Date de décision',
+        'Note moyenne,Décision,Montant accordé côté français (EUR),Montant accordé côté marocain (MAD),Date de décision,' +
+        'Pièces acceptées (nombre),Pièces acceptées',
     );
     // By submission date: approved-1, rejected-1, then the three under review, then the failed one.
     expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(['approved-1', 'rejected-1', 'rev-c', 'rev-a', 'rev-b', 'failed-1']);
@@ -209,12 +210,12 @@ describe('export', () => {
     expect(approved).toContain('"Patrimoine, ""médina"" et formation"');
     expect(approved).toContain(',جماعة شفشاون — Commune de Chefchaouen,commune,');
     // Filed with the old budget: its request is the French side's, the Moroccan side's columns are empty.
-    expect(approved).toMatch(/,36,2025-10-01,90000,45000,45000,,,0\.5,favorable,4,3,5,4,4,APPROVED,40000,0,2025-\d\d-\d\dT[\d:.]+Z$/);
+    expect(approved).toMatch(/,36,2025-10-01,90000,45000,45000,,,0\.5,favorable,4,3,5,4,4,APPROVED,40000,0,2025-\d\d-\d\dT[\d:.]+Z,0,$/);
     // A formula typed by an applicant stays text in a spreadsheet.
     expect(lines[2]).toContain(`,"'=HYPERLINK(""http://evil"")",region,`);
     expect(lines[2]).toMatch(/,REJECTED,,,2025-/);
     expect(lines[3]).toMatch(
-      /^rev-c,IN_REVIEW,2025-02-01T10:00:00\.000Z,eau,Eau et stress hydrique,Eau potable pour la médina,Ville de Lyon,commune,.*,24,2025-09-01,120000,50000,50000,,,0\.4167,,,,,,,,,,$/,
+      /^rev-c,IN_REVIEW,2025-02-01T10:00:00\.000Z,eau,Eau et stress hydrique,Eau potable pour la médina,Ville de Lyon,commune,.*,24,2025-09-01,120000,50000,50000,,,0\.4167,,,,,,,,,,,0,$/,
     );
     // No contact detail leaves the table.
     expect(text).not.toMatch(/lea\.bernard|Léa Bernard|Omar|\+33/);
@@ -241,10 +242,11 @@ describe('export', () => {
         'Duration (months),Start,Total cost (EUR),Requested (EUR),' +
         'Requested from the French side (EUR),Requested from the Moroccan side (MAD),Requested from the Moroccan side (EUR),' +
         'Co-financing share,Reviewer’s recommendation,' +
-        'Score: Relevance,Score: Feasibility,Score: Quality of the partnership,Score: Impact,Average score,Decision,Granted by the French side (EUR),Granted by the Moroccan side (MAD),Decided',
+        'Score: Relevance,Score: Feasibility,Score: Quality of the partnership,Score: Impact,Average score,Decision,Granted by the French side (EUR),Granted by the Moroccan side (MAD),Decided,' +
+        'Accepted documents (count),Accepted documents',
     );
     const [ar, ...arRows] = await header('--lang', 'ar');
-    expect(ar?.split(',')).toHaveLength(28);
+    expect(ar?.split(',')).toHaveLength(30);
     expect(ar).toMatch(/^المرجع,الحالة,/);
     expect(ar).toContain(',نقطة الملاءمة,');
     // One language per header: no Latin letter in the Arabic one but the country codes and the currency.
@@ -264,10 +266,10 @@ describe('export', () => {
     ]);
   });
 
-  it('splits into the same 28 fields with ";" in every language, a field holding ";" quoted', async () => {
+  it('splits into the same 30 fields with ";" in every language, a field holding ";" quoted', async () => {
     for (const lang of ['fr', 'ar', 'en']) {
       const [header] = (await env.cli('export', '--call', '2025-T1', '--lang', lang, '--delimiter', ';')).stdout.slice(1).split('\r\n');
-      expect(header?.split(';'), lang).toHaveLength(28);
+      expect(header?.split(';'), lang).toHaveLength(30);
     }
     expect(
       csv(
@@ -370,7 +372,7 @@ describe('both sides of the fund, in the listing, the details and the export', (
       const column = (name: string) => header!.indexOf(name);
       const [fr, ma, maEur] = headers.map(column);
       expect([fr, ma, maEur], lang).toEqual([14, 15, 16]);
-      const granted = [header!.length - 3, header!.length - 2];
+      const granted = [header!.length - 5, header!.length - 4];
       expect(rows.map((r) => [r[0], r[12], r[fr!], r[ma!], r[maEur!], ...granted.map((i) => r[i])])).toEqual([
         ['joint-approved', '120000', '30000', '324000', '30000', '25000', '216000'],
         ['joint-review', '120000', '30000', '324000', '30000', '', ''],

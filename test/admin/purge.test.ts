@@ -13,7 +13,7 @@ const ids = {
 };
 
 beforeAll(async () => {
-  env = await startAdminEnv();
+  env = await startAdminEnv({ s3: true });
   await env.seed(ids.approved, 'APPROVED', { createdAt: '2025-02-01T10:00:00.000Z' });
   // The co-chairs' votes, as a decision page may store them.
   await env.repository.patchApplication(ids.approved, {

@@ -7,6 +7,7 @@ import { run } from '../../admin/cli.ts';
 import type { Io } from '../../admin/command.ts';
 import type { DescribeStack } from '../../admin/target.ts';
 import { writeDiscovery } from '../../local/discovery.ts';
+import { type LocalS3, startS3 } from '../../local/s3.ts';
 import { closeServer, readMailbox, signingSecretFile, startMailbox, startSecretsManager, type MailboxEmail } from '../../local/services.ts';
 import { dynamoRepository } from '../../shared/adapters/dynamodb-repository.ts';
 import type { ApplicationRecord } from '../../shared/domain/application.ts';
@@ -32,7 +33,8 @@ import { startDynaliteTable, type DynaliteTable } from '../fixtures/dynalite-tab
  * project's table, aws-ses-v2-local as SES (its mailbox), a stub Step Functions endpoint that
  * records StartExecution, and the `stack.json` that `npm start` writes, in a temporary DATA_DIR.
  * The CLI finds all of it as it finds a local stack. Applications are brought to each status by
- * the workflow's own use cases, so the CLI works on the records production writes.
+ * the workflow's own use cases, so the CLI works on the records production writes. With `s3`, the
+ * local stack's S3 (s3rver behind its POST-policy checker) serves the documents' bucket too.
  */
 
 export const SECRET = 'an-admin-test-signing-secret-of-32-characters';
@@ -40,6 +42,7 @@ export const BASE_URL = 'http://localhost:3999';
 export const STATE_MACHINE_ARN = 'arn:aws:states:eu-west-3:000000000000:stateMachine:Workflow';
 export const ADMIN = 'admins@coopfund.localhost';
 export const SIGNING_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-3:000000000000:secret:SigningSecret-local0';
+export const DOCUMENTS_BUCKET = 'coopfund-local-documents';
 
 /** A call of the past: applications closed in it can be purged. */
 export const pastCall: Call = aCall({
@@ -141,16 +144,19 @@ export interface AdminEnv {
    */
   seed(id: string, stop: Stop, overrides?: Partial<ApplicationRecord>, grants?: { FR: number; MA: number }): Promise<string>;
   ports: TaskPorts & { clock: FakeClock };
+  /** The documents' S3, when asked for. */
+  s3?: LocalS3;
   stop(): Promise<void>;
 }
 
-export async function startAdminEnv(options: { describeStack?: DescribeStack } = {}): Promise<AdminEnv> {
+export async function startAdminEnv(options: { describeStack?: DescribeStack; s3?: boolean } = {}): Promise<AdminEnv> {
   const dataDir = await mkdtemp(join(tmpdir(), 'coopfund-admin-'));
   const table: DynaliteTable = await startDynaliteTable('coopfund-admin-test');
   const mailbox = await startMailbox({ host: '127.0.0.1', port: 0 });
   const sfn = await startStubSfn();
   await writeFile(signingSecretFile(dataDir), `${SECRET}\n`, { mode: 0o600 });
   const secrets = await startSecretsManager({ file: signingSecretFile(dataDir), secretArn: SIGNING_SECRET_ARN });
+  const s3 = options.s3 ? await startS3({ dataDir, bucket: DOCUMENTS_BUCKET, allowedOrigins: [BASE_URL] }) : undefined;
   await writeDiscovery(dataDir, {
     pid: process.pid,
     apiUrl: BASE_URL,
@@ -162,6 +168,7 @@ export async function startAdminEnv(options: { describeStack?: DescribeStack } =
     region: 'eu-west-3',
     secretsManagerEndpoint: secrets.url,
     signingSecretArn: SIGNING_SECRET_ARN,
+    ...(s3 ? { s3Endpoint: s3.url, documentsBucket: s3.bucket } : {}),
   });
 
   const repository = dynamoRepository(table.doc, table.tableName);
@@ -263,6 +270,7 @@ export async function startAdminEnv(options: { describeStack?: DescribeStack } =
     mailboxUrl: mailbox.url,
     signer,
     ports,
+    ...(s3 ? { s3 } : {}),
     seed,
     emails: () => readMailbox(mailbox.url),
     async cli(...argv) {
@@ -279,6 +287,7 @@ export async function startAdminEnv(options: { describeStack?: DescribeStack } =
     },
     async stop() {
       await sfn.stop();
+      await s3?.stop();
       await secrets.stop();
       await mailbox.stop();
       await table.stop();
