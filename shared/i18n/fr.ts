@@ -236,6 +236,21 @@ export const fr = {
     'grant-bounds-fr': 'La subvention demandée au côté français, {requested}, doit être comprise entre {min} et {max}.',
     'grant-bounds-ma': 'La subvention demandée au côté marocain, {requested}, doit être comprise entre {min} et {max}.',
   },
+  /** A filed application's documents, as the decision pages and the tracking page list them. */
+  documentList: {
+    heading: 'Pièces du dossier',
+    none: 'Aucune pièce n’a été jointe à ce dossier.',
+    type: 'Pièce',
+    file: 'Fichier',
+    size: 'Taille',
+    status: 'État',
+    accepted: 'Acceptée',
+    unchecked: 'Non vérifiée',
+    refused: 'Refusée : {reason}',
+    scanning: 'Analyse antivirus en cours : pas encore de téléchargement.',
+    unscanned: 'Non analysée par un antivirus.',
+    linksExpire: 'Les liens de téléchargement valent {minutes} minutes : rechargez la page pour en obtenir de nouveaux.',
+  },
   tracking: {
     title: 'Suivi de la candidature',
     submitted: 'Votre candidature a bien été déposée. Un accusé de réception est envoyé aux deux contacts.',
