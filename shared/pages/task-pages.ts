@@ -174,7 +174,10 @@ ${
 }
 ${resubmission?.reviewComment ? html`<h2>${t.tracking.changesHeading}</h2><blockquote dir="auto">${resubmission.reviewComment}</blockquote>` : ''}
 ${summary(t, model.application, model.cofinancingCeiling, model.madPerEur)}
-${documentTable(t, model.documents, { linksMinutes: Math.round(model.downloadExpirySeconds / 60) })}
+${
+  // An application filed without a draft has none: nothing to list.
+  model.documents.length > 0 ? documentTable(t, model.documents, { linksMinutes: Math.round(model.downloadExpirySeconds / 60) }) : ''
+}
 ${committeeContext(t, model)}
 <h2>${heading}</h2>
 <form method="post" action="${model.taskId}${langQuery(frame)}" accept-charset="utf-8">
