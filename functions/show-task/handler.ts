@@ -19,6 +19,9 @@ const contact = ports.config.adminEmails[0];
  * mail scanners fetch these links, and only the form's POST decides.
  */
 export const handler = apiHandler('show-task', { renderProblem: htmlProblem({ contact }) }, async (event) => {
-  const model = await showTask({ ...ports, tagApplication }, { taskId: pathParam(event, 'taskId'), sig: queryParam(event, 'sig') });
+  const model = await showTask(
+    { ...ports, scanned: ports.config.documentsScanned, tagApplication },
+    { taskId: pathParam(event, 'taskId'), sig: queryParam(event, 'sig') },
+  );
   return html(200, decisionPage(model, pageFrame(event, contact)), { 'X-Robots-Tag': 'noindex, nofollow', Vary: 'Accept-Language' });
 });

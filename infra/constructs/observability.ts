@@ -48,6 +48,8 @@ export interface ObservabilityProps {
   readonly workflowFunctions: Readonly<Partial<Record<FunctionName, AppFunction>>>;
   /** The scheduled sweeps' functions, by name. */
   readonly scheduledFunctions: Readonly<Partial<Record<FunctionName, AppFunction>>>;
+  /** The functions an AWS service's event invokes (GuardDuty's scan results), by name. */
+  readonly eventFunctions: Readonly<Partial<Record<FunctionName, AppFunction>>>;
 }
 
 /**
@@ -69,7 +71,9 @@ export class Observability extends Construct {
     super(scope, id);
     const { config, stateMachine, apiStage, table } = props;
     this.namespace = metricsNamespace(config.stage);
-    const allFunctions = { ...props.apiFunctions, ...props.workflowFunctions, ...props.scheduledFunctions } as Partial<Record<FunctionName, AppFunction>>;
+    const allFunctions = { ...props.apiFunctions, ...props.workflowFunctions, ...props.scheduledFunctions, ...props.eventFunctions } as Partial<
+      Record<FunctionName, AppFunction>
+    >;
 
     this.alarmTopic = new Topic(this, 'AlarmTopic', {
       displayName: `coopfund ${config.stage} alarms`,
@@ -161,6 +165,7 @@ export class Observability extends Construct {
       ['Api', props.apiFunctions, 'An API function crashed or timed out.'],
       ['Workflow', props.workflowFunctions, 'A workflow function failed (retried when transient).'],
       ['Scheduled', props.scheduledFunctions, 'A scheduled sweep failed (EventBridge retries it; the next run catches up).'],
+      ['Events', props.eventFunctions, 'A scan result could not be recorded (EventBridge retries it for a day): a document may stay "scan in progress".'],
     ];
     for (const [group, fns, description] of groups) {
       const metrics = lambdaErrors(fns);

@@ -46,7 +46,7 @@ export function grantDeclared(fn: AppFunction, resources: SharedResources): void
   if (ports.includes('mailer')) resources.sender.grantSendEmail(fn);
   if (ports.includes('signer')) resources.signingSecret.grantRead(fn);
   if (ports.includes('documents')) {
-    if (!documents) throw new Error(`${name}: a documents port needs \`documents: 'read' | 'write'\` in its declaration`);
+    if (!documents) throw new Error(`${name}: a documents port needs \`documents: 'read' | 'write' | 'remove'\` in its declaration`);
     grantDocuments(fn, resources.documents, documents);
   }
   if (ports.includes('workflow')) {
@@ -89,15 +89,19 @@ export const DOCUMENTS_KEY_PATTERN = 'applications/*';
  * adds PutObject (a presigned POST is signed with the function's own role), GetObjectTagging where
  * GuardDuty tags the objects, DeleteObject and DeleteObjectVersion, and ListBucketVersions on the
  * bucket, limited to the prefix by condition: every version of a document is deleted with it.
+ * `remove`: those deletions only (DeleteObject, DeleteObjectVersion, ListBucketVersions).
  */
-function grantDocuments(fn: AppFunction, store: SharedResources['documents'], access: 'read' | 'write'): void {
+function grantDocuments(fn: AppFunction, store: SharedResources['documents'], access: 'read' | 'write' | 'remove'): void {
   const objects = store.bucket.arnForObjects(DOCUMENTS_KEY_PATTERN);
+  const deletions = ['s3:DeleteObject', 's3:DeleteObjectVersion'];
   const objectActions =
     access === 'read'
       ? ['s3:GetObject']
-      : ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:DeleteObjectVersion', ...(store.scanned ? ['s3:GetObjectTagging'] : [])];
+      : access === 'remove'
+        ? deletions
+        : ['s3:GetObject', 's3:PutObject', ...deletions, ...(store.scanned ? ['s3:GetObjectTagging'] : [])];
   Grant.addToPrincipal({ grantee: fn, actions: objectActions, resourceArns: [objects] });
-  if (access === 'write') {
+  if (access !== 'read') {
     fn.role?.addToPrincipalPolicy(
       new PolicyStatement({
         actions: ['s3:ListBucketVersions'],

@@ -11,6 +11,7 @@ import type { DocumentsExport } from './stateful-stack.ts';
 import { Api } from '../constructs/api.ts';
 import { Observability } from '../constructs/observability.ts';
 import type { FunctionDefaults } from '../constructs/app-function.ts';
+import { ScanEvents } from '../constructs/scan-events.ts';
 import { Schedules } from '../constructs/schedules.ts';
 import { Workflow } from '../constructs/workflow.ts';
 
@@ -34,6 +35,8 @@ export class StatelessStack extends Stack {
   readonly workflow: Workflow;
   /** The scheduled sweeps (deadline reminders), each run by an EventBridge rule. */
   readonly schedules: Schedules;
+  /** The functions an AWS service's event invokes (GuardDuty's scan results, where the stage scans). */
+  readonly scanEvents: ScanEvents;
   readonly observability: Observability;
   /** ARN of the SES identity the mailers may send as (the sender's domain). */
   readonly senderIdentityArn: string;
@@ -72,6 +75,7 @@ export class StatelessStack extends Stack {
     });
     const apiFunctions = this.api.addRoutes({ resources: { ...resources, stateMachine: this.workflow.stateMachine } });
     this.schedules = new Schedules(this, 'Schedules', { defaults, resources, baseUrl: config.baseUrl ?? this.api.url });
+    this.scanEvents = new ScanEvents(this, 'ScanEvents', { defaults, resources });
     this.observability = new Observability(this, 'Observability', {
       config,
       table: props.table,
@@ -80,6 +84,7 @@ export class StatelessStack extends Stack {
       apiFunctions,
       workflowFunctions: this.workflow.functions,
       scheduledFunctions: this.schedules.functions,
+      eventFunctions: this.scanEvents.functions,
     });
 
     // The admin CLI (`npm run admin -- … --stage <name>`) reads these: keep their ids stable.

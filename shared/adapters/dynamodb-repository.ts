@@ -4,7 +4,7 @@ import type { DraftEvent, DraftRecord } from '../domain/draft.ts';
 import { asLocalized } from '../domain/localized.ts';
 import { InvalidTransitionError, NotFoundError, TaskGoneError, TransientError, ValidationError } from '../domain/errors.ts';
 import { allowedSources, canTransition, type Status } from '../domain/status.ts';
-import type { DraftDocumentResult, Repository, TaggedContact } from '../ports/index.ts';
+import type { DocumentScanOutcome, DraftDocumentResult, Repository, TaggedContact } from '../ports/index.ts';
 import { type Call, type CoChair, type CoChairSide, optionalCallFields, type Reviewer } from '../schemas/call.ts';
 import { dossierSections } from '../domain/dossier-sections.ts';
 import { errorName, isTransient } from './aws-errors.ts';
@@ -1016,7 +1016,11 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       const { status, size, at } = settlement;
       const verdict = settlement.status === 'ACCEPTED' ? { name: 'scan', value: settlement.scan } : { name: 'reason', value: settlement.reason };
       const settled = await updateDraftDocuments('settleDraftDocument', id, {
-        expression: 'SET #docs.#doc.#st = :to, #docs.#doc.#size = :size, #docs.#doc.#checked = :at, #docs.#doc.#verdict = :verdict, updatedAt = :at',
+        // A scan's event that came before (recordDocumentScan: clean) is kept, not put back to pending.
+        expression:
+          settlement.status === 'ACCEPTED'
+            ? 'SET #docs.#doc.#st = :to, #docs.#doc.#size = :size, #docs.#doc.#checked = :at, #docs.#doc.#verdict = if_not_exists(#docs.#doc.#verdict, :verdict), updatedAt = :at'
+            : 'SET #docs.#doc.#st = :to, #docs.#doc.#size = :size, #docs.#doc.#checked = :at, #docs.#doc.#verdict = :verdict, updatedAt = :at',
         condition: '#status = :draft AND #docs.#doc.#st = :uploaded',
         names: { '#doc': documentId, '#st': 'status', '#size': 'size', '#checked': 'checkedAt', '#verdict': verdict.name },
         values: { ':draft': 'DRAFT', ':uploaded': 'UPLOADED', ':to': status, ':size': size, ':at': at, ':verdict': verdict.value },
@@ -1041,6 +1045,63 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       if (item && (item.documents as Item | undefined)?.[documentId] === undefined)
         return { outcome: 'refused', reason: 'absent', current: toDraftRecord(item) };
       return draftRefusal(item) ?? { outcome: 'refused', reason: 'absent', current: toDraftRecord(item as Item) };
+    },
+
+    async recordDocumentScan(id, documentId, verdict, at) {
+      // The document's state the verdict leads to, and the condition that it is not there yet.
+      const write = (path: string): { set: string; condition: string; names: Record<string, string>; values: Item } =>
+        verdict === 'clean'
+          ? {
+              set: `SET ${path}.#scan = :clean`,
+              condition: `${path}.#status <> :refused AND (attribute_not_exists(${path}.#scan) OR ${path}.#scan <> :clean)`,
+              names: { '#docs': 'documents', '#scan': 'scan' },
+              values: { ':clean': 'clean', ':refused': 'REFUSED' },
+            }
+          : {
+              set: `SET ${path}.#status = :refused, ${path}.#reason = :threat, ${path}.#checked = :at REMOVE ${path}.#scan`,
+              condition: `${path}.#status <> :refused`,
+              names: { '#docs': 'documents', '#scan': 'scan', '#reason': 'reason', '#checked': 'checkedAt' },
+              values: { ':refused': 'REFUSED', ':threat': 'threat', ':at': at },
+            };
+      const settled = (document: Item | undefined): boolean => document?.status === 'REFUSED' || (verdict === 'clean' && document?.scan === 'clean');
+
+      /** The draft keeps its documents by id: one write, read only to tell why it did not hold. */
+      async function onDraft(): Promise<DocumentScanOutcome> {
+        const update = write('#docs.#doc');
+        const done = await updateIf('recordDocumentScan', keys.draft(id), {
+          set: update.set,
+          condition: `attribute_exists(#docs.#doc) AND ${update.condition}`,
+          names: { ...update.names, '#doc': documentId },
+          values: update.values,
+        });
+        if (done) return 'recorded';
+        const item = await get(keys.draft(id));
+        return (item?.documents as Item | undefined)?.[documentId] === undefined ? 'absent' : 'unchanged';
+      }
+
+      /** The application keeps them as a list: the document's place is read, and checked again by the write. */
+      async function onApplication(): Promise<DocumentScanOutcome> {
+        for (let attempt = 0; attempt < 3; attempt++) {
+          const item = await get(keys.application(id));
+          const list = (item?.documents as Item[] | undefined) ?? [];
+          const index = list.findIndex((d) => d.documentId === documentId);
+          if (index < 0) return 'absent';
+          if (settled(list[index])) return 'unchanged';
+          const update = write(`#docs[${index}]`);
+          const done = await updateIf('recordDocumentScan', keys.application(id), {
+            set: update.set,
+            condition: `#docs[${index}].#id = :documentId AND ${update.condition}`,
+            names: { ...update.names, '#id': 'documentId' },
+            values: { ...update.values, ':documentId': documentId },
+          });
+          if (done) return 'recorded';
+        }
+        throw new TransientError('the application kept changing, try again');
+      }
+
+      // The draft first: an application filed meanwhile copies its documents as they are then.
+      const draft = await onDraft();
+      return { draft, application: await onApplication() };
     },
 
     async markEmailSent(key) {

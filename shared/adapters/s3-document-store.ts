@@ -8,6 +8,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { scanVerdictOf } from '../domain/malware-scan.ts';
 import type { DocumentStore, StoredObject } from '../ports/index.ts';
 import { attachmentDisposition } from './s3-document-attachment.ts';
 
@@ -16,15 +17,9 @@ export { attachmentDisposition };
 /** The tag GuardDuty Malware Protection for S3 puts on each object it scanned. */
 export const SCAN_TAG = 'GuardDutyMalwareScanStatus';
 
-/**
- * A scan's tag value as the port's verdict. Only `NO_THREATS_FOUND` is clean. No tag yet means the
- * scan has not finished. GuardDuty's other results (`UNSUPPORTED`, `ACCESS_DENIED`, `FAILED`) say
- * the object could not be scanned: it is never offered as clean, so they count as a threat
- * (fail closed).
- */
+/** A scan's tag value as the port's verdict (shared/domain/malware-scan.ts: fail closed). */
 export function scanVerdict(tag: string | undefined): StoredObject['scan'] {
-  if (tag === undefined) return 'pending';
-  return tag === 'NO_THREATS_FOUND' ? 'clean' : 'threat';
+  return scanVerdictOf(tag);
 }
 
 /** S3 answers 404 to a HEAD with no body: the SDK names it `NotFound`, a GET `NoSuchKey`. */

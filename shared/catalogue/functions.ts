@@ -17,11 +17,18 @@ export type TableAction = 'GetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'Dele
 export interface FunctionDeclaration {
   /**
    * `api`: behind routes of the REST API (shared/catalogue/routes.ts); `task`: a state of the
-   * workflow; `scheduled`: invoked by a scheduled EventBridge rule every `schedule` (a sweep).
+   * workflow; `scheduled`: invoked by a scheduled EventBridge rule every `schedule` (a sweep);
+   * `event`: invoked by an EventBridge rule on an AWS service's event (`event` names which).
    */
-  readonly kind: 'api' | 'task' | 'scheduled';
+  readonly kind: 'api' | 'task' | 'scheduled' | 'event';
   /** Scheduled functions only: EventBridge's `rate(…)` expression. */
   readonly schedule?: string;
+  /**
+   * Event functions only: the events whose rule invokes it. `malware-scan`: GuardDuty Malware
+   * Protection's result for an object of the documents' bucket (the rule exists only where the
+   * stage scans, `malwareScan`).
+   */
+  readonly event?: 'malware-scan';
   /** One line, shown in the console and the template. */
   readonly description: string;
   /**
@@ -40,9 +47,10 @@ export interface FunctionDeclaration {
    * How the documents port may use the bucket (required when `ports` has `documents`), under
    * `applications/` only: `read` presigns downloads (GetObject); `write` also presigns uploads
    * (PutObject), inspects what was uploaded (its head, first bytes and scan tag) and deletes every
-   * version of an object (ListBucketVersions, DeleteObject, DeleteObjectVersion).
+   * version of an object (ListBucketVersions, DeleteObject, DeleteObjectVersion); `remove` only
+   * deletes every version of an object (those three, nothing else).
    */
-  readonly documents?: 'read' | 'write';
+  readonly documents?: 'read' | 'write' | 'remove';
   /** How the workflow port may use the state machine (required when `ports` has `workflow`). */
   readonly workflow?: 'start' | 'respond';
   /** It emails absolute links: the public base URL must be configured (fails the cold start otherwise). */
@@ -188,12 +196,23 @@ const FUNCTIONS_TABLE = {
     emailsLinks: true,
     timeoutSeconds: 300,
   },
+
+  // --- Events of AWS services (an EventBridge rule each) ----------------------------------------
+  'record-scan': {
+    kind: 'event',
+    event: 'malware-scan',
+    description: "GuardDuty's verdict on a document: clean is recorded, a threat refuses the document and deletes its object",
+    ports: ['repository', 'documents'],
+    table: ['GetItem', 'UpdateItem'],
+    documents: 'remove',
+  },
 } as const satisfies Record<string, FunctionDeclaration>;
 
 export type FunctionName = keyof typeof FUNCTIONS_TABLE;
 export type ApiFunctionName = { [N in FunctionName]: (typeof FUNCTIONS_TABLE)[N]['kind'] extends 'api' ? N : never }[FunctionName];
 export type TaskFunctionName = { [N in FunctionName]: (typeof FUNCTIONS_TABLE)[N]['kind'] extends 'task' ? N : never }[FunctionName];
-export type ScheduledFunctionName = Exclude<FunctionName, ApiFunctionName | TaskFunctionName>;
+export type ScheduledFunctionName = { [N in FunctionName]: (typeof FUNCTIONS_TABLE)[N]['kind'] extends 'scheduled' ? N : never }[FunctionName];
+export type EventFunctionName = Exclude<FunctionName, ApiFunctionName | TaskFunctionName | ScheduledFunctionName>;
 
 /** The declarations, by function name. */
 export const FUNCTIONS: { readonly [N in FunctionName]: (typeof FUNCTIONS_TABLE)[N] & FunctionDeclaration } = FUNCTIONS_TABLE;
@@ -202,6 +221,7 @@ export const functionNames = Object.keys(FUNCTIONS) as FunctionName[];
 export const apiFunctionNames = functionNames.filter((n): n is ApiFunctionName => FUNCTIONS[n].kind === 'api');
 export const taskFunctionNames = functionNames.filter((n): n is TaskFunctionName => FUNCTIONS[n].kind === 'task');
 export const scheduledFunctionNames = functionNames.filter((n): n is ScheduledFunctionName => FUNCTIONS[n].kind === 'scheduled');
+export const eventFunctionNames = functionNames.filter((n): n is EventFunctionName => FUNCTIONS[n].kind === 'event');
 
 /** `functions/<name>/handler.ts`, relative to the repository root. */
 export const entryOf = (name: FunctionName): string => `functions/${name}/handler.ts`;

@@ -227,6 +227,21 @@ export const ar = {
     'grant-bounds-fr': 'يجب أن تكون المنحة المطلوبة من الجانب الفرنسي، {requested}، بين {min} و{max}.',
     'grant-bounds-ma': 'يجب أن تكون المنحة المطلوبة من الجانب المغربي، {requested}، بين {min} و{max}.',
   },
+  /** A filed application's documents, as the decision pages and the tracking page list them. */
+  documentList: {
+    heading: 'وثائق الملف',
+    none: 'لم تُرفق أي وثيقة بهذا الملف.',
+    type: 'الوثيقة',
+    file: 'الملف',
+    size: 'الحجم',
+    status: 'الحالة',
+    accepted: 'مقبولة',
+    unchecked: 'لم يُتحقَّق منها',
+    refused: 'مرفوضة: {reason}',
+    scanning: 'الفحص بمضاد الفيروسات جارٍ: التنزيل غير متاح بعد.',
+    unscanned: 'لم يفحصها مضاد الفيروسات.',
+    linksExpire: 'روابط التنزيل صالحة لمدة {minutes} دقائق: أعد تحميل الصفحة للحصول على روابط جديدة.',
+  },
   tracking: {
     title: 'تتبع الترشيح',
     submitted: 'تم إيداع ترشيحكم بنجاح. يُرسَل إشعار بالتوصل إلى الشخصين المكلفين بالتواصل.',

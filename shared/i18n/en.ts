@@ -224,6 +224,21 @@ export const en = {
     'grant-bounds-fr': 'The grant requested from the French side, {requested}, must be between {min} and {max}.',
     'grant-bounds-ma': 'The grant requested from the Moroccan side, {requested}, must be between {min} and {max}.',
   },
+  /** A filed application's documents, as the decision pages and the tracking page list them. */
+  documentList: {
+    heading: 'Documents of the application',
+    none: 'No document was attached to this application.',
+    type: 'Document',
+    file: 'File',
+    size: 'Size',
+    status: 'Status',
+    accepted: 'Accepted',
+    unchecked: 'Not checked',
+    refused: 'Refused: {reason}',
+    scanning: 'Virus scan in progress: no download yet.',
+    unscanned: 'Not scanned by an antivirus.',
+    linksExpire: 'Download links are valid for {minutes} minutes: reload the page to get new ones.',
+  },
   tracking: {
     title: 'Application tracking',
     submitted: 'Your application has been submitted. An acknowledgement is being sent to both contacts.',

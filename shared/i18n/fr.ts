@@ -216,6 +216,21 @@ export const fr = {
     shortfalls: frDocumentShortfalls,
   },
   budgetRules: frBudgetRules,
+  /** A filed application's documents, as the decision pages and the tracking page list them. */
+  documentList: {
+    heading: 'Pièces du dossier',
+    none: 'Aucune pièce n’a été jointe à ce dossier.',
+    type: 'Pièce',
+    file: 'Fichier',
+    size: 'Taille',
+    status: 'État',
+    accepted: 'Acceptée',
+    unchecked: 'Non vérifiée',
+    refused: 'Refusée : {reason}',
+    scanning: 'Analyse antivirus en cours : pas encore de téléchargement.',
+    unscanned: 'Non analysée par un antivirus.',
+    linksExpire: 'Les liens de téléchargement valent {minutes} minutes : rechargez la page pour en obtenir de nouveaux.',
+  },
   tracking: {
     title: 'Suivi de la candidature',
     submitted: 'Votre candidature a bien été déposée. Un accusé de réception est envoyé aux deux contacts.',

@@ -7,6 +7,7 @@ import type { DecideTaskResult } from '../use-cases/decide-task.ts';
 import type { ApplicationSummary, TaskPageModel } from '../use-cases/show-task.ts';
 import { applicationFields, applicationLabels } from './application-fields.ts';
 import { budgetFacts } from './budget-facts.ts';
+import { documentTable } from './document-table.ts';
 import { emptyState, errorSummary, flatten, formState, inputField, radioGroup, textareaField, type FormState } from './fields.ts';
 import { fillHtml, html, trusted, type SafeHtml } from './html.ts';
 import { langQuery, renderPage, type PageFrame } from './layout.ts';
@@ -173,6 +174,10 @@ ${
 }
 ${resubmission?.reviewComment ? html`<h2>${t.tracking.changesHeading}</h2><blockquote dir="auto">${resubmission.reviewComment}</blockquote>` : ''}
 ${summary(t, model.application, model.cofinancingCeiling, model.madPerEur)}
+${
+  // An application filed without a draft has none: nothing to list.
+  model.documents.length > 0 ? documentTable(t, model.documents, { linksMinutes: Math.round(model.downloadExpirySeconds / 60) }) : ''
+}
 ${committeeContext(t, model)}
 <h2>${heading}</h2>
 <form method="post" action="${model.taskId}${langQuery(frame)}" accept-charset="utf-8">

@@ -3,6 +3,7 @@ import { cofinancingShare } from '../domain/eligibility.ts';
 import { budgetReason } from '../i18n/budget-reasons.ts';
 import { grantText } from '../i18n/money.ts';
 import { budgetFacts } from './budget-facts.ts';
+import { documentTable } from './document-table.ts';
 import { fill, formatDate, formatDateTime, formatDay, formatMonths, formatPercent, localize, themeLabel } from '../i18n/index.ts';
 import type { TrackingPageModel } from '../use-cases/track-application.ts';
 import { fillHtml, html, type SafeHtml } from './html.ts';
@@ -15,7 +16,8 @@ const WORKFLOW_ACTORS: ReadonlySet<string> = new Set(['workflow', 'applicant']);
 
 /**
  * The applicants' tracking page: the status in words, what happens next and until when, the
- * decision and its amount, the reviewer's request when changes are asked, and the dated history.
+ * decision and its amount, the reviewer's request when changes are asked, the documents (names
+ * and statuses, no link), and the dated history.
  */
 export function trackingPage(model: TrackingPageModel, frame: PageFrame, options: { justSubmitted?: boolean } = {}): string {
   const { t } = frame;
@@ -81,6 +83,18 @@ ${next}
 ${budgetFacts(t, model.budget, model.madPerEur)}
 <dt>${t.summary.share}</dt><dd>${formatPercent(t, share)}</dd>
 </dl>
+${
+  // Names and statuses only: the applicants' own files are never offered back through this page.
+  model.documents.length > 0
+    ? documentTable(
+        t,
+        model.documents.map((d) => {
+          const label = model.documentLabels?.[d.type];
+          return label ? { ...d, label } : d;
+        }),
+      )
+    : ''
+}
 <h2>${t.tracking.historyHeading}</h2>
 <ol class="timeline">
 ${model.history.map(

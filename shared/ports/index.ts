@@ -126,6 +126,15 @@ export interface Repository {
   settleDraftDocument(id: string, documentId: string, settlement: DocumentSettlement): Promise<DraftDocumentResult>;
   /** Removes a document's record from a `DRAFT` in one conditional write. `refused`: `missing`, `status`, `absent`. */
   removeDraftDocument(id: string, documentId: string, at: string): Promise<DraftDocumentResult>;
+  /**
+   * Records the malware scan's verdict on document `documentId` of the draft `id` and of the
+   * application `id` (a filed draft's documents are its application's too), one conditional write
+   * on each item that holds it, whatever its status. `clean`: the scan of a document not refused
+   * becomes `clean`. `threat`: the document becomes `REFUSED` with reason `threat`, whatever it was
+   * (a refused one stays as it is). Each item says `recorded`, `unchanged` (it already said so) or
+   * `absent` (no such item, or no such document in it): replaying an event changes nothing.
+   */
+  recordDocumentScan(id: string, documentId: string, verdict: 'clean' | 'threat', at: string): Promise<DocumentScanRecord>;
 
   /** Records that an email identified by `key` is being sent; `false` if it was already. */
   markEmailSent(key: string): Promise<boolean>;
@@ -153,6 +162,13 @@ export type DocumentSettlement = Pick<DraftDocument, 'size'> &
 export type DraftDocumentResult =
   | { outcome: 'done' }
   | { outcome: 'refused'; reason: 'missing' | 'status' | 'closed' | 'full' | 'exists' | 'absent' | 'settled'; current?: DraftRecord };
+
+/** What `recordDocumentScan` did to the draft's item and to the application's. */
+export type DocumentScanOutcome = 'recorded' | 'unchanged' | 'absent';
+export interface DocumentScanRecord {
+  draft: DocumentScanOutcome;
+  application: DocumentScanOutcome;
+}
 
 /** A contact with the tag its edit links carry. */
 export interface TaggedContact {

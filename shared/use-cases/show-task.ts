@@ -2,10 +2,12 @@ import { callTexts, type Localized } from '../domain/localized.ts';
 import type { ApplicationRecord, CallRecord, TaskRecord, TaskStage } from '../domain/application.ts';
 import { requestsBySide } from '../domain/budget.ts';
 import { envelopesOf } from '../domain/call-rules.ts';
+import { documentEntry, documentLabels, type DocumentEntry } from '../domain/document-view.ts';
+import { documentKey, type DraftDocument } from '../domain/documents.ts';
 import { cofinancingShare } from '../domain/eligibility.ts';
 import { BadSignatureError, NotFoundError, TaskGoneError } from '../domain/errors.ts';
 import { checkTaskLink } from '../links/links.ts';
-import type { Clock, Repository, Signer } from '../ports/index.ts';
+import type { Clock, DocumentStore, Repository, Signer } from '../ports/index.ts';
 import type { Resubmission } from '../schemas/application.ts';
 import type { Call, CoChairSide } from '../schemas/call.ts';
 import { reviewCriteria } from '../schemas/decisions.ts';
@@ -16,6 +18,31 @@ export interface TaskLinkPorts {
   clock: Clock;
   tagApplication?: (applicationId: string) => void;
 }
+
+/**
+ * What the decision page needs beyond the link's checks: download links, and whether the stage
+ * scans. Without `documents` (the decision form shown again with its errors, by a function that
+ * holds no documents port) the documents are listed without links.
+ */
+export interface ShowTaskPorts extends TaskLinkPorts {
+  documents?: Pick<DocumentStore, 'presignDownload'>;
+  /** GuardDuty scans the bucket (`DOCUMENTS_SCANNED`): only a `clean` verdict then opens a download. */
+  scanned?: boolean;
+}
+
+/** How long a download link of a decision page is valid: minutes, made anew at each rendering. */
+export const DOWNLOAD_EXPIRY_SECONDS = 5 * 60;
+
+/**
+ * A document on a decision page. `download`: accepted, and clean (or unscanned where the stage
+ * scans nothing): `url` downloads it as an attachment. `scanning`: accepted, the scan not done.
+ * `refused`: refused (`reason` says why, `threat` for a flagged file). `unchecked`: uploaded
+ * but never checked. Only `download` has a link.
+ */
+export type DocumentView = DocumentEntry & { label?: Localized; maxBytes?: number; unscanned?: boolean } & (
+    | { access: 'download'; url?: string }
+    | { access: 'scanning' | 'refused' | 'unchecked' }
+  );
 
 const SAFE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -99,6 +126,10 @@ export interface TaskPageModel {
    * the application asks of it and the envelope still available (in that side's currency).
    */
   committee?: { review?: ReviewSummary; otherCoChair: OtherCoChair; side: CoChairSide; requested: number; envelope?: EnvelopeView };
+  /** The application's documents, oldest first; none for an application filed without any. */
+  documents: DocumentView[];
+  /** How long the download links stay valid, seconds. */
+  downloadExpirySeconds: number;
   /** Resubmission only: the current content to edit, and what the reviewer asked for. */
   resubmission?: {
     values: Resubmission;
@@ -152,6 +183,34 @@ function reviewSummary(review: NonNullable<ApplicationRecord['review']>): Review
   };
 }
 
+/** Whether a document may be downloaded: accepted, and clean where the stage scans. */
+function accessOf(document: DraftDocument, scanned: boolean): DocumentView['access'] {
+  if (document.status === 'REFUSED') return 'refused';
+  if (document.status !== 'ACCEPTED') return 'unchecked';
+  return document.scan === 'clean' || (!scanned && document.scan === 'unscanned') ? 'download' : 'scanning';
+}
+
+async function documentViews(ports: ShowTaskPorts, app: ApplicationRecord, call: CallRecord | undefined): Promise<DocumentView[]> {
+  const labels = documentLabels(call);
+  const limits = new Map((call?.documents ?? []).map((d) => [d.type, d.maxBytes]));
+  return Promise.all(
+    (app.documents ?? []).map(async (document): Promise<DocumentView> => {
+      const label = labels[document.type];
+      const maxBytes = limits.get(document.type);
+      const base = {
+        ...documentEntry(document),
+        ...(label ? { label } : {}),
+        ...(maxBytes === undefined ? {} : { maxBytes }),
+        ...(document.scan === 'unscanned' ? { unscanned: true } : {}),
+      };
+      const access = accessOf(document, ports.scanned ?? true);
+      if (access !== 'download' || !ports.documents) return { ...base, access };
+      const url = await ports.documents.presignDownload(documentKey(app.id, document.documentId), document.filename, DOWNLOAD_EXPIRY_SECONDS);
+      return { ...base, access, url };
+    }),
+  );
+}
+
 /**
  * GET (and HEAD) /tasks/{taskId}?sig=… — shows, never writes: mail scanners open these links.
  * 1. Check the link (404 / 403 / 410 expired).
@@ -160,8 +219,10 @@ function reviewSummary(review: NonNullable<ApplicationRecord['review']>): Review
  * 4. A co-chair also sees the review, whether the other co-chair decided (from the application's
  *    tasks), what the application asks of their side and that side's envelope still available
  *    (less what it committed), in that side's currency.
+ * 5. The application's documents, each accepted and clean one with a download link made now
+ *    (minutes, as an attachment): signing a link is a computation, it reads and writes nothing.
  */
-export async function showTask(ports: TaskLinkPorts, request: { taskId: string; sig: string | undefined }): Promise<TaskPageModel> {
+export async function showTask(ports: ShowTaskPorts, request: { taskId: string; sig: string | undefined }): Promise<TaskPageModel> {
   const { task } = await openTaskLink(ports, request.taskId, request.sig);
   if (task.status === 'DONE') throw new TaskGoneError(TASK_GONE_MESSAGES.decided);
   if (task.status !== 'OPEN') throw new TaskGoneError(TASK_GONE_MESSAGES.closed);
@@ -184,6 +245,8 @@ export async function showTask(ports: TaskLinkPorts, request: { taskId: string; 
     stage: task.stage,
     expiresAt: task.expiresAt,
     application: summarize(app, call),
+    documents: await documentViews(ports, app, call),
+    downloadExpirySeconds: DOWNLOAD_EXPIRY_SECONDS,
     ...(call ? { cofinancingCeiling: call.cofinancingCeiling } : {}),
     ...(call?.madPerEur !== undefined ? { madPerEur: call.madPerEur } : {}),
     ...(committee ? { committee } : {}),

@@ -1,6 +1,7 @@
 import { callTexts, type Localized } from '../domain/localized.ts';
 import type { ApplicationRecord, HistoryEvent, TaskStage } from '../domain/application.ts';
 import type { Ineligibility } from '../domain/eligibility.ts';
+import { documentEntry, documentLabels, type DocumentEntry } from '../domain/document-view.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import type { Status } from '../domain/status.ts';
 import { checkTrackingToken } from '../links/links.ts';
@@ -15,6 +16,8 @@ export interface TrackingView {
   budget: ApplicationRecord['budget'];
   history: HistoryEvent[];
   decision?: NonNullable<ApplicationRecord['decision']>;
+  /** Its documents, oldest first: names and where each stands, never a key nor a link. */
+  documents: DocumentEntry[];
 }
 
 /**
@@ -33,6 +36,8 @@ export interface TrackingPageModel extends TrackingView {
   /** CHANGES_REQUESTED: the reviewer's comment, which the applicants must address. */
   reviewComment?: string;
   waiting: { stage: TaskStage; until: string }[];
+  /** The call's label of each type of document, in every language it has. */
+  documentLabels?: Record<string, Localized>;
 }
 
 const WAITING: ReadonlySet<string> = new Set(['IN_REVIEW', 'CHANGES_REQUESTED', 'IN_COMMITTEE']);
@@ -77,6 +82,7 @@ function view(app: ApplicationRecord, history: HistoryEvent[]): TrackingView {
     budget: app.budget,
     history: history.map(({ at, status, actor, reason }) => ({ at, status, actor, ...(reason ? { reason } : {}) })),
     ...(app.decision ? { decision: app.decision } : {}),
+    documents: (app.documents ?? []).map(documentEntry),
   };
 }
 
@@ -106,5 +112,6 @@ export async function trackApplicationPage(
     ...(app.status === 'INELIGIBLE' && app.ineligibility ? { ineligibility: app.ineligibility } : {}),
     ...(app.status === 'CHANGES_REQUESTED' && app.review?.comment ? { reviewComment: app.review.comment } : {}),
     waiting,
+    ...(call?.documents ? { documentLabels: documentLabels(call) } : {}),
   };
 }

@@ -39,7 +39,7 @@ beforeAll(() => {
 });
 
 const actions = (statements: Statement[]) => statements.flatMap((s) => [s.Action].flat()).sort();
-const declared = (name: FunctionName) => (FUNCTIONS[name] as { documents?: 'read' | 'write' }).documents;
+const declared = (name: FunctionName) => (FUNCTIONS[name] as { documents?: 'read' | 'write' | 'remove' }).documents;
 
 /** The S3 actions each command of the adapter needs (a HeadObject is authorised as GetObject). */
 const NEEDS: Record<string, string[]> = {
@@ -51,9 +51,14 @@ const NEEDS: Record<string, string[]> = {
 };
 
 describe('S3 grants: each function holds what its documents declaration says, no other', () => {
-  it('gives the documents port to draft-documents (write), show-draft and show-task (read), and no other function', () => {
+  it('gives the documents port to draft-documents (write), show-draft and show-task (read), record-scan (remove), and no other function', () => {
     const withDocuments = functionNames.filter((n) => declared(n) !== undefined);
-    expect(Object.fromEntries(withDocuments.map((n) => [n, declared(n)]))).toEqual({ 'draft-documents': 'write', 'show-draft': 'read', 'show-task': 'read' });
+    expect(Object.fromEntries(withDocuments.map((n) => [n, declared(n)]))).toEqual({
+      'draft-documents': 'write',
+      'show-draft': 'read',
+      'show-task': 'read',
+      'record-scan': 'remove',
+    });
     for (const name of functionNames) {
       const seen = dev.get(name);
       expect((FUNCTIONS[name].ports as readonly string[]).includes('documents'), name).toBe(declared(name) !== undefined);
@@ -73,6 +78,16 @@ describe('S3 grants: each function holds what its documents declaration says, no
     }
     expect(dev.get(name)?.env.DOCUMENTS_SCANNED).toBe('false');
     expect(prod.get(name)?.env.DOCUMENTS_SCANNED).toBe('true');
+  });
+
+  it('record-scan may only delete every version of an object under applications/: no read, no upload, no tags', () => {
+    for (const stage of [dev, prod]) {
+      const { s3, env } = stage.get('record-scan') ?? { s3: [], env: {} };
+      expect(actions(s3)).toEqual(['s3:DeleteObject', 's3:DeleteObjectVersion', 's3:ListBucketVersions']);
+      const list = s3.find((s) => [s.Action].flat().includes('s3:ListBucketVersions'));
+      expect(list?.Condition).toEqual({ StringLike: { 's3:prefix': 'applications/*' } });
+      expect(env).toMatchObject({ DOCUMENTS_BUCKET: expect.anything() });
+    }
   });
 
   it('draft-documents may presign uploads, inspect, and delete every version, under applications/ only; tags only where scanned', () => {

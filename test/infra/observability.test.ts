@@ -69,6 +69,7 @@ describe('alarms', () => {
         'LambdaErrorsApi',
         'LambdaErrorsWorkflow',
         'LambdaErrorsScheduled',
+        'LambdaErrorsEvents',
         'SesBounceRate',
         'SesComplaintRate',
       ].sort(),

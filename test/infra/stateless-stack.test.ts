@@ -3,7 +3,13 @@ import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/api.ts';
 import { repoRoot } from '../../infra/constructs/app-function.ts';
-import { apiFunctionNames, FUNCTIONS, scheduledFunctionNames, taskFunctionNames as workflowFunctionNames } from '../../shared/catalogue/functions.ts';
+import {
+  apiFunctionNames,
+  eventFunctionNames,
+  FUNCTIONS,
+  scheduledFunctionNames,
+  taskFunctionNames as workflowFunctionNames,
+} from '../../shared/catalogue/functions.ts';
 import { ENV } from '../../shared/config/env.ts';
 import { type CfnResource, type CfnTemplate, entriesByLogicalId, functionNameOf, type Synthesized, synthesize } from './synth.ts';
 
@@ -39,9 +45,10 @@ beforeAll(() => {
 });
 
 describe('functions', () => {
-  it('are the catalogue’s handlers (API, workflow, scheduled), each pointing at an existing source file', () => {
-    expect([...functions.keys()].sort()).toEqual([...apiFunctionNames, ...workflowFunctionNames, ...scheduledFunctionNames].sort());
+  it('are the catalogue’s handlers (API, workflow, scheduled, events), each pointing at an existing source file', () => {
+    expect([...functions.keys()].sort()).toEqual([...apiFunctionNames, ...workflowFunctionNames, ...scheduledFunctionNames, ...eventFunctionNames].sort());
     expect(scheduledFunctionNames).toEqual(['send-reminders']);
+    expect(eventFunctionNames).toEqual(['record-scan']);
     for (const [name, { resource }] of functions) {
       const entry = resource.Metadata?.['coopfund:entry'];
       expect(entry).toBe(`functions/${name}/handler.ts`);

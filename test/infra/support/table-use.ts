@@ -52,6 +52,7 @@ export const REPOSITORY_ACTIONS: { readonly [M in keyof Repository]: readonly Ta
   addDraftDocument: ['UpdateItem', 'GetItem'],
   settleDraftDocument: ['UpdateItem', 'GetItem'],
   removeDraftDocument: ['UpdateItem', 'GetItem'],
+  recordDocumentScan: ['UpdateItem', 'GetItem'],
   markEmailSent: ['PutItem'],
   unmarkEmailSent: ['DeleteItem'],
 };

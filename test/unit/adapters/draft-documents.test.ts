@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DraftDocument } from '../../../shared/domain/documents.ts';
+import { aDocument } from '../../fixtures/documents.ts';
 import { aDraft } from '../../fixtures/dossier.ts';
 import { bothRepositories } from '../../fixtures/repositories.ts';
 
@@ -7,18 +7,6 @@ import { bothRepositories } from '../../fixtures/repositories.ts';
 let n = 0;
 const repositories = bothRepositories();
 const AT = '2027-01-11T08:00:00.000Z';
-
-const aDocument = (documentId: string, overrides: Partial<DraftDocument> = {}): DraftDocument => ({
-  documentId,
-  type: 'budget',
-  filename: 'budget.xlsx',
-  contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  size: 1234,
-  status: 'UPLOADED',
-  by: 'lead',
-  uploadedAt: AT,
-  ...overrides,
-});
 
 describe.each(repositories)('draft documents in the repository %s', (_, make) => {
   async function created(overrides: Parameters<typeof aDraft>[0] = {}) {

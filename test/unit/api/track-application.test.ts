@@ -59,6 +59,8 @@ describe('GET /applications/{id}?token=', () => {
       budget: app.budget,
       history,
       decision: app.decision,
+      // Filed without a draft: no document (their names and statuses otherwise, never a key nor a link).
+      documents: [],
     });
     // No contact, no reviewer: whoever holds the URL sees no one's personal data.
     expect(res.body).not.toContain('@');

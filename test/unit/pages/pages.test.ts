@@ -23,6 +23,7 @@ const tracking = (overrides: Partial<TrackingPageModel> = {}): TrackingPageModel
   callTitle: { fr: 'Appel à projets 2027 — tranche 1' },
   themeLabel: { fr: 'Eau et stress hydrique' },
   waiting: [],
+  documents: [],
   ...overrides,
 });
 
@@ -146,6 +147,8 @@ describe('the Moroccan co-chair’s page on a call with two envelopes', () => {
     sig: 'sig',
     stage: 'committee-MA',
     expiresAt: '2027-05-01T00:00:00.000Z',
+    documents: [],
+    downloadExpirySeconds: 300,
     application: {
       id: 'app-1',
       callId: input.callId,
