@@ -1,6 +1,7 @@
 import { pathTo, ROUTES } from '../catalogue/routes.ts';
 import { type FieldIssue, localizeIssues } from '../i18n/issues.ts';
 import { draftPage, type DraftPageOptions, formBase, mergeStale, readBase } from '../pages/draft-page.ts';
+import { localizeRefusal } from '../pages/draft-documents.ts';
 import { DRAFT_FORM_ONLY, draftFormDossier } from '../pages/draft-merge.ts';
 import { flatten } from '../pages/fields.ts';
 import { html as markup } from '../pages/html.ts';
@@ -41,25 +42,49 @@ export const isBrowser = (event: ApiEvent<unknown>): boolean => isFormRequest(ev
 
 const link = (event: ApiEvent<unknown>) => ({ id: pathParam(event, 'id'), sig: queryParam(event, 'sig') ?? '' });
 
+/** What the draft's pages need of their function: whom to write to, the public base URL, whether documents are scanned. */
+export interface DraftPageContext {
+  contact?: string | undefined;
+  baseUrl?: string | undefined;
+  /** The stage's `malwareScan` (`DOCUMENTS_SCANNED`), for the functions that know it. */
+  documentsScanned?: boolean;
+}
+
 /** The draft's page answering `event`, in its language (else the draft's). */
 export function draftPageAnswer(
   event: ApiEvent<unknown>,
   model: DraftPageModel,
-  options: { contact?: string | undefined; baseUrl?: string | undefined },
+  options: DraftPageContext,
   page: Omit<DraftPageOptions, 'sig' | 'baseUrl' | 'script'> = {},
   status = 200,
 ): ApiResult {
   const frame = pageFrame(event, options.contact, model.language);
   const baseUrl = baseUrlFor(event, options.baseUrl);
-  const body = draftPage(model, frame, { ...page, sig: link(event).sig, baseUrl, script: scriptUrl(baseUrl, 'draft.js') });
+  const scanned = options.documentsScanned === undefined ? {} : { scanned: options.documentsScanned };
+  const body = draftPage(model, frame, { ...scanned, ...page, sig: link(event).sig, baseUrl, script: scriptUrl(baseUrl, 'draft.js') });
   return html(status, body, { 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow', Vary: 'Accept, Accept-Language' });
 }
 
 /** After a form was accepted: back to the draft's page (a GET: reloading it sends nothing again), saying what was done. */
-export function toDraftPage(event: ApiEvent<unknown>, configuredBaseUrl: string | undefined, notice: NonNullable<DraftPageOptions['notice']>): ApiResult {
+export function toDraftPage(
+  event: ApiEvent<unknown>,
+  configuredBaseUrl: string | undefined,
+  notice: NonNullable<DraftPageOptions['notice']>,
+  document?: string,
+): ApiResult {
+  return seeOther(draftPageUrl(event, configuredBaseUrl, notice, document));
+}
+
+/** The draft's page (a GET), saying `notice` about `document`: where a form's answer, or storage after an upload, sends the browser. */
+export function draftPageUrl(
+  event: ApiEvent<unknown>,
+  configuredBaseUrl: string | undefined,
+  notice?: NonNullable<DraftPageOptions['notice']>,
+  document?: string,
+): string {
   const { id, sig } = link(event);
   const lang = preferredLanguage(event);
-  return seeOther(`${baseUrlFor(event, configuredBaseUrl)}${pathTo('showDraft', { id }, { sig, lang, notice })}`);
+  return `${baseUrlFor(event, configuredBaseUrl)}${pathTo('showDraft', { id }, { sig, lang, notice, document })}`;
 }
 
 /** What was typed, as the schema reads it, and its errors in the page's language (none: well-formed). */
@@ -152,5 +177,27 @@ export function draftProblem(options: {
 <p class="lead">${d.problems[problem.code]}</p>
 ${back ? markup`<p><a href="${back}">${d.back}</a></p>` : ''}`;
     return html(problem.status, renderPage({ title: d.problemTitles[problem.code], body, frame }));
+  };
+}
+
+const DOCUMENT_REFUSALS: readonly string[] = ['VALIDATION_FAILED', 'TOO_MANY_DOCUMENTS', 'DOCUMENT_NOT_UPLOADED'];
+
+/**
+ * How the documents' routes answer a problem: JSON to JSON clients (the page's script among
+ * them); to the page's forms, a file refused (its reasons in the page's language) with the way
+ * back to the draft, else as the drafts' routes do.
+ */
+export function documentProblem(options: DraftPageContext): ProblemRenderer {
+  // The draft's page itself is never shown again from here: no refused save or filing reaches these routes.
+  const drafts = draftProblem({ ...options, show: () => Promise.reject(new Error('not a drafts route')) });
+  return async (problem, event) => {
+    if (!isBrowser(event) || !DOCUMENT_REFUSALS.includes(problem.code)) return drafts(problem, event);
+    const frame = pageFrame(event, options.contact);
+    const dt = frame.t.draft.documents;
+    const reasons = (problem.issues ?? []).map((i) => localizeRefusal(frame.t, i.message));
+    const body = markup`<h1>${dt.refusedTitle}</h1>
+<ul class="errors" id="refusal">${reasons.map((r) => markup`<li>${r}</li>`)}</ul>
+<p><a href="${draftPageUrl(event, options.baseUrl)}">${frame.t.draft.back}</a></p>`;
+    return html(problem.status, renderPage({ title: dt.refusedTitle, body, frame }));
   };
 }
