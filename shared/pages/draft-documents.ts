@@ -55,7 +55,7 @@ function fileRow(t: Catalogue, document: DraftDocument, rule: DocumentRule | und
   const reason = document.status === 'REFUSED' ? refusalText(t, document, rule) : '';
   // A file whose upload was opened without a script has no size until it is checked.
   const size = document.status !== 'UPLOADED' || document.size > 0 ? html` <span class="hint" dir="ltr">(${formatMegabytes(t, document.size)})</span>` : '';
-  return html`<li data-document="${document.documentId}" data-status="${document.status}"><span class="file-name" dir="auto">${document.filename}</span>${size} — <strong>${dt.statuses[document.status]}</strong>${reason ? html` : <span class="reason">${reason}</span>` : ''}${
+  return html`<li data-document="${document.documentId}" data-status="${document.status}"><span class="file-name" dir="auto">${document.filename}</span>${size} — <strong>${dt.statuses[document.status]}</strong>${reason ? html` — <span class="reason">${reason}</span>` : ''}${
     document.scan === 'unscanned' ? html` · <span class="hint">${dt.notScanned}</span>` : ''
   }${
     editable

@@ -92,6 +92,8 @@ export function draftClientTexts(t: Catalogue) {
       choose: t.draft.documents.choose,
       delete: t.draft.documents.delete,
       deleted: t.draft.documents.notices.deleted,
+      accepted: t.draft.documents.notices.accepted,
+      refused: t.draft.documents.notices.refused,
     },
   };
 }
