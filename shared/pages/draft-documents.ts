@@ -2,7 +2,7 @@ import { pathTo } from '../catalogue/routes.ts';
 import { type DocumentRule, documentRulesOf } from '../domain/call-rules.ts';
 import { type DraftDocument, type DocumentShortfall, documentShortfalls, EXTENSIONS, formatOfContentType } from '../domain/documents.ts';
 import { fill, fr, localize, type Catalogue } from '../i18n/index.ts';
-import { formatMegabytes } from '../i18n/format.ts';
+import { formatFileSize, formatMegabytes } from '../i18n/format.ts';
 import type { Call, DocumentFormat } from '../schemas/call.ts';
 import { html, type SafeHtml } from './html.ts';
 import { renderPage, type PageFrame } from './layout.ts';
@@ -54,9 +54,9 @@ function fileRow(t: Catalogue, document: DraftDocument, rule: DocumentRule | und
   const dt = t.draft.documents;
   const reason = document.status === 'REFUSED' ? refusalText(t, document, rule) : '';
   // A file whose upload was opened without a script has no size until it is checked.
-  const size = document.status !== 'UPLOADED' || document.size > 0 ? html` <span class="hint" dir="ltr">(${formatMegabytes(t, document.size)})</span>` : '';
+  const size = document.status !== 'UPLOADED' || document.size > 0 ? ` (${formatFileSize(t.meta.locale, document.size)})` : '';
   return html`<li data-document="${document.documentId}" data-status="${document.status}"><span class="file-name" dir="auto">${document.filename}</span>${size} — <strong>${dt.statuses[document.status]}</strong>${reason ? html` — <span class="reason">${reason}</span>` : ''}${
-    document.scan === 'unscanned' ? html` · <span class="hint">${dt.notScanned}</span>` : ''
+    document.scan === 'unscanned' ? ` (${dt.notScanned})` : ''
   }${
     editable
       ? html`${document.status === 'UPLOADED' ? html`<form method="post" action="${action('completeDocument', document.documentId)}"><button type="submit" class="secondary check">${dt.check}</button></form>` : ''}

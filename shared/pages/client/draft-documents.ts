@@ -1,5 +1,5 @@
 import { CONTENT_TYPES, EXTENSIONS } from '../../domain/documents.ts';
-import { fill } from '../../i18n/format.ts';
+import { fill, formatFileSize } from '../../i18n/format.ts';
 import type { DocumentFormat } from '../../schemas/call.ts';
 import type { DraftClientTexts } from '../draft-page.ts';
 
@@ -65,7 +65,7 @@ function uploads(form: HTMLFormElement, texts: Texts): void {
   label.htmlFor = input.id;
   label.textContent = t.choose;
   // The script sends the file itself: the button and the format's choice are for pages without it.
-  for (const element of form.querySelectorAll<HTMLElement>('button, .field')) element.hidden = true;
+  for (const element of form.querySelectorAll<HTMLElement>('button, .field')) element.remove();
   status.before(label, ' ', input, ' ');
   for (const remove of list.querySelectorAll<HTMLFormElement>('form.delete')) deleteOnClick(remove, texts, say);
 
@@ -81,10 +81,9 @@ function uploads(form: HTMLFormElement, texts: Texts): void {
     name.className = 'file-name';
     name.dir = 'auto';
     name.textContent = file.name;
-    const size = new Intl.NumberFormat(texts.locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(file.size / (1024 * 1024));
     const state = document.createElement('strong');
     state.textContent = t.statuses[outcome.status];
-    item.append(name, ` (${size}) — `, state, outcome.reason ? ` — ${refusal(outcome.reason, format)}` : '');
+    item.append(name, ` (${formatFileSize(texts.locale, file.size)}) — `, state, outcome.reason ? ` — ${refusal(outcome.reason, format)}` : '');
     const remove = document.createElement('form');
     remove.method = 'post';
     remove.action = documentUrl(form.action, documentId, '/delete');
