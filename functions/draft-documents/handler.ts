@@ -7,7 +7,7 @@ import { ROUTES, type RouteName } from '../../shared/catalogue/routes.ts';
 import { documentsOrigin } from '../../shared/config/documents-origin.ts';
 import { apiHandler } from '../../shared/http/api-handler.ts';
 import { isFormRequest } from '../../shared/http/body-parsers.ts';
-import { documentProblem, draftPageUrl, toDraftPage } from '../../shared/http/draft-pages.ts';
+import { documentProblem, draftPageUrl, toDraftPage } from '../../shared/http/draft-links.ts';
 import { pageFrame } from '../../shared/http/page-frame.ts';
 import { pathParam, queryParam } from '../../shared/http/request.ts';
 import { html, json } from '../../shared/http/responses.ts';
