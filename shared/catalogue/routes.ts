@@ -48,9 +48,12 @@ const ROUTES_TABLE = {
   returnDraft: { method: 'POST', path: '/drafts/{id}/return', function: 'drafts', body: 'json-or-form', answers: 'negotiated' },
   // A draft's documents: the upload is granted here and sent straight to storage (never through
   // the API), then checked by `complete`; either contact may add, complete or delete one.
-  requestDocumentUpload: { method: 'POST', path: '/drafts/{id}/documents', function: 'draft-documents', body: 'json', answers: 'json' },
-  completeDocument: { method: 'POST', path: '/drafts/{id}/documents/{documentId}/complete', function: 'draft-documents', body: 'none', answers: 'json' },
+  // Without JavaScript the draft's page posts its small forms here too: a grant answers with the
+  // page holding the storage's upload form, a check and a delete with the draft's page again.
+  requestDocumentUpload: { method: 'POST', path: '/drafts/{id}/documents', function: 'draft-documents', body: 'json-or-form', answers: 'negotiated' },
+  completeDocument: { method: 'POST', path: '/drafts/{id}/documents/{documentId}/complete', function: 'draft-documents', body: 'none', answers: 'negotiated' },
   deleteDocument: { method: 'DELETE', path: '/drafts/{id}/documents/{documentId}', function: 'draft-documents', body: 'none', answers: 'json' },
+  deleteDocumentForm: { method: 'POST', path: '/drafts/{id}/documents/{documentId}/delete', function: 'draft-documents', body: 'form', answers: 'page' },
 } as const satisfies Record<string, RouteDeclaration>;
 
 export type RouteName = keyof typeof ROUTES_TABLE;

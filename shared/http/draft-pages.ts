@@ -1,21 +1,19 @@
-import { pathTo, ROUTES } from '../catalogue/routes.ts';
+import { ROUTES } from '../catalogue/routes.ts';
 import { type FieldIssue, localizeIssues } from '../i18n/issues.ts';
 import { draftPage, type DraftPageOptions, formBase, mergeStale, readBase } from '../pages/draft-page.ts';
 import { DRAFT_FORM_ONLY, draftFormDossier } from '../pages/draft-merge.ts';
 import { flatten } from '../pages/fields.ts';
-import { html as markup } from '../pages/html.ts';
-import { renderPage } from '../pages/layout.ts';
-import { problemPage } from '../pages/problem-page.ts';
 import { type DossierDraft, dossierDraftSchema, dossierSections, inviteSchema, returnSchema } from '../schemas/dossier.ts';
 import { nestFields } from '../text/dotted-fields.ts';
 import type { DraftPageModel } from '../use-cases/drafts.ts';
 import { isFormRequest } from './body-parsers.ts';
+import { draftProblemPage, isBrowser } from './draft-links.ts';
 import { scriptUrl } from './script-urls.ts';
 import { type HttpProblem, type ProblemRenderer, renderJsonProblem } from './error-handler.ts';
 import { nestedOrRefused } from './form-fields.ts';
 import { pageFrame } from './page-frame.ts';
-import { baseUrlFor, pathParam, preferredLanguage, queryParam, wantsHtml } from './request.ts';
-import { html, seeOther } from './responses.ts';
+import { baseUrlFor, pathParam, queryParam } from './request.ts';
+import { html } from './responses.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
 
 /**
@@ -36,30 +34,29 @@ export function readDraftForm(fields: Readonly<Record<string, string>>): Record<
 /** The version the form was shown at, as the save's `If-Match` (a missing one is the use case's 400). */
 export const formVersion = (fields: Readonly<Record<string, string>>): string | undefined => (fields.version === undefined ? undefined : `"${fields.version}"`);
 
-/** Whether a person's browser made the request: a form, or a page asked for. JSON clients keep the contract's JSON. */
-export const isBrowser = (event: ApiEvent<unknown>): boolean => isFormRequest(event) || wantsHtml(event);
-
 const link = (event: ApiEvent<unknown>) => ({ id: pathParam(event, 'id'), sig: queryParam(event, 'sig') ?? '' });
+
+/** What the draft's pages need of their function: whom to write to, the public base URL, whether documents are scanned. */
+export interface DraftPageContext {
+  contact?: string | undefined;
+  baseUrl?: string | undefined;
+  /** The stage's `malwareScan` (`DOCUMENTS_SCANNED`), for the functions that know it. */
+  documentsScanned?: boolean;
+}
 
 /** The draft's page answering `event`, in its language (else the draft's). */
 export function draftPageAnswer(
   event: ApiEvent<unknown>,
   model: DraftPageModel,
-  options: { contact?: string | undefined; baseUrl?: string | undefined },
+  options: DraftPageContext,
   page: Omit<DraftPageOptions, 'sig' | 'baseUrl' | 'script'> = {},
   status = 200,
 ): ApiResult {
   const frame = pageFrame(event, options.contact, model.language);
   const baseUrl = baseUrlFor(event, options.baseUrl);
-  const body = draftPage(model, frame, { ...page, sig: link(event).sig, baseUrl, script: scriptUrl(baseUrl, 'draft.js') });
+  const scanned = options.documentsScanned === undefined ? {} : { scanned: options.documentsScanned };
+  const body = draftPage(model, frame, { ...scanned, ...page, sig: link(event).sig, baseUrl, script: scriptUrl(baseUrl, 'draft.js') });
   return html(status, body, { 'Cache-Control': 'no-store', 'X-Robots-Tag': 'noindex, nofollow', Vary: 'Accept, Accept-Language' });
-}
-
-/** After a form was accepted: back to the draft's page (a GET: reloading it sends nothing again), saying what was done. */
-export function toDraftPage(event: ApiEvent<unknown>, configuredBaseUrl: string | undefined, notice: NonNullable<DraftPageOptions['notice']>): ApiResult {
-  const { id, sig } = link(event);
-  const lang = preferredLanguage(event);
-  return seeOther(`${baseUrlFor(event, configuredBaseUrl)}${pathTo('showDraft', { id }, { sig, lang, notice })}`);
 }
 
 /** What was typed, as the schema reads it, and its errors in the page's language (none: well-formed). */
@@ -89,10 +86,6 @@ export function staleDraftAnswer(
   const { values, conflict } = mergeStale(model.view.dossier, typed, readBase(fields.base));
   return draftPageAnswer(event, model, options, { values, conflict, base: formBase(flatten(model.view.dossier)) }, 409);
 }
-
-const DRAFT_CODES = ['WRONG_ROLE', 'DRAFT_GONE', 'DRAFT_STATE'] as const;
-type DraftCode = (typeof DRAFT_CODES)[number];
-const isDraftCode = (code: string): code is DraftCode => (DRAFT_CODES as readonly string[]).includes(code);
 
 /**
  * How the drafts' routes answer a problem: JSON to JSON clients (the contract, unchanged); to a
@@ -143,14 +136,8 @@ export function draftProblem(options: {
         return draftPageAnswer(event, model, options, { values: typed.values, issues, ...shownAt }, problem.status);
       }
     }
-    const frame = pageFrame(event, options.contact);
-    if (!isDraftCode(problem.code)) return html(problem.status, problemPage(problem, frame));
-    const d = frame.t.draft;
-    const { id, sig } = link(event);
-    const back = id && sig ? `${baseUrlFor(event, options.baseUrl)}${pathTo('showDraft', { id }, { sig, lang: frame.t.meta.lang })}` : undefined;
-    const body = markup`<h1>${d.problemTitles[problem.code]}</h1>
-<p class="lead">${d.problems[problem.code]}</p>
-${back ? markup`<p><a href="${back}">${d.back}</a></p>` : ''}`;
-    return html(problem.status, renderPage({ title: d.problemTitles[problem.code], body, frame }));
+    return draftProblemPage(problem, event, options);
   };
 }
+
+export { draftPageUrl, isBrowser, toDraftPage } from './draft-links.ts';

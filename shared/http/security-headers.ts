@@ -3,14 +3,14 @@ import type { Context } from 'aws-lambda';
 import { PAGE_STYLE_HASH } from '../pages/layout.ts';
 import type { ApiEvent, ApiResult } from './types.ts';
 
-/** A Content-Security-Policy from the strict base plus a page's own extra directives. */
-const policy = (...extra: string[]) =>
+/** A Content-Security-Policy from the strict base plus a page's own extra directives (`formAction`: where else its forms may post). */
+const policy = (extra: string[] = [], formAction: string[] = []) =>
   [
     "default-src 'none'",
     ...extra,
     `style-src 'self' ${PAGE_STYLE_HASH}`,
     "img-src 'self'",
-    "form-action 'self'",
+    ["form-action 'self'", ...formAction].join(' '),
     "frame-ancestors 'none'",
     "base-uri 'none'",
   ].join('; ');
@@ -26,7 +26,17 @@ export const DEFAULT_CSP = policy();
  * same-origin script files (no inline script, no eval) and the requests they make to this API
  * (the form's `GET /calls`, the draft page's `PUT /drafts/{id}`).
  */
-export const SCRIPT_CSP = policy("script-src 'self'", "connect-src 'self'");
+export const SCRIPT_CSP = policy(["script-src 'self'", "connect-src 'self'"]);
+
+/**
+ * The draft's pages: SCRIPT_CSP, plus the documents' storage (`documentsOrigin`, its origin only)
+ * as a place the page's script may send a file to and its upload form may post to. Without that
+ * origin (a function that does not know the bucket), SCRIPT_CSP.
+ */
+export function draftPageCsp(documentsOrigin: string | undefined): string {
+  if (!documentsOrigin) return SCRIPT_CSP;
+  return policy(["script-src 'self'", `connect-src 'self' ${documentsOrigin}`], [documentsOrigin]);
+}
 
 export interface SecurityHeadersOptions {
   contentSecurityPolicy?: string;

@@ -31,6 +31,13 @@ export function formatMegabytes(t: Locale, bytes: number): string {
   return new Intl.NumberFormat(t.meta.locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1 }).format(bytes / (1024 * 1024));
 }
 
+/** A file's size as people read it: kilobytes under a megabyte (at least 1), else megabytes. */
+export function formatFileSize(locale: string, bytes: number): string {
+  const small = bytes < 1024 * 1024;
+  const value = small ? Math.max(1, Math.ceil(bytes / 1024)) : bytes / (1024 * 1024);
+  return new Intl.NumberFormat(locale, { style: 'unit', unit: small ? 'kilobyte' : 'megabyte', maximumFractionDigits: small ? 0 : 1 }).format(value);
+}
+
 /** A number of months, with the language's plural (« 24 mois », « 24 months », « 24 شهرًا »). */
 export function formatMonths(t: Locale, count: number): string {
   return new Intl.NumberFormat(t.meta.locale, { style: 'unit', unit: 'month', unitDisplay: 'long' }).format(count);

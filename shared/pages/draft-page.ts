@@ -8,9 +8,11 @@ import { formatBoth, formatMadBoth } from '../i18n/money.ts';
 import { frenchKinds, moroccanKinds } from '../schemas/application.ts';
 import { budgetCategories } from '../schemas/budget.ts';
 import { type DossierDraft, missingFields } from '../schemas/dossier.ts';
+import { documentRulesOf } from '../domain/call-rules.ts';
 import type { DraftPageModel } from '../use-cases/drafts.ts';
 import { applicationLabels } from './application-fields.ts';
 import { type ConflictRow, mergeDossiers } from './draft-merge.ts';
+import { documentActions, documentChecklist, documentShortfallItems, documentTypeLabel, refusalText } from './draft-documents.ts';
 import { errorSummary, flatten, formState, inputField, selectField, textareaField, type FormState } from './fields.ts';
 import { fillHtml, html, type SafeHtml, trusted } from './html.ts';
 import { renderPage, type PageFrame } from './layout.ts';
@@ -52,6 +54,10 @@ export interface DraftPageOptions {
   notice?: DraftNotice;
   /** The page's script's URL, or none (the page works without it). */
   script?: string;
+  /** The document a notice about a file names (`&document=` after an upload, a check or a delete). */
+  document?: string;
+  /** `false` where no malware scan runs (the stage's `malwareScan` off): the checklist says so. */
+  scanned?: boolean;
 }
 
 /** What the page's script needs to speak the page's language (given in a `data-` attribute of the form). */
@@ -76,11 +82,24 @@ export function draftClientTexts(t: Catalogue) {
     },
     invalid: t.validation.invalid,
     unknownField: t.validation.unknownField,
+    documents: {
+      statuses: t.draft.documents.statuses,
+      refusals: t.documents.refusals,
+      uploading: t.draft.documents.uploading,
+      checking: t.draft.documents.checking,
+      failed: t.draft.documents.failed,
+      network: t.draft.documents.network,
+      choose: t.draft.documents.choose,
+      delete: t.draft.documents.delete,
+      deleted: t.draft.documents.notices.deleted,
+      accepted: t.draft.documents.notices.accepted,
+      refused: t.draft.documents.notices.refused,
+    },
   };
 }
 export type DraftClientTexts = ReturnType<typeof draftClientTexts>;
 
-export const draftNotices = ['saved', 'invited', 'requested', 'returned'] as const;
+export const draftNotices = ['saved', 'invited', 'requested', 'returned', 'uploaded', 'accepted', 'refused', 'deleted'] as const;
 export type DraftNotice = (typeof draftNotices)[number];
 export const isDraftNotice = (value: string | undefined): value is DraftNotice => (draftNotices as readonly (string | undefined)[]).includes(value);
 
@@ -370,6 +389,19 @@ ${textareaField(state, { name: 'comment', label: d.returnComment, attrs: trusted
   return '';
 }
 
+/** What a notice says after an action; one about a file names it (and a refusal its reason). */
+function noticeText(t: Catalogue, model: DraftPageModel, options: DraftPageOptions): string | undefined {
+  const notice = options.notice;
+  if (notice === undefined || notice === 'saved') return undefined;
+  if (notice === 'invited' || notice === 'requested' || notice === 'returned') return t.draft.notices[notice];
+  const texts = t.draft.documents.notices;
+  if (notice === 'uploaded' || notice === 'deleted') return texts[notice];
+  const document = model.view.documents.find((f) => f.documentId === options.document);
+  if (!document) return undefined;
+  const rule = documentRulesOf(model.call).documents.find((r) => r.type === document.type);
+  return fill(texts[notice], { name: document.filename, reason: refusalText(t, document, rule) });
+}
+
 /** The draft's page, in the frame's language and direction. */
 export function draftPage(model: DraftPageModel, frame: PageFrame, options: DraftPageOptions): string {
   const { t } = frame;
@@ -383,20 +415,23 @@ export function draftPage(model: DraftPageModel, frame: PageFrame, options: Draf
   const state = formState(options.values ?? flatten(view.dossier), issues);
   const editable = view.status === 'DRAFT';
   const saved = options.notice === 'saved' ? lastSave(view.history) : undefined;
-  const notice =
-    options.notice === 'saved' ? saved && fill(d.notices.saved, { at: formatDateTime(t, saved.at) }) : options.notice ? d.notices[options.notice] : undefined;
+  const notice = options.notice === 'saved' ? saved && fill(d.notices.saved, { at: formatDateTime(t, saved.at) }) : noticeText(t, model, options);
   const missing = missingFields(view.dossier);
+  const missingDocuments = documentShortfallItems(t, model.call, view.documents);
+  // A filing refused for a document names it `documents.<type>`: its label, and its place in the checklist.
+  const label = (path: string) => (path.startsWith('documents.') ? documentTypeLabel(t, model.call, path.slice(10)) : draftLabel(t, path));
+  const target = (path: string) => (path.startsWith('documents.') ? `document-${path.slice(10)}` : draftTarget(path));
   const summary =
     issues.length > 0
-      ? errorSummary(t, d.errorSummary, issues, (path) => draftLabel(t, path), draftTarget, d.errorHelp)
+      ? errorSummary(t, d.errorSummary, issues, label, target, d.errorHelp)
       : options.action && options.action.issues.length > 0
-        ? errorSummary(t, d.errorSummary, options.action.issues, (path) => draftLabel(t, path), draftTarget, d.actionErrorHelp)
+        ? errorSummary(t, d.errorSummary, options.action.issues, label, target, d.actionErrorHelp)
         : options.incomplete && options.incomplete.length > 0
-          ? errorSummary(t, d.incompleteHeading, options.incomplete, (path) => draftLabel(t, path), draftTarget, d.incompleteHelp)
+          ? errorSummary(t, d.incompleteHeading, options.incomplete, label, target, d.incompleteHelp)
           : '';
   const body = html`<h1>${d.title}</h1>
 <p class="lead">${d.intro}</p>
-${notice ? html`<p class="success" id="notice" role="status">${notice}</p>` : ''}
+${notice ? html`<p class="${options.notice === 'refused' ? 'notice' : 'success'}" id="notice" role="status">${notice}</p>` : ''}
 ${summary}
 ${options.conflict ? conflictView(t, model, options.conflict) : ''}
 <dl class="facts">
@@ -414,12 +449,17 @@ ${fields(t, model, state, editable ? '' : trusted(' disabled'))}
 ${editable ? html`<button type="submit" id="save">${d.save}</button> <span id="autosave" aria-live="polite"></span>` : ''}
 </form>
 ${totals(t, model)}
+${documentChecklist(t, model.call, view.documents, {
+  editable,
+  action: documentActions(options.baseUrl, view.id, query),
+  ...(options.scanned === undefined ? {} : { scanned: options.scanned }),
+})}
 <section aria-labelledby="missing-title">
 <h2 id="missing-title">${d.missingHeading}</h2>
 ${
-  missing.length === 0
+  missing.length === 0 && missingDocuments.length === 0
     ? html`<p id="missing">${d.complete}</p>`
-    : html`<ul id="missing">${missing.map((i) => html`<li><a href="#${draftTarget(i.path)}">${draftLabel(t, i.path)}</a></li>`)}</ul>`
+    : html`<ul id="missing">${missing.map((i) => html`<li><a href="#${draftTarget(i.path)}">${draftLabel(t, i.path)}</a></li>`)}${missingDocuments}</ul>`
 }
 </section>
 ${actions(t, model, formState(options.action?.values ?? {}, options.action?.issues ?? []), action)}

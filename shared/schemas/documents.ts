@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { documentType } from './call.ts';
+import { documentFormat, documentType } from './call.ts';
 
 /**
  * A request to upload one file (`POST /drafts/{id}/documents`): the call's document type it
@@ -23,3 +23,14 @@ export const documentRequestSchema = z.strictObject({
   contentType: z.string().min(1, 'type de contenu requis').max(255, '255 caractères au plus'),
 });
 export type DocumentRequest = z.infer<typeof documentRequestSchema>;
+
+/**
+ * The draft page's form asking for an upload without JavaScript (`POST /drafts/{id}/documents`,
+ * urlencoded): the type, and the format when the type accepts several. The file's name and size
+ * are not known before it is sent: storage enforces the type's limit, `complete` reads the rest.
+ */
+export const documentSlotSchema = z.strictObject({
+  type: documentType,
+  format: documentFormat.optional(),
+});
+export type DocumentSlotRequest = z.infer<typeof documentSlotSchema>;

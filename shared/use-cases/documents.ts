@@ -1,6 +1,7 @@
-import { documentRulesOf } from '../domain/call-rules.ts';
+import { type DocumentRule, documentRulesOf } from '../domain/call-rules.ts';
 import {
   CONTENT_TYPES,
+  EXTENSIONS,
   type DraftDocument,
   documentKey,
   formatOfContentType,
@@ -16,7 +17,8 @@ import { newId } from '../domain/ids.ts';
 import { fill, formatMegabytes } from '../i18n/format.ts';
 import { fr } from '../i18n/fr.ts';
 import type { DocumentStore, DraftDocumentResult } from '../ports/index.ts';
-import { documentRequestSchema } from '../schemas/documents.ts';
+import type { DocumentFormat } from '../schemas/call.ts';
+import { documentRequestSchema, documentSlotSchema } from '../schemas/documents.ts';
 import { beforeClose, type DraftReadPorts, type DraftRequest, openDraft, requireStatus } from './draft-access.ts';
 import { parseOrThrow } from './validate.ts';
 
@@ -76,50 +78,113 @@ const invalid = (path: string, message: string) => new ValidationError('Ce fichi
 
 /**
  * POST /drafts/{id}/documents. 1. The edit link (403/404/410). 2. `{type, filename, size,
- * contentType}` (400): a type the call asks for, a format that type accepts, a size within 1 byte
- * and the type's limit. 3. A DRAFT (409/410) of a call not yet closed (410) with room for one more
- * file (409). 4. The document's record, `UPLOADED`, in one conditional write that checks all of
- * that again. 5. The presigned POST for its key only, `content-length-range` and content type
- * included, valid 15 minutes; `redirect` (the page's form) is where storage sends the browser back.
+ * contentType}` (400): a format the type accepts, a size within 1 byte and the type's limit, the
+ * name sanitised. Then as every grant (`grant` below): a DRAFT of an open call, a type it asks
+ * for, room for one more file, the record, the presigned POST.
  */
 export async function requestUpload(
   ports: DocumentPorts,
   request: Pick<DraftRequest, 'id' | 'sig'> & { body: unknown; redirect?: string },
 ): Promise<{ documentId: string; document: DraftDocument; upload: { url: string; fields: Record<string, string> } }> {
-  const { draft, call, role } = await openDraft(ports, request);
+  const opened = await openDraft(ports, request);
   const input = parseOrThrow(documentRequestSchema, request.body, 'La demande d’envoi est invalide.');
+  return grant(
+    ports,
+    opened,
+    input.type,
+    (rule) => {
+      const format = formatOfContentType(input.contentType);
+      if (!format || !rule.formats.includes(format)) throw formatNotAllowed(rule);
+      if (input.size === 0) throw invalid('size', refusals.empty);
+      if (input.size > rule.maxBytes) throw invalid('size', fill(refusals['too-large'], { max: formatMegabytes(fr, rule.maxBytes) }));
+      return { format, filename: sanitizeFilename(input.filename, format), size: input.size };
+    },
+    () => request.redirect,
+  );
+}
+
+/**
+ * POST /drafts/{id}/documents from the draft's page without JavaScript (a form: `type`, and
+ * `format` when the type accepts several). The same rules as `requestUpload` but the file's name
+ * and size, which the page cannot know before the file is sent: the document is named after its
+ * type (`deliberation-fr.pdf`) and its size is 0 until `complete` reads it; storage still refuses
+ * anything outside 1 byte..the type's limit. `redirect(documentId)` is where storage sends the
+ * browser back (the draft's page, a GET that only shows).
+ */
+export async function openUploadSlot(
+  ports: DocumentPorts,
+  request: Pick<DraftRequest, 'id' | 'sig'> & { body: unknown; redirect: (documentId: string) => string },
+): Promise<{
+  documentId: string;
+  document: DraftDocument;
+  rule: DocumentRule;
+  format: DocumentFormat;
+  upload: { url: string; fields: Record<string, string> };
+}> {
+  const opened = await openDraft(ports, request);
+  const input = parseOrThrow(documentSlotSchema, request.body, 'La demande d’envoi est invalide.');
+  let chosen: { rule: DocumentRule; format: DocumentFormat } | undefined;
+  const granted = await grant(
+    ports,
+    opened,
+    input.type,
+    (rule) => {
+      const format = input.format ?? (rule.formats.length === 1 ? rule.formats[0] : undefined);
+      if (!format || !rule.formats.includes(format)) throw formatNotAllowed(rule);
+      chosen = { rule, format };
+      return { format, filename: `${rule.type}.${EXTENSIONS[format][0]}`, size: 0 };
+    },
+    request.redirect,
+  );
+  return { ...granted, ...(chosen as NonNullable<typeof chosen>) };
+}
+
+const formatNotAllowed = (rule: DocumentRule) =>
+  invalid('contentType', fill(refusals['format-not-allowed'], { formats: rule.formats.map((f) => f.toUpperCase()).join(', ') }));
+
+/**
+ * What both ways of asking share, after the link and the body: 3. A DRAFT (409/410) of a call
+ * not yet closed (410), a type it asks for (400), what `describe` checks of the file (400), room
+ * for one more file (409). 4. The document's record, `UPLOADED`, in one conditional write that
+ * checks all of that again. 5. The presigned POST for its key only, `content-length-range` and
+ * content type included, valid 15 minutes; `redirect` (the page's form) is where storage sends
+ * the browser back.
+ */
+async function grant(
+  ports: DocumentPorts,
+  { draft, call, role }: Awaited<ReturnType<typeof openDraft>>,
+  type: string,
+  describe: (rule: DocumentRule) => { format: DocumentFormat; filename: string; size: number },
+  redirect: (documentId: string) => string | undefined,
+): Promise<{ documentId: string; document: DraftDocument; upload: { url: string; fields: Record<string, string> } }> {
   requireStatus(draft, 'DRAFT');
   const now = ports.clock.now();
   beforeClose(call, now);
   const { documents: rules, maxDocuments } = documentRulesOf(call);
-  const rule = rules.find((r) => r.type === input.type);
+  const rule = rules.find((r) => r.type === type);
   if (!rule) throw invalid('type', refusals['unknown-type']);
-  const format = formatOfContentType(input.contentType);
-  if (!format || !rule.formats.includes(format)) {
-    throw invalid('contentType', fill(refusals['format-not-allowed'], { formats: rule.formats.map((f) => f.toUpperCase()).join(', ') }));
-  }
-  if (input.size === 0) throw invalid('size', refusals.empty);
-  if (input.size > rule.maxBytes) throw invalid('size', fill(refusals['too-large'], { max: formatMegabytes(fr, rule.maxBytes) }));
+  const { format, filename, size } = describe(rule);
   if (Object.keys(draft.documents ?? {}).length >= maxDocuments) throw tooMany(maxDocuments);
 
   const document: DraftDocument = {
     documentId: (ports.newId ?? newId)(),
     type: rule.type,
-    filename: sanitizeFilename(input.filename, format),
+    filename,
     contentType: CONTENT_TYPES[format],
-    size: input.size,
+    size,
     status: 'UPLOADED',
     by: role,
     uploadedAt: now.toISOString(),
   };
   const added = await ports.repository.addDraftDocument(draft.id, document, { max: maxDocuments, at: document.uploadedAt });
   if (added.outcome === 'refused') refused(added, maxDocuments);
+  const back = redirect(document.documentId);
   const upload = await ports.documents.presignUpload({
     key: documentKey(draft.id, document.documentId),
     contentType: document.contentType,
     maxBytes: rule.maxBytes,
     expiresInSeconds: UPLOAD_EXPIRY_SECONDS,
-    ...(request.redirect === undefined ? {} : { redirect: request.redirect }),
+    ...(back === undefined ? {} : { redirect: back }),
   });
   return { documentId: document.documentId, document, upload };
 }

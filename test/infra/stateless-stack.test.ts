@@ -237,6 +237,7 @@ describe('REST API', () => {
       'POST /drafts/{id}/documents': 'draft-documents',
       'POST /drafts/{id}/documents/{documentId}/complete': 'draft-documents',
       'DELETE /drafts/{id}/documents/{documentId}': 'draft-documents',
+      'POST /drafts/{id}/documents/{documentId}/delete': 'draft-documents',
     });
   });
 
@@ -245,7 +246,7 @@ describe('REST API', () => {
     const validated = resourcesOf('AWS::ApiGateway::Method').filter(([, m]) => m.Properties!.RequestValidatorId);
     expect(validated.map(([, m]) => m.Properties!.HttpMethod).sort()).toEqual([
       ...['DELETE', 'GET', 'GET', 'GET', 'GET', 'HEAD', 'HEAD'],
-      ...['POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'PUT'],
+      ...['POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'POST', 'PUT'],
     ]);
   });
 

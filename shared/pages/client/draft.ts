@@ -2,6 +2,7 @@ import { fill } from '../../i18n/format.ts';
 import { flatten } from '../../text/dotted-fields.ts';
 import { type ConflictRow, DRAFT_FORM_ONLY, draftFormDossier, mergeDossiers } from '../draft-merge.ts';
 import type { DraftClientTexts } from '../draft-page.ts';
+import { startDocuments } from './draft-documents.ts';
 import { type Control, setMessage } from './messages.ts';
 
 /**
@@ -290,6 +291,7 @@ function start(): void {
   });
 
   restore();
+  startDocuments(texts);
 }
 
 if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', start);
