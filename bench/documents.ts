@@ -22,8 +22,9 @@ import { interleave, median, summarize, type Summary } from './lib/stats.ts';
  *     browser does) against a PutObject of the same bytes to the same endpoint, sample by sample,
  *     at each size: median throughput and the ratio;
  * (b) every function's bundle against the sizes at the commit before the documents work
- *     (bench/baseline/bundles-e326155.json), and the S3 client only in functions declared
- *     `documents: 'write'`.
+ *     (bench/baseline/bundles-e326155.json), and the S3 client only in functions declared to change
+ *     documents (`documents: 'write'` or `'remove'`): a function that only reads signs its links
+ *     without it.
  */
 
 export const DOCUMENT_TARGETS = { postVsPut: 0.9, bundleGrowth: 0.1 } as const;
@@ -53,8 +54,11 @@ export interface UploadSize {
 export interface S3ClientRow {
   name: string;
   holdsClient: boolean;
-  documents?: 'read' | 'write';
+  documents?: DocumentAccess;
 }
+
+/** What a function's catalogue row declares of the documents' bucket. */
+export type DocumentAccess = 'read' | 'write' | 'remove';
 
 export interface DocumentsResult {
   uploads: UploadSize[];
@@ -84,16 +88,16 @@ export function uploadSize(bytes: number, samples: { post: readonly number[]; pu
 }
 
 /** Which functions' bundles hold the S3 client, beside what the catalogue declares of the bucket. */
-export function s3ClientRows(sizes: readonly BundleSize[], declared: (name: string) => 'read' | 'write' | undefined): S3ClientRow[] {
+export function s3ClientRows(sizes: readonly BundleSize[], declared: (name: string) => DocumentAccess | undefined): S3ClientRow[] {
   return sizes.map((f) => {
     const documents = declared(f.name);
     return { name: f.name, holdsClient: sdkClientsOf(f.contributors).includes(S3_CLIENT), ...(documents ? { documents } : {}) };
   });
 }
 
-/** The S3 client is where it must be: every function holding it declared `documents: 'write'`, and at least one holds it. */
+/** The S3 client is where it must be: every function holding it declared to change documents (write or remove), and at least one holds it. */
 export const s3ClientOnlyWhereWritten = (rows: readonly S3ClientRow[]): boolean =>
-  rows.some((r) => r.holdsClient) && rows.every((r) => !r.holdsClient || r.documents === 'write');
+  rows.some((r) => r.holdsClient) && rows.every((r) => !r.holdsClient || r.documents === 'write' || r.documents === 'remove');
 
 /**
  * The body a browser sends for the form: each presigned field, then the file (`multipart/form-data`,
@@ -196,7 +200,7 @@ export async function benchDocuments(options: { sizesMB: readonly number[]; roun
       functions: functionNames.map((name) => ({ name, entry: entryOf(name) })),
     });
     const growth = bundleGrowth(sizes, baseline.functions, DOCUMENT_TARGETS.bundleGrowth);
-    const s3Client = s3ClientRows(sizes, (name) => (FUNCTIONS[name as FunctionName] as { documents?: 'read' | 'write' }).documents);
+    const s3Client = s3ClientRows(sizes, (name) => (FUNCTIONS[name as FunctionName] as { documents?: DocumentAccess }).documents);
     const { functions: _f, ...about } = baseline;
     return {
       uploads,

@@ -145,7 +145,7 @@ export function documentVerdicts(d: DocumentsResult): Array<[string, string, str
     ],
     growthVerdict('§8', d.bundles.growth, d.bundles.baseline.commit),
     [
-      "§8 the S3 client only in functions declared `documents: 'write'`",
+      "§8 the S3 client only in functions declared to change documents (`documents: 'write'` or `'remove'`)",
       `held by ${holders.map((row) => `${row.name} (${row.documents ?? 'no documents port'})`).join(', ') || 'none'}; ${d.bundles.s3Client.filter((row) => row.documents === 'read').length} reading function(s) without it`,
       verdict(s3ClientOnlyWhereWritten(d.bundles.s3Client)),
     ],

@@ -29,14 +29,20 @@ describe('upload throughput', () => {
 describe('the S3 client in bundles', () => {
   const sized = (name: string, clients: string[]) => ({ name, bytes: 1, contributors: clients.map((c) => ({ name: c, bytes: 100 })) });
 
-  it('is only where the catalogue declares documents written', () => {
-    const declared = (name: string) => ({ 'draft-documents': 'write' as const, 'show-draft': 'read' as const })[name];
+  it('is only where the catalogue declares documents changed (written or removed)', () => {
+    const declared = (name: string) => ({ 'draft-documents': 'write' as const, 'record-scan': 'remove' as const, 'show-draft': 'read' as const })[name];
     const good = s3ClientRows(
-      [sized('draft-documents', ['@aws-sdk/client-s3']), sized('show-draft', ['@aws-sdk/client-dynamodb']), sized('health', [])],
+      [
+        sized('draft-documents', ['@aws-sdk/client-s3']),
+        sized('record-scan', ['@aws-sdk/client-s3']),
+        sized('show-draft', ['@aws-sdk/client-dynamodb']),
+        sized('health', []),
+      ],
       declared,
     );
     expect(good).toEqual([
       { name: 'draft-documents', holdsClient: true, documents: 'write' },
+      { name: 'record-scan', holdsClient: true, documents: 'remove' },
       { name: 'show-draft', holdsClient: false, documents: 'read' },
       { name: 'health', holdsClient: false },
     ]);
