@@ -857,14 +857,13 @@ export function dynamoRepository(doc: DynamoDBDocumentClient, tableName: string)
       };
       const sections = clean(save.sections);
       const set: string[] = [];
+      if (Object.keys(sections).length > 0) names['#dossier'] = 'dossier';
       if (dossierSections.every((section) => sections[section] !== undefined)) {
         // Every section sent: the dossier is replaced whole (one path instead of four).
-        names['#dossier'] = 'dossier';
         values[':dossier'] = sections;
         set.push('#dossier = :dossier');
       } else {
         Object.entries(sections).forEach(([section, value], i) => {
-          names['#dossier'] = 'dossier';
           names[`#s${i}`] = section;
           values[`:s${i}`] = value;
           set.push(`#dossier.#s${i} = :s${i}`);

@@ -79,9 +79,9 @@ export async function fileThroughPartner(ports: FileThroughPartnerPorts, request
   // stopped between its two writes: this one asks).
   let current: DraftRecord | undefined;
   if (created || !(await repository.getDraftHistory(id)).some((e) => e.action === 'submit-requested')) {
+    // The partner and its links' tag are on the draft since its creation.
     const changed = await repository.changeDraftStatus(id, { from: 'DRAFT', to: 'AWAITING_PARTNER', version: 1 }, event('submit-requested'), {
       submitRequestedAt: at,
-      partner: { contact: partner, tag: draft.linkTags.partner ?? '' },
     });
     if (changed.outcome === 'changed') current = { ...draft, status: 'AWAITING_PARTNER', submitRequestedAt: at };
     if (changed.outcome === 'refused') current = changed.current;
